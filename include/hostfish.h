@@ -1,0 +1,323 @@
+/*
+ * hostfish.h - libhostfish, an in-band Redfish client for HPE iLO and DSP0270 BMCs.
+ *
+ * Conventions (every function below follows them):
+ *  - Calls that can fail return int: 0 (or a positive count) on success, a negative errno on
+ *    failure.  Outputs are the last parameters and are written only on success.
+ *  - After a failure, hf_client_last_error() describes it (HTTP status, Redfish MessageId,
+ *    message, resolution).  The record is per client and per calling thread.
+ *  - Objects returned through a "**ret" parameter belong to the caller and are released with
+ *    the matching *_free() function, which accepts NULL.
+ *  - Returned "const char *" and "const" pointers are borrowed: they stay valid as long as the
+ *    object they came from (the parent), and must not be freed.
+ *  - The library never prints, exits or aborts; it logs only through the callback given in
+ *    hf_options.
+ *
+ * Threads: one hf_client may be shared by several threads; each hf_request() runs on its own
+ * connection (up to hf_options.max_connections), and a session is shared by all of them.
+ * A hf_response is not synchronised: use it from one thread at a time.
+ *
+ * This header is C89 and self-contained.
+ */
+#ifndef HOSTFISH_H
+#define HOSTFISH_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct json_object; /* json-c */
+
+typedef struct hf_client hf_client;
+typedef struct hf_response hf_response;
+typedef struct hf_redfish_error hf_redfish_error;
+
+/* Authentication modes. */
+enum hf_auth {
+	HF_AUTH_AUTO = 0, /* session when a user name is given, cert when only a client
+			     certificate is given, else none */
+	HF_AUTH_NONE = 1, /* no credentials: only the service root is readable */
+	HF_AUTH_BASIC = 2, /* HTTP Basic on every request (the BMC creates and deletes a
+			      session per request) */
+	HF_AUTH_SESSION = 3, /* Redfish session: POST to the sessions collection, X-Auth-Token */
+	HF_AUTH_CERT = 4 /* TLS client certificate, exchanged for a session */
+};
+
+/* Log levels, most severe first. */
+enum hf_log_level {
+	HF_LOG_ERROR = 0,
+	HF_LOG_WARNING = 1,
+	HF_LOG_INFO = 2,
+	HF_LOG_DEBUG = 3 /* every request and response, secrets masked */
+};
+
+/*
+ * Log callback.  "message" is one line without a trailing newline, already masked; it is
+ * borrowed for the duration of the call.  May be called from any thread that uses the client.
+ */
+typedef void (*hf_log_fn)(void *userdata, int level, const char *message);
+
+/* Classes of failure, stable across versions (hf_error.kind). */
+enum hf_error_kind {
+	HF_ERROR_NONE = 0,
+	HF_ERROR_USAGE = 1, /* invalid argument or input: nothing was sent */
+	HF_ERROR_HTTP_CLIENT = 2, /* the BMC answered 4xx (other than authentication) */
+	HF_ERROR_HTTP_SERVER = 3, /* the BMC answered 5xx */
+	HF_ERROR_AUTH = 4, /* authentication required, rejected or expired */
+	HF_ERROR_TRANSPORT = 5, /* transport unavailable, connection or TLS failure */
+	HF_ERROR_TIMEOUT = 6, /* a bound on time was reached */
+	HF_ERROR_PROTOCOL = 7, /* the BMC's answer could not be understood */
+	HF_ERROR_RESOURCE = 8 /* out of memory or a size bound */
+};
+
+/* Redfish MessageIds that callers act upon, mapped to a small stable set. */
+enum hf_redfish_code {
+	HF_RF_NONE = 0, /* no message */
+	HF_RF_OTHER = 1, /* a MessageId not in this list */
+	HF_RF_SUCCESS = 2,
+	HF_RF_NO_VALID_SESSION = 3,
+	HF_RF_ACCESS_DENIED = 4, /* AccessDenied, InsufficientPrivilege */
+	HF_RF_SESSION_LIMIT_EXCEEDED = 5,
+	HF_RF_PASSWORD_CHANGE_REQUIRED = 6,
+	HF_RF_PRECONDITION_FAILED = 7,
+	HF_RF_RESOURCE_MISSING = 8, /* ResourceMissingAtURI, ResourceNotFound */
+	HF_RF_PROPERTY_UNKNOWN = 9,
+	HF_RF_PROPERTY_NOT_WRITABLE = 10,
+	HF_RF_MALFORMED_JSON = 11,
+	HF_RF_SERVICE_UNAVAILABLE = 12 /* ServiceTemporarilyUnavailable, ServiceShuttingDown */
+};
+
+#define HF_OPTIONS_VERSION 1
+
+/*
+ * Options for hf_client_new().  Initialise with HF_OPTIONS_INIT or hf_options_init(); the
+ * struct only ever grows at its end, and "version" tells the library how much of it the
+ * caller knows.  Zero (or NULL) means "the default" for every field, except where noted.
+ * All strings are borrowed for the duration of hf_client_new() only: the client copies them.
+ */
+typedef struct hf_options {
+	unsigned int version; /* HF_OPTIONS_VERSION */
+
+	const char *url; /* "https://host[:port]" of the BMC; NULL: an in-band transport */
+	const char *transport; /* "auto" (default), "https", "hostif", "chif" */
+
+	const char *username;
+	const char *password; /* copied, and wiped from the client's memory at free */
+	int auth; /* enum hf_auth */
+
+	int retries; /* retries of idempotent requests; -1 (the INIT value): 2 */
+	long connect_timeout_ms; /* default 10000 */
+	long timeout_ms; /* total time of one request, default 30000 */
+
+	const char *ca_file; /* PEM bundle of CAs to trust instead of the system store */
+	int insecure; /* nonzero: do not verify the BMC's certificate (logged) */
+	const char *client_cert; /* PEM certificate for TLS client authentication */
+	const char *client_key; /* PEM private key of client_cert */
+	const char *client_key_passphrase;
+	const char *proxy; /* "http://host:port", "socks5://host:port", "socks5h://..." */
+
+	hf_log_fn log_fn;
+	void *log_userdata;
+	int log_level; /* enum hf_log_level; messages above it are not produced */
+
+	size_t max_response_size; /* bound on a response body after decoding, default 64 MiB */
+	int max_connections; /* concurrent connections of this client, 1..8, default 8 */
+
+	/* Resume an existing session instead of logging in (both needed).  The client uses it
+	 * but does not delete it at free unless hf_client_adopt_session() says so. */
+	const char *session_token;
+	const char *session_uri;
+} hf_options;
+
+/* Static initialiser: version set, retries -1 (default), everything else zero.  Every field is
+ * listed so that -Wmissing-field-initializers stays quiet in callers. */
+#define HF_OPTIONS_INIT                                                                          \
+	{                                                                                        \
+		HF_OPTIONS_VERSION, NULL, NULL, NULL, NULL, HF_AUTH_AUTO, -1, 0L, 0L, NULL, 0,  \
+			NULL, NULL, NULL, NULL, NULL, NULL, HF_LOG_ERROR, 0, 0, NULL, NULL       \
+	}
+
+/* Initialise *opts as HF_OPTIONS_INIT does.  Returns 0, or -EINVAL for an unknown version. */
+int hf_options_init(hf_options *opts, unsigned int version);
+
+/*
+ * Create a client.  Nothing is sent to the BMC yet: the connection is opened, and the session
+ * created, on the first request that needs them.
+ *
+ * On success *ret is a new client owned by the caller (free it with hf_client_free()).
+ * Returns -EINVAL for invalid options (the message is passed to opts->log_fn at
+ * HF_LOG_ERROR, since there is no client yet to carry it), -ENOTSUP for a transport that is
+ * not available, -ENOMEM.
+ */
+int hf_client_new(hf_client **ret, const hf_options *opts);
+
+/*
+ * Free a client.  If the client created a session (and it was not detached), the session is
+ * deleted on the BMC first; a failure to do so is logged at HF_LOG_ERROR.  Call
+ * hf_client_logout() first to learn whether the logout worked.  Accepts NULL.
+ */
+void hf_client_free(hf_client *client);
+
+/* A failure, as recorded by the last failed call of this thread on this client. */
+typedef struct hf_error {
+	int code; /* negative errno returned by the call, 0 if none */
+	int kind; /* enum hf_error_kind */
+	int http_status; /* 0 when no HTTP response was involved */
+	const char *message; /* human-readable, never NULL (may be "") */
+	const hf_redfish_error *redfish; /* the BMC's error body, or NULL */
+} hf_error;
+
+/*
+ * The last failure of the calling thread on this client.  Never NULL; kind is HF_ERROR_NONE
+ * when there was none.  Borrowed: valid until the next call on this client by this thread.
+ */
+const hf_error *hf_client_last_error(const hf_client *client);
+
+/* The name of the transport in use ("https", ...), borrowed. */
+const char *hf_client_transport(const hf_client *client);
+
+/* The BMC's identity for caches and host-wide limits, e.g. "https://10.0.0.5:443", borrowed. */
+const char *hf_client_endpoint(const hf_client *client);
+
+/* Extra request headers: an array of "Name: value" strings ended by NULL. */
+
+/*
+ * Send one request and wait for its response.
+ *
+ *  method   "GET", "HEAD", "POST", "PUT", "PATCH" or "DELETE".
+ *  path     absolute path on the BMC ("/redfish/v1/Systems/1/"), with optional query.
+ *           A full URL on the same BMC is accepted too.
+ *  headers  NULL, or "Name: value" strings ended by NULL; they replace the library's own
+ *           headers of the same name.
+ *  body, body_len  request body (NULL, 0 for none).  If it is not JSON, give a Content-Type
+ *           header.
+ *
+ * Authentication, retries of idempotent requests, re-login after an expired session and
+ * redirects (GET, HEAD) are handled here.
+ *
+ * Returns 0 and the response in *ret (owned by the caller) when the BMC answered, whatever the
+ * HTTP status: check hf_response_status().  Returns a negative errno when there is no answer
+ * to give: -EINVAL (invalid input, nothing sent), -EACCES (authentication failed),
+ * -ETIMEDOUT, -ECONNREFUSED/-ECONNRESET/-EHOSTUNREACH (connection), -EKEYREJECTED (the BMC's
+ * certificate could not be verified), -EPROTO (malformed answer), -EFBIG (answer over
+ * max_response_size), -ENOTSUP (transport unavailable), -ENOMEM.
+ */
+int hf_request(hf_client *client, const char *method, const char *path, const char *const *headers,
+	       const void *body, size_t body_len, hf_response **ret);
+
+/* Shorthands for hf_request().  hf_request_json() serialises "body" (borrowed; NULL: no body). */
+int hf_get(hf_client *client, const char *path, hf_response **ret);
+int hf_request_json(hf_client *client, const char *method, const char *path,
+		    const char *const *headers, struct json_object *body, hf_response **ret);
+
+/*
+ * Create the session now, if the auth mode uses one and there is none yet.  Returns 0, or
+ * -EACCES (rejected: see hf_client_last_error()), -EUSERS (the BMC's session limit is reached),
+ * or a transport error.
+ */
+int hf_client_login(hf_client *client);
+
+/*
+ * Delete the client's session on the BMC (whether it created or resumed it).  Returns 0 when
+ * it is gone (including when the BMC had already forgotten it), a negative errno when the
+ * DELETE failed (the session may still exist: the error says so).  0 when there is none.
+ */
+int hf_client_logout(hf_client *client);
+
+/*
+ * The current session: its token and URI (path), borrowed until the next call on the client.
+ * Returns 0, or -ENOENT when there is no session.  Either output may be NULL.
+ */
+int hf_client_session(const hf_client *client, const char **token, const char **uri);
+
+/*
+ * Use an existing session (for example one kept in a cache by an earlier process) for the
+ * following requests.  The client does not delete it at free unless hf_client_keep_session()
+ * says so.  If the BMC no longer knows it, the client logs in again when it has a password.
+ * Returns 0, -EINVAL (token with CR/LF, invalid URI), -EBUSY (the client already has a
+ * session), -ENOMEM.
+ */
+int hf_client_resume_session(hf_client *client, const char *token, const char *uri);
+
+/*
+ * Decide what hf_client_free() does with the current session.  keep = 1: leave it on the
+ * BMC (the caller took it over, for example into a session cache); keep = 0: delete it at
+ * free (the client owns it).  Returns 0, or -ENOENT when there is no session.
+ */
+int hf_client_keep_session(hf_client *client, int keep);
+
+/* ---- responses ---- */
+
+/* HTTP status code, and the reason phrase (borrowed, may be ""). */
+int hf_response_status(const hf_response *resp);
+const char *hf_response_reason(const hf_response *resp);
+
+/* The value of the first header of that name (case-insensitive), or NULL.  Borrowed. */
+const char *hf_response_header(const hf_response *resp, const char *name);
+
+/* Number of headers, and the i-th one (0-based) in arrival order.  Returns 0, or -ERANGE. */
+size_t hf_response_header_count(const hf_response *resp);
+int hf_response_header_at(const hf_response *resp, size_t i, const char **name,
+			  const char **value);
+
+/* The body as received after transfer and content decoding; NUL-terminated for
+ * convenience (len excludes the NUL).  Borrowed.  len may be NULL. */
+const char *hf_response_body(const hf_response *resp, size_t *len);
+
+/* The body parsed as JSON, or NULL if it is empty or not JSON.  Borrowed: take a reference
+ * with json_object_get() to keep it beyond the response. */
+struct json_object *hf_response_json(const hf_response *resp);
+
+/* The request that produced this response (after redirects: the last one).  Borrowed. */
+const char *hf_response_method(const hf_response *resp);
+const char *hf_response_url(const hf_response *resp);
+const char *hf_response_path(const hf_response *resp);
+const char *hf_response_request_body(const hf_response *resp, size_t *len);
+
+/* The Redfish error in the body ("error" object or top-level @Message.ExtendedInfo), or
+ * NULL when there is none.  Borrowed. */
+const hf_redfish_error *hf_response_redfish_error(const hf_response *resp);
+
+void hf_response_free(hf_response *resp);
+
+/* ---- Redfish errors ---- */
+
+/* One @Message.ExtendedInfo entry.  Strings are NULL when absent (and not completed). */
+typedef struct hf_message {
+	const char *message_id;
+	const char *message;
+	const char *severity;
+	const char *resolution;
+	const char *const *message_args;
+	size_t n_message_args;
+	int completed; /* nonzero: message/severity/resolution were filled in from a message
+			  registry because the BMC sent only the MessageId (iLO's short form) */
+} hf_message;
+
+/* "error.code" and "error.message", borrowed, NULL when absent. */
+const char *hf_redfish_error_code(const hf_redfish_error *err);
+const char *hf_redfish_error_message(const hf_redfish_error *err);
+
+/* Number of ExtendedInfo entries and the i-th one (borrowed), NULL past the end. */
+size_t hf_redfish_error_count(const hf_redfish_error *err);
+const hf_message *hf_redfish_error_info(const hf_redfish_error *err, size_t i);
+
+/* The stable code (enum hf_redfish_code) of the first entry whose MessageId is known, else
+ * of the first entry, else of error.code. */
+int hf_redfish_error_class(const hf_redfish_error *err);
+
+/* ---- utilities ---- */
+
+/* The library's version, "MAJOR.MINOR.PATCH", static. */
+const char *hf_version(void);
+
+/* A static English description of an enum hf_error_kind value. */
+const char *hf_error_kind_name(int kind);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* HOSTFISH_H */

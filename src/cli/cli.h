@@ -1,0 +1,89 @@
+/*
+ * cli.h - the hostfish command-line client.  It uses only the public API (hostfish.h).
+ */
+#ifndef HOSTFISH_CLI_H
+#define HOSTFISH_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <hostfish.h>
+
+/* Exit codes, documented in --help and README. */
+enum {
+	EXIT_OK = 0,
+	EXIT_USAGE = 1, /* usage or invalid input: nothing was sent */
+	EXIT_HTTP_4XX = 2,
+	EXIT_HTTP_5XX = 3,
+	EXIT_AUTH = 4,
+	EXIT_TRANSPORT = 5,
+	EXIT_TIMEOUT = 6,
+};
+
+#define MAX_HEADERS 64
+
+struct cli {
+	/* options */
+	const char *url;
+	const char *transport;
+	const char *user;
+	char *password; /* owned, wiped at exit */
+	int auth;
+	const char *cert;
+	const char *key;
+	char *key_passphrase; /* owned */
+	const char *cacert;
+	bool insecure;
+	const char *proxy;
+	long timeout_s;
+	long connect_timeout_s;
+	int retries;
+	const char *headers[MAX_HEADERS + 1];
+	size_t n_headers;
+	bool json;
+	bool include;
+	int verbose;
+	const char *log_file;
+	bool no_session_cache;
+
+	/* state */
+	hf_client *client;
+	int log_fd;
+	bool session_from_cache; /* the client resumed a cached session */
+	char *cached_token; /* what the cache held, to notice a re-login */
+};
+
+/* output.c */
+void cli_print_json(struct json_object *obj);
+void cli_print_response(const struct cli *cli, const hf_response *resp);
+/* Print the BMC's error for a response, and return the exit code of its status. */
+int cli_report_response(const hf_response *resp);
+/* Print the client's last error, and return its exit code. */
+int cli_report_error(const struct cli *cli, int code, const char *what);
+int cli_exit_code_of_status(int status);
+int cli_exit_code_of_kind(int kind);
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* cache.c: sessions kept across commands ("hostfish login") */
+struct cli_cached_session {
+	char *token;
+	char *uri;
+	char *bmc;
+	char *user;
+};
+/* 1 found, 0 none, negative errno (message printed). */
+int cli_cache_load(const char *bmc, const char *user, struct cli_cached_session *ret);
+int cli_cache_store(const char *bmc, const char *user, const char *token, const char *uri);
+int cli_cache_remove(const char *bmc, const char *user);
+void cli_cached_session_clear(struct cli_cached_session *s);
+/* The cache file's path for (bmc, user); caller frees. */
+char *cli_cache_path(const char *bmc, const char *user);
+
+/* commands.c */
+int cmd_request(struct cli *cli, const char *method, int argc, char **argv);
+int cmd_login(struct cli *cli, int argc, char **argv);
+int cmd_logout(struct cli *cli, int argc, char **argv);
+int cmd_sessions(struct cli *cli, int argc, char **argv);
+int cmd_status(struct cli *cli, int argc, char **argv);
+
+#endif /* HOSTFISH_CLI_H */

@@ -1,0 +1,457 @@
+/*
+ * commands.c - the CLI's commands, built on the public API only.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "cli.h"
+
+#define BODY_MAX ((size_t)256 << 20)
+
+/* BODY argument: JSON text, @FILE, or - for stdin.  Returns 0 with *ret (caller frees). */
+static int read_body(const char *arg, char **ret, size_t *ret_len)
+{
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	int fd;
+
+	if (strcmp(arg, "-") != 0 && arg[0] != '@') {
+		*ret = strdup(arg);
+		*ret_len = strlen(arg);
+		return *ret ? 0 : -ENOMEM;
+	}
+	fd = strcmp(arg, "-") == 0 ? STDIN_FILENO : open(arg + 1, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		cli_error("cannot open %s: %s", arg + 1, strerror(errno));
+		return -errno;
+	}
+	for (;;) {
+		ssize_t n;
+
+		if (len == cap) {
+			char *p;
+
+			cap = cap ? cap * 2 : 65536;
+			if (cap > BODY_MAX + 1)
+				cap = BODY_MAX + 1;
+			if (len == cap) {
+				cli_error("the body is larger than %zu bytes", BODY_MAX);
+				free(buf);
+				if (fd != STDIN_FILENO)
+					close(fd);
+				return -EFBIG;
+			}
+			p = realloc(buf, cap + 1);
+			if (!p) {
+				free(buf);
+				if (fd != STDIN_FILENO)
+					close(fd);
+				return -ENOMEM;
+			}
+			buf = p;
+		}
+		n = read(fd, buf + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+
+			cli_error("cannot read the body: %s", strerror(e));
+			free(buf);
+			if (fd != STDIN_FILENO)
+				close(fd);
+			return -e;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	if (fd != STDIN_FILENO)
+		close(fd);
+	if (!buf && !(buf = malloc(1)))
+		return -ENOMEM;
+	buf[len] = '\0';
+	*ret = buf;
+	*ret_len = len;
+	return 0;
+}
+
+static bool has_content_type(const struct cli *cli)
+{
+	size_t i;
+
+	for (i = 0; i < cli->n_headers; i++)
+		if (strncasecmp(cli->headers[i], "Content-Type:", 13) == 0)
+			return true;
+	return false;
+}
+
+static bool valid_json(const char *text, size_t len)
+{
+	struct json_tokener *tok = json_tokener_new();
+	struct json_object *obj;
+	size_t end;
+	bool ok;
+
+	if (!tok)
+		return false;
+	obj = json_tokener_parse_ex(tok, text, (int)len);
+	ok = obj && json_tokener_get_error(tok) == json_tokener_success;
+	end = ok ? (size_t)tok->char_offset : 0;
+	while (ok && end < len && strchr(" \t\r\n", text[end]))
+		end++;
+	ok = ok && end == len;
+	json_object_put(obj);
+	json_tokener_free(tok);
+	return ok;
+}
+
+int cmd_request(struct cli *cli, const char *method, int argc, char **argv)
+{
+	bool wants_body = strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0 ||
+			  strcmp(method, "PATCH") == 0;
+	hf_response *resp = NULL;
+	char *body = NULL;
+	size_t body_len = 0;
+	int r, rc;
+
+	if (argc != (wants_body ? 2 : 1)) {
+		cli_error("usage: hostfish %s PATH%s", argv[-1], wants_body ? " BODY" : "");
+		return EXIT_USAGE;
+	}
+	if (wants_body) {
+		r = read_body(argv[1], &body, &body_len);
+		if (r < 0)
+			return EXIT_USAGE;
+		if (!has_content_type(cli) && !valid_json(body, body_len)) {
+			cli_error("the body is not valid JSON; nothing was sent");
+			free(body);
+			return EXIT_USAGE;
+		}
+	}
+	r = hf_request(cli->client, method, argv[0], cli->headers, body, body_len, &resp);
+	free(body);
+	if (r < 0)
+		return cli_report_error(cli, r, method);
+	rc = cli_exit_code_of_status(hf_response_status(resp));
+	if (rc == EXIT_OK || cli->include)
+		cli_print_response(cli, resp);
+	if (rc != EXIT_OK)
+		cli_report_response(resp);
+	hf_response_free(resp);
+	return rc;
+}
+
+/* GET that must answer 200 with JSON; prints the failure and returns its exit code. */
+static int get_json(struct cli *cli, const char *path, hf_response **ret)
+{
+	hf_response *resp = NULL;
+	int r = hf_get(cli->client, path, &resp);
+
+	if (r < 0)
+		return cli_report_error(cli, r, path);
+	if (hf_response_status(resp) != 200 || !hf_response_json(resp)) {
+		r = cli_report_response(resp);
+		hf_response_free(resp);
+		return r ? r : EXIT_TRANSPORT;
+	}
+	*ret = resp;
+	return EXIT_OK;
+}
+
+static struct json_object *jget(struct json_object *obj, const char *key)
+{
+	struct json_object *v = NULL;
+
+	if (!json_object_is_type(obj, json_type_object) || !json_object_object_get_ex(obj, key, &v))
+		return NULL;
+	return v;
+}
+
+static const char *jstr(struct json_object *obj, const char *key)
+{
+	struct json_object *v = jget(obj, key);
+
+	return json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+}
+
+/* The first member of a collection, e.g. /redfish/v1/Systems/ -> /redfish/v1/Systems/1/. */
+static int first_member(struct cli *cli, const char *collection, hf_response **ret)
+{
+	hf_response *coll = NULL;
+	struct json_object *members;
+	const char *id;
+	int rc;
+
+	rc = get_json(cli, collection, &coll);
+	if (rc)
+		return rc;
+	members = jget(hf_response_json(coll), "Members");
+	id = jstr(json_object_array_get_idx(members, 0), "@odata.id");
+	if (!json_object_is_type(members, json_type_array) || !id) {
+		cli_error("%s has no members", collection);
+		hf_response_free(coll);
+		return EXIT_TRANSPORT;
+	}
+	rc = get_json(cli, id, ret);
+	hf_response_free(coll);
+	return rc;
+}
+
+static struct json_object *json_str_or_null(const char *s)
+{
+	return s ? json_object_new_string(s) : NULL;
+}
+
+int cmd_status(struct cli *cli, int argc, char **argv)
+{
+	hf_response *root = NULL, *mgr = NULL, *sys = NULL;
+	struct json_object *hpe_mgr, *status, *out, *m, *s;
+	const char *mtype = NULL, *mfw = NULL, *mmodel;
+	int rc;
+
+	if (argc != 0) {
+		cli_error("usage: hostfish status");
+		return EXIT_USAGE;
+	}
+	rc = get_json(cli, "/redfish/v1/", &root);
+	if (rc)
+		return rc;
+	rc = first_member(cli, "/redfish/v1/Managers/", &mgr);
+	if (rc)
+		goto out;
+	rc = first_member(cli, "/redfish/v1/Systems/", &sys);
+	if (rc)
+		goto out;
+
+	/* iLO names its type and firmware in the service root's Oem.Hpe.Manager[0] */
+	hpe_mgr = json_object_array_get_idx(
+		jget(jget(jget(hf_response_json(root), "Oem"), "Hpe"), "Manager"), 0);
+	mtype = jstr(hpe_mgr, "ManagerType");
+	mmodel = jstr(hf_response_json(mgr), "Model");
+	if (!mtype)
+		mtype = mmodel ? mmodel : jstr(hf_response_json(mgr), "ManagerType");
+	mfw = jstr(hf_response_json(mgr), "FirmwareVersion");
+	if (!mfw)
+		mfw = jstr(hpe_mgr, "ManagerFirmwareVersion");
+	status = jget(hf_response_json(sys), "Status");
+
+	if (cli->json) {
+		out = json_object_new_object();
+		m = json_object_new_object();
+		s = json_object_new_object();
+		json_object_object_add(m, "type", json_str_or_null(mtype));
+		json_object_object_add(m, "firmware", json_str_or_null(mfw));
+		json_object_object_add(m, "model", json_str_or_null(mmodel));
+		json_object_object_add(s, "manufacturer",
+				       json_str_or_null(jstr(hf_response_json(sys), "Manufacturer")));
+		json_object_object_add(s, "model",
+				       json_str_or_null(jstr(hf_response_json(sys), "Model")));
+		json_object_object_add(s, "serial",
+				       json_str_or_null(jstr(hf_response_json(sys), "SerialNumber")));
+		json_object_object_add(s, "power_state",
+				       json_str_or_null(jstr(hf_response_json(sys), "PowerState")));
+		json_object_object_add(s, "health", json_str_or_null(jstr(status, "Health")));
+		json_object_object_add(s, "health_rollup",
+				       json_str_or_null(jstr(status, "HealthRollup")));
+		json_object_object_add(out, "manager", m);
+		json_object_object_add(out, "system", s);
+		cli_print_json(out);
+		json_object_put(out);
+	} else {
+		const char *manuf = jstr(hf_response_json(sys), "Manufacturer");
+		const char *rollup = jstr(status, "HealthRollup");
+
+		printf("Manager:  %s\n", mtype ? mtype : "unknown");
+		printf("Firmware: %s\n", mfw ? mfw : "unknown");
+		printf("System:   %s%s%s\n", manuf ? manuf : "", manuf ? " " : "",
+		       jstr(hf_response_json(sys), "Model") ?: "unknown");
+		printf("Serial:   %s\n", jstr(hf_response_json(sys), "SerialNumber") ?: "unknown");
+		printf("Power:    %s\n", jstr(hf_response_json(sys), "PowerState") ?: "unknown");
+		printf("Health:   %s", jstr(status, "Health") ?: "unknown");
+		if (rollup)
+			printf(" (rollup %s)", rollup);
+		putchar('\n');
+	}
+out:
+	hf_response_free(root);
+	hf_response_free(mgr);
+	hf_response_free(sys);
+	return rc;
+}
+
+int cmd_sessions(struct cli *cli, int argc, char **argv)
+{
+	hf_response *root = NULL, *coll = NULL;
+	struct json_object *members, *list;
+	const char *coll_path, *own_uri = NULL;
+	size_t i, n;
+	int rc;
+
+	if (argc != 0) {
+		cli_error("usage: hostfish sessions");
+		return EXIT_USAGE;
+	}
+	rc = get_json(cli, "/redfish/v1/", &root);
+	if (rc)
+		return rc;
+	coll_path = jstr(jget(jget(hf_response_json(root), "Links"), "Sessions"), "@odata.id");
+	rc = get_json(cli, coll_path ? coll_path : "/redfish/v1/SessionService/Sessions/", &coll);
+	if (rc)
+		goto out;
+	hf_client_session(cli->client, NULL, &own_uri);
+	members = jget(hf_response_json(coll), "Members");
+	n = json_object_is_type(members, json_type_array) ? json_object_array_length(members) : 0;
+	list = json_object_new_array();
+	for (i = 0; i < n; i++) {
+		const char *id = jstr(json_object_array_get_idx(members, i), "@odata.id");
+		struct json_object *sj, *hpe, *e, *mine_v;
+		hf_response *sess = NULL;
+		bool mine;
+
+		if (!id)
+			continue;
+		if (hf_get(cli->client, id, &sess) < 0 || hf_response_status(sess) != 200) {
+			hf_response_free(sess);
+			continue; /* gone between the two requests */
+		}
+		sj = hf_response_json(sess);
+		hpe = jget(jget(sj, "Oem"), "Hpe");
+		mine_v = jget(hpe, "MySession");
+		mine = mine_v ? json_object_get_boolean(mine_v) : false;
+		if (own_uri) {
+			/* compare without the trailing slash: iLO writes one, others may not */
+			size_t a = strlen(id), b = strlen(own_uri);
+
+			a -= a && id[a - 1] == '/';
+			b -= b && own_uri[b - 1] == '/';
+			if (a == b && strncmp(id, own_uri, a) == 0)
+				mine = true;
+		}
+		e = json_object_new_object();
+		json_object_object_add(e, "uri", json_object_new_string(id));
+		json_object_object_add(e, "user", json_str_or_null(jstr(sj, "UserName")));
+		json_object_object_add(e, "user_tag", json_str_or_null(jstr(hpe, "UserTag")));
+		json_object_object_add(e, "login_time", json_str_or_null(jstr(hpe, "LoginTime")));
+		json_object_object_add(e, "mine", json_object_new_boolean(mine));
+		json_object_array_add(list, e);
+		hf_response_free(sess);
+	}
+	if (cli->json) {
+		struct json_object *out = json_object_new_object();
+
+		json_object_object_add(out, "sessions", list);
+		cli_print_json(out);
+		json_object_put(out);
+	} else {
+		n = json_object_array_length(list);
+		for (i = 0; i < n; i++) {
+			struct json_object *e = json_object_array_get_idx(list, i);
+
+			printf("%s%s  user=%s  tag=%s  login=%s\n",
+			       json_object_get_boolean(jget(e, "mine")) ? "* " : "  ",
+			       jstr(e, "uri"), jstr(e, "user") ?: "-", jstr(e, "user_tag") ?: "-",
+			       jstr(e, "login_time") ?: "-");
+		}
+		if (n == 0)
+			printf("no sessions\n");
+		json_object_put(list);
+	}
+out:
+	hf_response_free(root);
+	hf_response_free(coll);
+	return rc;
+}
+
+int cmd_login(struct cli *cli, int argc, char **argv)
+{
+	const char *token, *uri;
+	hf_response *resp = NULL;
+	int r;
+
+	if (argc != 0) {
+		cli_error("usage: hostfish login");
+		return EXIT_USAGE;
+	}
+	if (!cli->user) {
+		cli_error("login: --user is required");
+		return EXIT_USAGE;
+	}
+	if (cli->session_from_cache) {
+		/* already logged in: check that the BMC still knows the session; a re-login
+		 * happens by itself if it does not */
+		hf_client_session(cli->client, NULL, &uri);
+		r = hf_get(cli->client, uri, &resp);
+		if (r < 0)
+			return cli_report_error(cli, r, "login");
+		if (hf_response_status(resp) != 200) {
+			r = cli_report_response(resp);
+			hf_response_free(resp);
+			return r ? r : EXIT_AUTH;
+		}
+		hf_response_free(resp);
+	} else {
+		r = hf_client_login(cli->client);
+		if (r < 0)
+			return cli_report_error(cli, r, "login");
+	}
+	if (hf_client_session(cli->client, &token, &uri) < 0 || !uri) {
+		cli_error("login: the BMC did not tell where the session is; not caching it");
+		return EXIT_TRANSPORT;
+	}
+	r = cli_cache_store(hf_client_endpoint(cli->client), cli->user, token, uri);
+	if (r < 0)
+		return EXIT_TRANSPORT; /* the client still owns it and deletes it at exit */
+	hf_client_keep_session(cli->client, 1);
+	if (cli->json) {
+		struct json_object *out = json_object_new_object();
+
+		json_object_object_add(out, "bmc",
+				       json_object_new_string(hf_client_endpoint(cli->client)));
+		json_object_object_add(out, "user", json_object_new_string(cli->user));
+		json_object_object_add(out, "session", json_object_new_string(uri));
+		cli_print_json(out);
+		json_object_put(out);
+	} else {
+		printf("logged in to %s as %s (session %s)\n", hf_client_endpoint(cli->client),
+		       cli->user, uri);
+	}
+	return EXIT_OK;
+}
+
+int cmd_logout(struct cli *cli, int argc, char **argv)
+{
+	int r;
+
+	if (argc != 0) {
+		cli_error("usage: hostfish logout");
+		return EXIT_USAGE;
+	}
+	if (!cli->user) {
+		cli_error("logout: --user is required");
+		return EXIT_USAGE;
+	}
+	if (!cli->session_from_cache) {
+		fprintf(stderr, "hostfish: no cached session for %s at %s\n", cli->user,
+			hf_client_endpoint(cli->client));
+		return EXIT_OK;
+	}
+	r = hf_client_logout(cli->client);
+	if (r < 0) {
+		/* keep the cache entry: the session may still exist and logout can be retried */
+		return cli_report_error(cli, r, "logout");
+	}
+	cli_cache_remove(hf_client_endpoint(cli->client), cli->user);
+	cli->session_from_cache = false;
+	if (!cli->json)
+		printf("logged out\n");
+	return EXIT_OK;
+}

@@ -1,0 +1,494 @@
+/*
+ * hostfish.c - command-line entry point: options, credentials, logging, session cache.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "cli.h"
+
+static const char usage_text[] =
+	"Usage: hostfish [OPTIONS] COMMAND [ARGS]\n"
+	"\n"
+	"Talk Redfish to this server's BMC (HPE iLO, DSP0270 BMCs) or to a BMC given by URL.\n"
+	"\n"
+	"Commands:\n"
+	"  get PATH               GET a resource and print it as JSON\n"
+	"  head PATH              HEAD a resource (with -i: print the headers)\n"
+	"  delete PATH            DELETE a resource\n"
+	"  post PATH BODY         POST; BODY is JSON text, @FILE, or - for stdin\n"
+	"  put PATH BODY          PUT\n"
+	"  patch PATH BODY        PATCH\n"
+	"  login                  create a session and keep it for later commands\n"
+	"  logout                 delete the kept session on the BMC and locally\n"
+	"  sessions               list the BMC's sessions; '*' marks your own\n"
+	"  status                 manager type and firmware, system model, power, health\n"
+	"\n"
+	"Options:\n"
+	"  --url URL              BMC address, https://host[:port] (default: $HOSTFISH_URL;\n"
+	"                         without one, an in-band transport is used)\n"
+	"  --transport NAME       auto, https, hostif or chif (default auto)\n"
+	"  --user NAME            user name; the password comes from $HOSTFISH_PASSWORD or\n"
+	"                         --password-file, never from the command line\n"
+	"  --password-file FILE   read the password from the first line of FILE\n"
+	"  --auth MODE            session (default with --user), basic, cert or none\n"
+	"  --cert FILE            client certificate (PEM) for --auth cert\n"
+	"  --key FILE             its private key (PEM)\n"
+	"  --key-passphrase-file FILE  the key's passphrase\n"
+	"  --cacert FILE          trust the CA certificates in FILE for the BMC\n"
+	"  --insecure             do not verify the BMC's certificate (logged)\n"
+	"  --proxy URL            HTTP or SOCKS5 proxy (http://, socks5://, socks5h://)\n"
+	"  --timeout SEC          bound on each request (default 30)\n"
+	"  --connect-timeout SEC  bound on connecting (default 10)\n"
+	"  --retries N            retries of idempotent requests (default 2)\n"
+	"  -H, --header 'N: V'    add a request header (repeatable)\n"
+	"  --json                 machine-readable output for status, sessions, login\n"
+	"  -i, --include          print the status line and headers before the body\n"
+	"  -v, --verbose          log every request and response to stderr (secrets masked)\n"
+	"  --log-file FILE        log every request and response to FILE (mode 0600)\n"
+	"  --no-session-cache     do not use a session kept by 'login': own session, deleted\n"
+	"                         at exit\n"
+	"  -h, --help             show this help\n"
+	"  -V, --version          show the version\n"
+	"\n"
+	"Environment:\n"
+	"  HOSTFISH_URL           default for --url\n"
+	"  HOSTFISH_PASSWORD      the password for --user\n"
+	"  HOSTFISH_RUNTIME_DIR   where sessions are kept (default /run/hostfish)\n"
+	"\n"
+	"Exit codes:\n"
+	"  0  success\n"
+	"  1  usage or invalid input (nothing was sent)\n"
+	"  2  HTTP 4xx other than authentication\n"
+	"  3  HTTP 5xx\n"
+	"  4  authentication required, rejected or expired\n"
+	"  5  transport unavailable, connection or TLS failure\n"
+	"  6  timeout\n";
+
+enum {
+	OPT_URL = 256,
+	OPT_TRANSPORT,
+	OPT_USER,
+	OPT_PASSWORD_FILE,
+	OPT_AUTH,
+	OPT_CERT,
+	OPT_KEY,
+	OPT_KEY_PASSPHRASE_FILE,
+	OPT_CACERT,
+	OPT_INSECURE,
+	OPT_PROXY,
+	OPT_TIMEOUT,
+	OPT_CONNECT_TIMEOUT,
+	OPT_RETRIES,
+	OPT_JSON,
+	OPT_LOG_FILE,
+	OPT_NO_SESSION_CACHE,
+};
+
+static const struct option long_options[] = {
+	{ "url", required_argument, NULL, OPT_URL },
+	{ "transport", required_argument, NULL, OPT_TRANSPORT },
+	{ "user", required_argument, NULL, OPT_USER },
+	{ "password-file", required_argument, NULL, OPT_PASSWORD_FILE },
+	{ "auth", required_argument, NULL, OPT_AUTH },
+	{ "cert", required_argument, NULL, OPT_CERT },
+	{ "key", required_argument, NULL, OPT_KEY },
+	{ "key-passphrase-file", required_argument, NULL, OPT_KEY_PASSPHRASE_FILE },
+	{ "cacert", required_argument, NULL, OPT_CACERT },
+	{ "insecure", no_argument, NULL, OPT_INSECURE },
+	{ "proxy", required_argument, NULL, OPT_PROXY },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT },
+	{ "retries", required_argument, NULL, OPT_RETRIES },
+	{ "header", required_argument, NULL, 'H' },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "include", no_argument, NULL, 'i' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "log-file", required_argument, NULL, OPT_LOG_FILE },
+	{ "no-session-cache", no_argument, NULL, OPT_NO_SESSION_CACHE },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct {
+	const char *name;
+	const char *method; /* for raw verbs */
+	int (*fn)(struct cli *cli, int argc, char **argv);
+} commands[] = {
+	{ "get", "GET", NULL },		{ "head", "HEAD", NULL },
+	{ "delete", "DELETE", NULL },	{ "post", "POST", NULL },
+	{ "put", "PUT", NULL },		{ "patch", "PATCH", NULL },
+	{ "login", NULL, cmd_login },	{ "logout", NULL, cmd_logout },
+	{ "sessions", NULL, cmd_sessions }, { "status", NULL, cmd_status },
+};
+
+static void wipe_free(char *s)
+{
+	if (!s)
+		return;
+	explicit_bzero(s, strlen(s));
+	free(s);
+}
+
+/* First line of a file, for passwords and passphrases.  Warns when others can read it. */
+static char *read_secret_file(const char *path)
+{
+	char buf[4096];
+	struct stat st;
+	ssize_t n;
+	size_t len;
+	char *s;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		cli_error("cannot open %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) == 0 && (st.st_mode & 0044))
+		cli_error("warning: %s is readable by other users", path);
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n < 0) {
+		cli_error("cannot read %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	buf[n] = '\0';
+	len = strcspn(buf, "\r\n");
+	s = strndup(buf, len);
+	explicit_bzero(buf, sizeof(buf));
+	if (s && !*s) {
+		cli_error("%s is empty", path);
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+static bool parse_long(const char *s, long min, long max, long *ret)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max)
+		return false;
+	*ret = v;
+	return true;
+}
+
+static void log_cb(void *userdata, int level, const char *message)
+{
+	struct cli *cli = userdata;
+
+	if (level <= HF_LOG_WARNING || cli->verbose)
+		fprintf(stderr, "%s\n", message);
+	if (cli->log_fd >= 0) {
+		char stamp[32];
+		time_t now = time(NULL);
+		struct tm tm;
+
+		strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
+		dprintf(cli->log_fd, "%s %s\n", stamp, message);
+	}
+}
+
+static int open_log_file(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
+	struct stat st;
+
+	if (fd < 0) {
+		cli_error("cannot open the log file %s: %s", path, strerror(errno));
+		return -1;
+	}
+	/* an existing file keeps its mode: tighten it, the log holds request details */
+	if (fstat(fd, &st) == 0 && (st.st_mode & 0077) && fchmod(fd, 0600) < 0) {
+		cli_error("cannot make %s private: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int parse_options(struct cli *cli, int argc, char **argv)
+{
+	long v;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+H:ivhV", long_options, NULL)) != -1) {
+		switch (c) {
+		case OPT_URL:
+			cli->url = optarg;
+			break;
+		case OPT_TRANSPORT:
+			cli->transport = optarg;
+			break;
+		case OPT_USER:
+			cli->user = optarg;
+			break;
+		case OPT_PASSWORD_FILE:
+			wipe_free(cli->password);
+			cli->password = read_secret_file(optarg);
+			if (!cli->password)
+				return -1;
+			break;
+		case OPT_AUTH:
+			if (strcmp(optarg, "session") == 0)
+				cli->auth = HF_AUTH_SESSION;
+			else if (strcmp(optarg, "basic") == 0)
+				cli->auth = HF_AUTH_BASIC;
+			else if (strcmp(optarg, "cert") == 0)
+				cli->auth = HF_AUTH_CERT;
+			else if (strcmp(optarg, "none") == 0)
+				cli->auth = HF_AUTH_NONE;
+			else {
+				cli_error("--auth: expected session, basic, cert or none");
+				return -1;
+			}
+			break;
+		case OPT_CERT:
+			cli->cert = optarg;
+			break;
+		case OPT_KEY:
+			cli->key = optarg;
+			break;
+		case OPT_KEY_PASSPHRASE_FILE:
+			wipe_free(cli->key_passphrase);
+			cli->key_passphrase = read_secret_file(optarg);
+			if (!cli->key_passphrase)
+				return -1;
+			break;
+		case OPT_CACERT:
+			cli->cacert = optarg;
+			break;
+		case OPT_INSECURE:
+			cli->insecure = true;
+			break;
+		case OPT_PROXY:
+			cli->proxy = optarg;
+			break;
+		case OPT_TIMEOUT:
+			if (!parse_long(optarg, 1, 86400, &cli->timeout_s)) {
+				cli_error("--timeout: expected seconds between 1 and 86400");
+				return -1;
+			}
+			break;
+		case OPT_CONNECT_TIMEOUT:
+			if (!parse_long(optarg, 1, 3600, &cli->connect_timeout_s)) {
+				cli_error("--connect-timeout: expected seconds between 1 and 3600");
+				return -1;
+			}
+			break;
+		case OPT_RETRIES:
+			if (!parse_long(optarg, 0, 10, &v)) {
+				cli_error("--retries: expected a number between 0 and 10");
+				return -1;
+			}
+			cli->retries = (int)v;
+			break;
+		case 'H':
+			if (cli->n_headers == MAX_HEADERS) {
+				cli_error("too many headers (at most %d)", MAX_HEADERS);
+				return -1;
+			}
+			if (strpbrk(optarg, "\r\n") || !strchr(optarg, ':')) {
+				cli_error("invalid header '%s': expected 'Name: value' without CR or LF",
+					  optarg);
+				return -1;
+			}
+			cli->headers[cli->n_headers++] = optarg;
+			break;
+		case OPT_JSON:
+			cli->json = true;
+			break;
+		case 'i':
+			cli->include = true;
+			break;
+		case 'v':
+			cli->verbose++;
+			break;
+		case OPT_LOG_FILE:
+			cli->log_file = optarg;
+			break;
+		case OPT_NO_SESSION_CACHE:
+			cli->no_session_cache = true;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			exit(EXIT_OK);
+		case 'V':
+			printf("hostfish %s\n", hf_version());
+			exit(EXIT_OK);
+		default:
+			fputs("Try 'hostfish --help'.\n", stderr);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int create_client(struct cli *cli)
+{
+	hf_options o = HF_OPTIONS_INIT;
+	int r;
+
+	o.url = cli->url;
+	o.transport = cli->transport;
+	o.username = cli->user;
+	o.password = cli->password;
+	o.auth = cli->auth;
+	o.retries = cli->retries;
+	o.connect_timeout_ms = cli->connect_timeout_s * 1000;
+	o.timeout_ms = cli->timeout_s * 1000;
+	o.ca_file = cli->cacert;
+	o.insecure = cli->insecure;
+	o.client_cert = cli->cert;
+	o.client_key = cli->key;
+	o.client_key_passphrase = cli->key_passphrase;
+	o.proxy = cli->proxy;
+	o.log_fn = log_cb;
+	o.log_userdata = cli;
+	o.log_level = (cli->verbose || cli->log_fd >= 0) ? HF_LOG_DEBUG : HF_LOG_WARNING;
+
+	r = hf_client_new(&cli->client, &o);
+	if (r == -EINVAL)
+		return EXIT_USAGE; /* the reason went through log_cb */
+	if (r == -ENOTSUP)
+		return EXIT_TRANSPORT;
+	if (r < 0) {
+		cli_error("cannot create the client: %s", strerror(-r));
+		return EXIT_TRANSPORT;
+	}
+	return EXIT_OK;
+}
+
+/* Resume the session "hostfish login" kept for this BMC and user, if there is one. */
+static void resume_cached_session(struct cli *cli)
+{
+	struct cli_cached_session s = { 0 };
+
+	if (cli->no_session_cache || !cli->user ||
+	    (cli->auth != HF_AUTH_SESSION && cli->auth != HF_AUTH_AUTO))
+		return;
+	if (cli_cache_load(hf_client_endpoint(cli->client), cli->user, &s) <= 0)
+		return;
+	if (hf_client_resume_session(cli->client, s.token, s.uri) == 0) {
+		cli->session_from_cache = true;
+		cli->cached_token = strdup(s.token);
+	}
+	cli_cached_session_clear(&s);
+}
+
+/*
+ * End of a command, for whatever session the client holds:
+ *  - the cached session it resumed stays on the BMC for the next command;
+ *  - a session that replaced an expired cached one takes its place in the cache;
+ *  - the session "login" just stored stays too (cmd_login marked it kept);
+ *  - any other session is deleted now, so that a failed DELETE is reported and changes the
+ *    exit code instead of vanishing into hf_client_free().
+ */
+static int finish_session(struct cli *cli, bool logged_in, int rc)
+{
+	const char *token, *uri;
+	int r;
+
+	if (hf_client_session(cli->client, &token, &uri) < 0)
+		return rc;
+	if (logged_in)
+		return rc;
+	if (cli->session_from_cache) {
+		if (strcmp(cli->cached_token, token) == 0)
+			return rc;
+		if (uri && cli_cache_store(hf_client_endpoint(cli->client), cli->user, token,
+					   uri) == 0) {
+			hf_client_keep_session(cli->client, 1);
+			return rc;
+		}
+	}
+	r = hf_client_logout(cli->client);
+	if (r < 0) {
+		int lrc = cli_report_error(cli, r, "logout");
+
+		if (rc == EXIT_OK)
+			rc = lrc;
+	}
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli cli = { .auth = HF_AUTH_AUTO, .retries = -1, .log_fd = -1 };
+	const char *env;
+	size_t i;
+	int rc;
+
+	if (parse_options(&cli, argc, argv) < 0) {
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (optind >= argc) {
+		cli_error("no command given");
+		fputs("Try 'hostfish --help'.\n", stderr);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[optind], commands[i].name) == 0)
+			break;
+	if (i == sizeof(commands) / sizeof(commands[0])) {
+		cli_error("unknown command '%s'", argv[optind]);
+		fputs("Try 'hostfish --help'.\n", stderr);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (!cli.url) {
+		env = secure_getenv("HOSTFISH_URL");
+		if (env && *env)
+			cli.url = env;
+	}
+	if (!cli.password && cli.user) {
+		env = secure_getenv("HOSTFISH_PASSWORD");
+		if (env && *env)
+			cli.password = strdup(env);
+	}
+	if (cli.log_file) {
+		cli.log_fd = open_log_file(cli.log_file);
+		if (cli.log_fd < 0) {
+			rc = EXIT_USAGE;
+			goto out;
+		}
+	}
+	rc = create_client(&cli);
+	if (rc)
+		goto out;
+	resume_cached_session(&cli);
+
+	if (commands[i].method)
+		rc = cmd_request(&cli, commands[i].method, argc - optind - 1, argv + optind + 1);
+	else
+		rc = commands[i].fn(&cli, argc - optind - 1, argv + optind + 1);
+
+	rc = finish_session(&cli, commands[i].fn == cmd_login && rc == EXIT_OK, rc);
+out:
+	hf_client_free(cli.client);
+	wipe_free(cli.password);
+	wipe_free(cli.key_passphrase);
+	wipe_free(cli.cached_token);
+	if (cli.log_fd >= 0)
+		close(cli.log_fd);
+	fflush(stdout);
+	return rc;
+}

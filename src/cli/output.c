@@ -1,0 +1,147 @@
+/*
+ * output.c - what the CLI prints: bodies on stdout, errors on stderr, exit codes.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "cli.h"
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("hostfish: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void cli_print_json(struct json_object *obj)
+{
+	puts(json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PRETTY |
+							 JSON_C_TO_STRING_SPACED |
+							 JSON_C_TO_STRING_NOSLASHESCAPE));
+}
+
+void cli_print_response(const struct cli *cli, const hf_response *resp)
+{
+	struct json_object *json = hf_response_json(resp);
+	const char *body;
+	size_t len, i, n;
+
+	if (cli->include) {
+		printf("HTTP/1.1 %d %s\n", hf_response_status(resp), hf_response_reason(resp));
+		n = hf_response_header_count(resp);
+		for (i = 0; i < n; i++) {
+			const char *name, *value;
+
+			hf_response_header_at(resp, i, &name, &value);
+			printf("%s: %s\n", name, value);
+		}
+		putchar('\n');
+	}
+	if (strcmp(hf_response_method(resp), "HEAD") == 0)
+		return;
+	if (json) {
+		cli_print_json(json);
+		return;
+	}
+	body = hf_response_body(resp, &len);
+	if (len) {
+		fwrite(body, 1, len, stdout);
+		if (body[len - 1] != '\n')
+			putchar('\n');
+	}
+}
+
+int cli_exit_code_of_status(int status)
+{
+	if (status == 401)
+		return EXIT_AUTH;
+	if (status >= 500)
+		return EXIT_HTTP_5XX;
+	if (status >= 400)
+		return EXIT_HTTP_4XX;
+	return EXIT_OK;
+}
+
+int cli_exit_code_of_kind(int kind)
+{
+	switch (kind) {
+	case HF_ERROR_NONE:
+		return EXIT_OK;
+	case HF_ERROR_USAGE:
+		return EXIT_USAGE;
+	case HF_ERROR_HTTP_CLIENT:
+		return EXIT_HTTP_4XX;
+	case HF_ERROR_HTTP_SERVER:
+		return EXIT_HTTP_5XX;
+	case HF_ERROR_AUTH:
+		return EXIT_AUTH;
+	case HF_ERROR_TIMEOUT:
+		return EXIT_TIMEOUT;
+	default:
+		return EXIT_TRANSPORT;
+	}
+}
+
+static void print_redfish_error(const hf_redfish_error *rf)
+{
+	size_t i, n = hf_redfish_error_count(rf);
+
+	if (!rf)
+		return;
+	if (n == 0 && hf_redfish_error_code(rf)) {
+		fprintf(stderr, "  Code: %s\n", hf_redfish_error_code(rf));
+		if (hf_redfish_error_message(rf))
+			fprintf(stderr, "  Message: %s\n", hf_redfish_error_message(rf));
+	}
+	for (i = 0; i < n; i++) {
+		const hf_message *m = hf_redfish_error_info(rf, i);
+
+		if (m->message_id)
+			fprintf(stderr, "  MessageId: %s\n", m->message_id);
+		if (m->message)
+			fprintf(stderr, "  Message: %s\n", m->message);
+		if (m->severity)
+			fprintf(stderr, "  Severity: %s\n", m->severity);
+		if (m->resolution)
+			fprintf(stderr, "  Resolution: %s\n", m->resolution);
+	}
+}
+
+int cli_report_response(const hf_response *resp)
+{
+	int status = hf_response_status(resp);
+
+	fprintf(stderr, "hostfish: %s %s: %d %s\n", hf_response_method(resp),
+		hf_response_path(resp), status, hf_response_reason(resp));
+	print_redfish_error(hf_response_redfish_error(resp));
+	return cli_exit_code_of_status(status);
+}
+
+int cli_report_error(const struct cli *cli, int code, const char *what)
+{
+	const hf_error *e = cli->client ? hf_client_last_error(cli->client) : NULL;
+	int kind;
+
+	if (e && e->kind != HF_ERROR_NONE) {
+		cli_error("%s", e->message[0] ? e->message : hf_error_kind_name(e->kind));
+		print_redfish_error(e->redfish);
+		kind = e->kind;
+	} else {
+		cli_error("%s: %s", what, strerror(-code));
+		kind = code == -EINVAL ? HF_ERROR_USAGE
+		       : code == -ETIMEDOUT ? HF_ERROR_TIMEOUT
+		       : code == -EACCES ? HF_ERROR_AUTH
+					 : HF_ERROR_TRANSPORT;
+	}
+	return cli_exit_code_of_kind(kind);
+}

@@ -1,0 +1,92 @@
+/*
+ * client-private.h - the client object, shared by client.c, session.c and response.c.
+ */
+#ifndef HOSTFISH_CLIENT_PRIVATE_H
+#define HOSTFISH_CLIENT_PRIVATE_H
+
+#include <pthread.h>
+
+#include "hostfish-private.h"
+#include "transport/transport.h"
+
+struct hf_err_rec {
+	hf_error pub;
+	char *message;
+	hf_redfish_error *rf;
+	struct hf_err_rec *next;
+};
+
+struct hf_client {
+	struct hf_logger log;
+	char *url;
+	char *username;
+	char *password;
+	int auth; /* resolved: never HF_AUTH_AUTO */
+	int retries;
+	long connect_timeout_ms;
+	long timeout_ms;
+	size_t max_response;
+	int max_conns;
+
+	struct hf_transport transport;
+	char *origin; /* "https://host:port" for Location checks, or NULL (in-band) */
+
+	/* connection pool: at most max_conns, each used by one request at a time */
+	pthread_mutex_t lock;
+	pthread_cond_t conn_free;
+	void *conns[HF_MAX_CONNECTIONS];
+	bool conn_busy[HF_MAX_CONNECTIONS];
+	bool conn_open[HF_MAX_CONNECTIONS];
+
+	/* session: guarded by session_lock; readers copy under it */
+	pthread_mutex_t session_lock;
+	char *token;
+	char *session_uri;
+	bool owns_session; /* delete it at free */
+	unsigned session_gen; /* bumped on every login: one re-login per expiry */
+	char *sessions_path; /* the service root's Links.Sessions */
+	char *basic_auth; /* "Basic base64" */
+
+	/* last error, per thread */
+	pthread_key_t err_key;
+	struct hf_err_rec *errs; /* every thread's record, freed with the client */
+};
+
+/* How a request is sent by client_send(). */
+enum {
+	HF_SEND_AUTH = 1 << 0, /* add the client's credentials (token or Basic) */
+	HF_SEND_NO_RETRY = 1 << 1,
+};
+
+/* client.c */
+void hf_client_set_error(hf_client *c, int code, int kind, int http_status,
+			 const hf_redfish_error *rf, const char *fmt, ...) _hf_printf_(6, 7);
+void hf_client_clear_error(hf_client *c);
+int hf_errno_kind(int code);
+/*
+ * Send one request with retries and redirects but no login logic.  extra: headers that win
+ * over the defaults.  session_gen (out, may be NULL): the session generation whose token was
+ * sent.  Returns 0 with *ret, or a negative errno with the error recorded.
+ */
+int hf_client_send(hf_client *c, const char *method, const char *path,
+		   const struct hf_headers *extra, const void *body, size_t body_len, int flags,
+		   unsigned *session_gen, hf_response **ret);
+
+/* session.c */
+/* Log in unless a session exists; with session_lock held by the caller. */
+int hf_session_login_locked(hf_client *c);
+/* A 401 came back for a request sent with generation gen: re-login once for all threads. */
+int hf_session_relogin(hf_client *c, unsigned gen);
+bool hf_session_auth_uses_session(const hf_client *c);
+/* Free the session state (token wiped) without contacting the BMC. */
+void hf_session_forget(hf_client *c);
+
+/* response.c */
+int hf_response_build(hf_response **ret, const char *method, const char *url, const char *path,
+		      const void *req_body, size_t req_body_len,
+		      struct hf_transport_response *tresp, size_t max_decoded);
+/* Log a request or response at debug level, secrets masked. */
+void hf_log_message(const struct hf_logger *lg, const char *prefix, const char *first_line,
+		    const struct hf_headers *headers, const void *body, size_t body_len);
+
+#endif /* HOSTFISH_CLIENT_PRIVATE_H */

@@ -1,0 +1,895 @@
+/*
+ * client.c - the client object: options, connection pool, the request pipeline (defaults,
+ * authentication headers, retries, redirects, re-login) and per-thread error records.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include <json-c/json.h>
+#include <openssl/evp.h>
+
+#include "client-private.h"
+
+/* ---- errors ---- */
+
+static const hf_error no_error = { 0, HF_ERROR_NONE, 0, "", NULL };
+
+static struct hf_err_rec *err_rec(hf_client *c)
+{
+	struct hf_err_rec *rec = pthread_getspecific(c->err_key);
+
+	if (rec)
+		return rec;
+	rec = calloc(1, sizeof(*rec));
+	if (!rec)
+		return NULL;
+	if (pthread_setspecific(c->err_key, rec) != 0) {
+		free(rec);
+		return NULL;
+	}
+	pthread_mutex_lock(&c->lock);
+	rec->next = c->errs;
+	c->errs = rec;
+	pthread_mutex_unlock(&c->lock);
+	return rec;
+}
+
+static void err_rec_reset(struct hf_err_rec *rec)
+{
+	free(rec->message);
+	hf_rferror_unref(rec->rf);
+	rec->message = NULL;
+	rec->rf = NULL;
+	rec->pub = no_error;
+}
+
+void hf_client_clear_error(hf_client *c)
+{
+	struct hf_err_rec *rec = pthread_getspecific(c->err_key);
+
+	if (rec)
+		err_rec_reset(rec);
+}
+
+void hf_client_set_error(hf_client *c, int code, int kind, int http_status,
+			 const hf_redfish_error *rf, const char *fmt, ...)
+{
+	struct hf_err_rec *rec = err_rec(c);
+	struct hf_buf b = { 0 };
+	va_list ap;
+
+	va_start(ap, fmt);
+	hf_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	if (b.data)
+		hf_log(&c->log, HF_LOG_INFO, "%s", b.data);
+	if (!rec) {
+		hf_buf_free(&b);
+		return;
+	}
+	err_rec_reset(rec);
+	rec->message = b.data ? b.data : NULL;
+	rec->rf = hf_rferror_ref((hf_redfish_error *)rf);
+	rec->pub.code = code;
+	rec->pub.kind = kind;
+	rec->pub.http_status = http_status;
+	rec->pub.message = rec->message ? rec->message : "";
+	rec->pub.redfish = rec->rf;
+}
+
+int hf_errno_kind(int code)
+{
+	switch (code) {
+	case 0:
+		return HF_ERROR_NONE;
+	case -EINVAL:
+		return HF_ERROR_USAGE;
+	case -EACCES:
+	case -EPERM:
+		return HF_ERROR_AUTH;
+	case -ETIMEDOUT:
+		return HF_ERROR_TIMEOUT;
+	case -EPROTO:
+	case -EBADMSG:
+		return HF_ERROR_PROTOCOL;
+	case -ENOMEM:
+	case -EFBIG:
+		return HF_ERROR_RESOURCE;
+	default:
+		return HF_ERROR_TRANSPORT;
+	}
+}
+
+_hf_public_ const hf_error *hf_client_last_error(const hf_client *c)
+{
+	struct hf_err_rec *rec;
+
+	if (!c)
+		return &no_error;
+	rec = pthread_getspecific(c->err_key);
+	return rec ? &rec->pub : &no_error;
+}
+
+_hf_public_ const char *hf_error_kind_name(int kind)
+{
+	static const char *const names[] = {
+		[HF_ERROR_NONE] = "no error",
+		[HF_ERROR_USAGE] = "invalid input",
+		[HF_ERROR_HTTP_CLIENT] = "request refused by the BMC",
+		[HF_ERROR_HTTP_SERVER] = "BMC failure",
+		[HF_ERROR_AUTH] = "authentication failure",
+		[HF_ERROR_TRANSPORT] = "connection failure",
+		[HF_ERROR_TIMEOUT] = "timeout",
+		[HF_ERROR_PROTOCOL] = "malformed answer from the BMC",
+		[HF_ERROR_RESOURCE] = "resource limit",
+	};
+
+	if (kind < 0 || (size_t)kind >= HF_ARRAY_SIZE(names))
+		return "unknown error";
+	return names[kind];
+}
+
+_hf_public_ const char *hf_version(void)
+{
+	return PACKAGE_VERSION;
+}
+
+/* ---- options and life cycle ---- */
+
+_hf_public_ int hf_options_init(hf_options *opts, unsigned int version)
+{
+	static const hf_options init = HF_OPTIONS_INIT;
+
+	if (!opts || version != HF_OPTIONS_VERSION)
+		return -EINVAL;
+	*opts = init;
+	return 0;
+}
+
+static int base64(const char *in, char **ret)
+{
+	size_t len = strlen(in);
+	char *out = malloc(4 * ((len + 2) / 3) + 1);
+
+	if (!out)
+		return -ENOMEM;
+	EVP_EncodeBlock((unsigned char *)out, (const unsigned char *)in, (int)len);
+	*ret = out;
+	return 0;
+}
+
+static void err_key_destroy(void *p)
+{
+	/* records are owned by the client's list, freed in hf_client_free() */
+	(void)p;
+}
+
+static int check_options(const hf_options *o, char *why, size_t len)
+{
+	if (o->version != HF_OPTIONS_VERSION) {
+		snprintf(why, len, "hf_options.version %u is not supported", o->version);
+		return -EINVAL;
+	}
+	if (o->auth < HF_AUTH_AUTO || o->auth > HF_AUTH_CERT) {
+		snprintf(why, len, "invalid auth mode %d", o->auth);
+		return -EINVAL;
+	}
+	if (o->retries < -1 || o->retries > 10) {
+		snprintf(why, len, "retries must be between 0 and 10");
+		return -EINVAL;
+	}
+	if (o->connect_timeout_ms < 0 || o->timeout_ms < 0) {
+		snprintf(why, len, "timeouts must not be negative");
+		return -EINVAL;
+	}
+	if (o->max_connections < 0 || o->max_connections > HF_MAX_CONNECTIONS) {
+		snprintf(why, len, "max_connections must be between 1 and %d", HF_MAX_CONNECTIONS);
+		return -EINVAL;
+	}
+	if ((o->username && hf_has_crlf(o->username, strlen(o->username))) ||
+	    (o->password && (hf_has_crlf(o->password, strlen(o->password))))) {
+		snprintf(why, len, "user name and password must not contain CR or LF");
+		return -EINVAL;
+	}
+	if ((o->session_token == NULL) != (o->session_uri == NULL)) {
+		snprintf(why, len, "session_token and session_uri go together");
+		return -EINVAL;
+	}
+	if (o->session_token &&
+	    (hf_has_crlf(o->session_token, strlen(o->session_token)) ||
+	     hf_path_check(o->session_uri) < 0)) {
+		snprintf(why, len, "invalid session token or URI");
+		return -EINVAL;
+	}
+	if (o->auth == HF_AUTH_CERT && !o->client_cert) {
+		snprintf(why, len, "certificate authentication needs a client certificate");
+		return -EINVAL;
+	}
+	if (o->auth == HF_AUTH_BASIC && (!o->username || !o->password)) {
+		snprintf(why, len, "basic authentication needs a user name and a password");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void options_log(const hf_options *o, const char *msg)
+{
+	if (o && o->log_fn)
+		o->log_fn(o->log_userdata, HF_LOG_ERROR, msg);
+}
+
+_hf_public_ int hf_client_new(hf_client **ret, const hf_options *o)
+{
+	struct hf_transport_config cfg = { 0 };
+	char why[1024] = "";
+	hf_client *c;
+	int r;
+
+	if (!ret || !o)
+		return -EINVAL;
+	r = check_options(o, why, sizeof(why));
+	if (r < 0) {
+		options_log(o, why);
+		return r;
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	if (pthread_key_create(&c->err_key, err_key_destroy) != 0) {
+		free(c);
+		return -EAGAIN;
+	}
+	pthread_mutex_init(&c->lock, NULL);
+	pthread_cond_init(&c->conn_free, NULL);
+	{
+		/* recursive: login and logout send requests that read the token themselves */
+		pthread_mutexattr_t attr;
+
+		pthread_mutexattr_init(&attr);
+		pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
+		pthread_mutex_init(&c->session_lock, &attr);
+		pthread_mutexattr_destroy(&attr);
+	}
+
+	c->log.fn = o->log_fn;
+	c->log.userdata = o->log_userdata;
+	c->log.level = o->log_level;
+	c->url = hf_strdup(o->url);
+	c->username = hf_strdup(o->username);
+	c->password = hf_strdup(o->password);
+	c->auth = o->auth;
+	if (c->auth == HF_AUTH_AUTO)
+		c->auth = o->username ? HF_AUTH_SESSION
+				      : o->client_cert ? HF_AUTH_CERT : HF_AUTH_NONE;
+	c->retries = o->retries < 0 ? HF_DEFAULT_RETRIES : o->retries;
+	c->connect_timeout_ms = o->connect_timeout_ms ? o->connect_timeout_ms
+						      : HF_DEFAULT_CONNECT_TIMEOUT_MS;
+	c->timeout_ms = o->timeout_ms ? o->timeout_ms : HF_DEFAULT_TIMEOUT_MS;
+	c->max_response = o->max_response_size ? o->max_response_size : HF_DEFAULT_MAX_RESPONSE;
+	c->max_conns = o->max_connections ? o->max_connections : HF_MAX_CONNECTIONS;
+	if ((o->url && !c->url) || (o->username && !c->username) ||
+	    (o->password && !c->password)) {
+		r = -ENOMEM;
+		goto fail;
+	}
+	if (c->auth == HF_AUTH_BASIC) {
+		_cleanup_free_ char *pair = malloc(strlen(c->username) + strlen(c->password) + 2);
+		_cleanup_free_ char *enc = NULL;
+
+		if (!pair) {
+			r = -ENOMEM;
+			goto fail;
+		}
+		sprintf(pair, "%s:%s", c->username, c->password);
+		r = base64(pair, &enc);
+		hf_wipe(pair, strlen(pair));
+		if (r < 0)
+			goto fail;
+		c->basic_auth = malloc(strlen(enc) + 7);
+		if (!c->basic_auth) {
+			hf_wipe(enc, strlen(enc));
+			r = -ENOMEM;
+			goto fail;
+		}
+		sprintf(c->basic_auth, "Basic %s", enc);
+		hf_wipe(enc, strlen(enc));
+	}
+	if (o->session_token) {
+		c->token = strdup(o->session_token);
+		c->session_uri = strdup(o->session_uri);
+		c->owns_session = false;
+		c->session_gen = 1;
+		if (!c->token || !c->session_uri) {
+			r = -ENOMEM;
+			goto fail;
+		}
+	}
+
+	cfg.url = o->url;
+	cfg.ca_file = o->ca_file;
+	cfg.insecure = o->insecure != 0;
+	cfg.client_cert = o->client_cert;
+	cfg.client_key = o->client_key;
+	cfg.client_key_passphrase = o->client_key_passphrase;
+	cfg.proxy = o->proxy;
+	cfg.log = &c->log;
+	r = hf_transport_open(o->transport, &cfg, &c->transport, why, sizeof(why));
+	if (r < 0) {
+		options_log(o, why);
+		goto fail;
+	}
+	if (o->url) {
+		struct hf_url u = { 0 };
+
+		if (hf_url_parse(o->url, &u) == 0) {
+			c->origin = hf_url_origin(&u);
+			if (strcmp(u.scheme, "http") == 0)
+				hf_log_warning(&c->log,
+					       "warning: %s is plain HTTP: credentials and tokens "
+					       "cross the network unencrypted",
+					       c->origin);
+		}
+		hf_url_clear(&u);
+	}
+	if (o->insecure && (c->transport.ops->caps & HF_TCAP_NETWORK))
+		hf_log_warning(&c->log, "warning: --insecure: the BMC's TLS certificate is not "
+					"verified; anyone on the path can read the credentials");
+	*ret = c;
+	return 0;
+fail:
+	hf_client_free(c);
+	return r;
+}
+
+_hf_public_ void hf_client_free(hf_client *c)
+{
+	struct hf_err_rec *rec, *next;
+	int i;
+
+	if (!c)
+		return;
+	if (c->transport.ops) {
+		if (c->token && c->owns_session) {
+			int r = hf_client_logout(c);
+
+			if (r < 0)
+				hf_log_error(&c->log, "error: the session %s may still exist on the "
+						      "BMC: %s",
+					     c->session_uri ? c->session_uri : "(unknown URI)",
+					     hf_client_last_error(c)->message);
+		}
+		for (i = 0; i < HF_MAX_CONNECTIONS; i++)
+			if (c->conn_open[i])
+				hf_transport_conn_close(&c->transport, c->conns[i]);
+		hf_transport_close(&c->transport);
+	}
+	hf_session_forget(c);
+	free(c->sessions_path);
+	hf_free_secret(c->basic_auth);
+	free(c->url);
+	free(c->origin);
+	free(c->username);
+	hf_free_secret(c->password);
+	for (rec = c->errs; rec; rec = next) {
+		next = rec->next;
+		err_rec_reset(rec);
+		free(rec);
+	}
+	pthread_key_delete(c->err_key);
+	pthread_mutex_destroy(&c->lock);
+	pthread_cond_destroy(&c->conn_free);
+	pthread_mutex_destroy(&c->session_lock);
+	free(c);
+}
+
+_hf_public_ const char *hf_client_transport(const hf_client *c)
+{
+	return c->transport.ops->name;
+}
+
+_hf_public_ const char *hf_client_endpoint(const hf_client *c)
+{
+	return hf_transport_endpoint((struct hf_transport *)&c->transport);
+}
+
+/* ---- connection pool ---- */
+
+static int conn_acquire(hf_client *c, int *slot, char *errbuf, size_t errlen)
+{
+	int i, r;
+
+	pthread_mutex_lock(&c->lock);
+	for (;;) {
+		for (i = 0; i < c->max_conns; i++)
+			if (c->conn_open[i] && !c->conn_busy[i])
+				goto got;
+		for (i = 0; i < c->max_conns; i++)
+			if (!c->conn_open[i])
+				goto open;
+		pthread_cond_wait(&c->conn_free, &c->lock);
+	}
+open:
+	/* reserve the slot, open outside the lock */
+	c->conn_busy[i] = true;
+	c->conn_open[i] = true;
+	pthread_mutex_unlock(&c->lock);
+	r = hf_transport_conn_open(&c->transport, &c->conns[i], errbuf, errlen);
+	if (r < 0) {
+		pthread_mutex_lock(&c->lock);
+		c->conn_busy[i] = false;
+		c->conn_open[i] = false;
+		pthread_cond_signal(&c->conn_free);
+		pthread_mutex_unlock(&c->lock);
+		return r;
+	}
+	*slot = i;
+	return 0;
+got:
+	c->conn_busy[i] = true;
+	pthread_mutex_unlock(&c->lock);
+	*slot = i;
+	return 0;
+}
+
+/* broken = the connection's state is unknown: close it rather than reuse it */
+static void conn_release(hf_client *c, int slot, bool broken)
+{
+	void *conn = NULL;
+
+	pthread_mutex_lock(&c->lock);
+	if (broken) {
+		conn = c->conns[slot];
+		c->conns[slot] = NULL;
+		c->conn_open[slot] = false;
+	}
+	c->conn_busy[slot] = false;
+	pthread_cond_signal(&c->conn_free);
+	pthread_mutex_unlock(&c->lock);
+	if (conn)
+		hf_transport_conn_close(&c->transport, conn);
+}
+
+/* ---- the request pipeline ---- */
+
+static bool method_is_idempotent(const char *m)
+{
+	return strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0 || strcmp(m, "PUT") == 0 ||
+	       strcmp(m, "DELETE") == 0 || strcmp(m, "OPTIONS") == 0;
+}
+
+static bool method_is_known(const char *m)
+{
+	static const char *const methods[] = { "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE",
+					       "OPTIONS" };
+	size_t i;
+
+	for (i = 0; i < HF_ARRAY_SIZE(methods); i++)
+		if (strcmp(m, methods[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Retry-After: delta-seconds only (an HTTP date from a BMC clock is not trustworthy). */
+static long retry_after_ms(const char *v)
+{
+	char *end;
+	long s;
+
+	if (!v)
+		return -1;
+	while (*v == ' ')
+		v++;
+	if (!isdigit((unsigned char)*v))
+		return -1;
+	s = strtol(v, &end, 10);
+	if (*end && *end != ' ')
+		return -1;
+	if (s > HF_MAX_RETRY_AFTER_MS / 1000)
+		return HF_MAX_RETRY_AFTER_MS;
+	return s * 1000;
+}
+
+static int build_headers(hf_client *c, struct hf_headers *h, const struct hf_headers *extra,
+			 bool has_body, int flags, unsigned *gen)
+{
+	int r = 0;
+
+	r = r ?: hf_headers_set(h, "Accept", "application/json");
+	r = r ?: hf_headers_set(h, "Accept-Encoding", "gzip");
+	r = r ?: hf_headers_set(h, "OData-Version", "4.0");
+	r = r ?: hf_headers_set(h, "User-Agent", "hostfish/" PACKAGE_VERSION);
+	if (has_body)
+		r = r ?: hf_headers_set(h, "Content-Type", "application/json");
+	if (r < 0)
+		return r;
+	if (flags & HF_SEND_AUTH) {
+		if (c->auth == HF_AUTH_BASIC) {
+			r = hf_headers_set(h, "Authorization", c->basic_auth);
+		} else {
+			pthread_mutex_lock(&c->session_lock);
+			if (c->token)
+				r = hf_headers_set(h, "X-Auth-Token", c->token);
+			if (gen)
+				*gen = c->session_gen;
+			pthread_mutex_unlock(&c->session_lock);
+		}
+		if (r < 0)
+			return r;
+	}
+	if (extra) {
+		size_t i;
+
+		for (i = 0; i < extra->n; i++) {
+			r = hf_headers_set(h, extra->v[i].name, extra->v[i].value);
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
+static const char *errno_text(int code)
+{
+	switch (code) {
+	case -ECONNREFUSED:
+		return "connection refused";
+	case -EHOSTUNREACH:
+		return "host unreachable";
+	case -ECONNRESET:
+		return "connection reset";
+	case -ETIMEDOUT:
+		return "timed out";
+	case -EKEYREJECTED:
+		return "TLS certificate not verified";
+	case -ECONNABORTED:
+		return "TLS handshake failed";
+	case -EPROTO:
+		return "malformed answer";
+	case -EFBIG:
+		return "answer too large";
+	default:
+		return strerror(-code);
+	}
+}
+
+int hf_client_send(hf_client *c, const char *method, const char *path,
+		   const struct hf_headers *extra, const void *body, size_t body_len, int flags,
+		   unsigned *session_gen, hf_response **ret)
+{
+	struct hf_transport_response tresp = { 0 };
+	struct hf_headers headers = { 0 };
+	_cleanup_free_ char *cur_path = strdup(path);
+	char errbuf[1024];
+	int attempt = 0, redirects = 0, slot, r;
+	bool idempotent = method_is_idempotent(method);
+	int64_t t0;
+
+	if (!cur_path)
+		return -ENOMEM;
+	for (;;) {
+		struct hf_transport_request req = {
+			.method = method,
+			.path = cur_path,
+			.headers = &headers,
+			.body = body,
+			.body_len = body_len,
+			.connect_timeout_ms = c->connect_timeout_ms,
+			.timeout_ms = c->timeout_ms,
+			/* compressed answers are bounded by the same limit as decoded ones */
+			.max_body = c->max_response,
+		};
+		long wait_ms = -1;
+
+		hf_headers_clear(&headers);
+		r = build_headers(c, &headers, extra, body_len > 0, flags, session_gen);
+		if (r < 0)
+			goto out;
+		if (hf_log_enabled(&c->log, HF_LOG_DEBUG)) {
+			struct hf_buf line = { 0 };
+
+			hf_buf_printf(&line, "%s %s HTTP/1.1", method, cur_path);
+			hf_log_message(&c->log, ">", line.data ? line.data : method, &headers, body,
+				       body_len);
+			hf_buf_free(&line);
+		}
+
+		errbuf[0] = '\0';
+		r = conn_acquire(c, &slot, errbuf, sizeof(errbuf));
+		if (r < 0) {
+			hf_client_set_error(c, r, hf_errno_kind(r), 0, NULL,
+					    "cannot open a connection to the BMC: %s",
+					    errbuf[0] ? errbuf : errno_text(r));
+			goto out;
+		}
+		t0 = hf_now_ms();
+		r = hf_transport_exchange(&c->transport, c->conns[slot], &req, &tresp, errbuf,
+					  sizeof(errbuf));
+		conn_release(c, slot, r < 0);
+		attempt++;
+
+		if (r < 0) {
+			/* nothing left the host: any method may try again */
+			bool unsent = r == -ECONNREFUSED || r == -EHOSTUNREACH;
+			bool retryable = unsent || (idempotent && (r == -ECONNRESET || r == -EPROTO));
+
+			hf_log_info(&c->log, "%s %s: %s (%s)", method, cur_path, errno_text(r),
+				    errbuf);
+			if (retryable && attempt <= c->retries && !(flags & HF_SEND_NO_RETRY)) {
+				hf_sleep_ms(250L << (attempt - 1));
+				continue;
+			}
+			hf_client_set_error(c, r, hf_errno_kind(r), 0, NULL, "%s %s: %s%s%s", method,
+					    cur_path, errno_text(r), errbuf[0] ? ": " : "", errbuf);
+			goto out;
+		}
+		hf_log_info(&c->log, "%s %s -> %d (%lld ms)", method, cur_path, tresp.status,
+			    (long long)(hf_now_ms() - t0));
+		if (hf_log_enabled(&c->log, HF_LOG_DEBUG)) {
+			struct hf_buf line = { 0 };
+
+			hf_buf_printf(&line, "HTTP/1.1 %d %s", tresp.status,
+				      tresp.reason ? tresp.reason : "");
+			hf_log_message(&c->log, "<", line.data ? line.data : "", &tresp.headers,
+				       hf_headers_get(&tresp.headers, "Content-Encoding")
+					       ? NULL
+					       : tresp.body.data,
+				       hf_headers_get(&tresp.headers, "Content-Encoding")
+					       ? 0
+					       : tresp.body.len);
+			hf_buf_free(&line);
+		}
+
+		/* 503 + Retry-After: the BMC asks us to come back */
+		if (tresp.status == 503 && idempotent && !(flags & HF_SEND_NO_RETRY) &&
+		    attempt <= c->retries)
+			wait_ms = retry_after_ms(hf_headers_get(&tresp.headers, "Retry-After"));
+		if (wait_ms >= 0) {
+			hf_log_info(&c->log, "%s %s: BMC busy, retrying in %ld ms", method, cur_path,
+				    wait_ms);
+			hf_transport_response_clear(&tresp);
+			hf_sleep_ms(wait_ms);
+			continue;
+		}
+
+		/* redirects: GET and HEAD only, and only on the same BMC */
+		if ((tresp.status == 301 || tresp.status == 302 || tresp.status == 303 ||
+		     tresp.status == 307 || tresp.status == 308) &&
+		    (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0) &&
+		    hf_headers_get(&tresp.headers, "Location") && redirects < HF_MAX_REDIRECTS) {
+			char *next = NULL;
+
+			r = hf_location_to_path(hf_headers_get(&tresp.headers, "Location"), cur_path,
+						c->origin, &next);
+			if (r == 0) {
+				hf_log_info(&c->log, "redirected to %s", next);
+				free(cur_path);
+				cur_path = next;
+				redirects++;
+				hf_transport_response_clear(&tresp);
+				continue;
+			}
+			hf_log_warning(&c->log, "not following the redirect of %s to %s", cur_path,
+				       hf_headers_get(&tresp.headers, "Location"));
+		}
+		break;
+	}
+
+	{
+		struct hf_buf url = { 0 };
+
+		hf_buf_printf(&url, "%s%s", c->origin ? c->origin : hf_client_endpoint(c),
+			      cur_path);
+		r = url.data ? hf_response_build(ret, method, url.data, cur_path, body, body_len,
+						 &tresp, c->max_response)
+			     : -ENOMEM;
+		hf_buf_free(&url);
+	}
+	if (r < 0)
+		hf_client_set_error(c, r, hf_errno_kind(r), tresp.status, NULL,
+				    "%s %s: %s", method, cur_path,
+				    r == -EFBIG ? "the decoded answer exceeds the size limit"
+						: r == -EPROTO ? "the answer's content encoding is "
+								 "malformed"
+							       : strerror(-r));
+out:
+	hf_headers_clear(&headers);
+	hf_transport_response_clear(&tresp);
+	return r;
+}
+
+static int validate_request(hf_client *c, const char *method, const char *path,
+			    const char *const *headers, const void *body, size_t body_len,
+			    struct hf_headers *extra, char **ret_path)
+{
+	size_t i;
+	int r;
+
+	if (!method || !method_is_known(method)) {
+		hf_client_set_error(c, -EINVAL, HF_ERROR_USAGE, 0, NULL, "unsupported method %s",
+				    method ? method : "(null)");
+		return -EINVAL;
+	}
+	if (!path) {
+		hf_client_set_error(c, -EINVAL, HF_ERROR_USAGE, 0, NULL, "no path given");
+		return -EINVAL;
+	}
+	if (path[0] != '/') {
+		/* a full URL: accepted when it names this BMC */
+		r = hf_location_to_path(path, "/", c->origin, ret_path);
+		if (r < 0 || !strstr(path, "://")) {
+			free(r == 0 ? *ret_path : NULL);
+			hf_client_set_error(c, -EINVAL, HF_ERROR_USAGE, 0, NULL,
+					    "invalid path '%s': expected /redfish/v1/... or a URL "
+					    "of this BMC",
+					    path);
+			return -EINVAL;
+		}
+	} else {
+		if (hf_path_check(path) < 0) {
+			hf_client_set_error(c, -EINVAL, HF_ERROR_USAGE, 0, NULL,
+					    "invalid path: it must start with '/' and contain no "
+					    "spaces, control characters (CR, LF) or fragment");
+			return -EINVAL;
+		}
+		*ret_path = strdup(path);
+		if (!*ret_path)
+			return -ENOMEM;
+	}
+	for (i = 0; headers && headers[i]; i++) {
+		r = hf_headers_add_line(extra, headers[i]);
+		if (r < 0) {
+			hf_client_set_error(c, -EINVAL, HF_ERROR_USAGE, 0, NULL,
+					    "invalid header (expected 'Name: value' without CR or "
+					    "LF): %.64s",
+					    headers[i]);
+			goto fail;
+		}
+	}
+	if (body_len > HF_MAX_INPUT_SIZE) {
+		hf_client_set_error(c, -EFBIG, HF_ERROR_USAGE, 0, NULL,
+				    "request body of %zu bytes is over the limit", body_len);
+		r = -EFBIG;
+		goto fail;
+	}
+	if (body_len && !hf_headers_get(extra, "Content-Type")) {
+		/* declared as JSON, so it must be JSON */
+		_cleanup_free_ char *copy = hf_strndup(body, body_len);
+		struct json_tokener *tok = json_tokener_new();
+		struct json_object *obj;
+		bool ok;
+
+		if (!copy || !tok) {
+			json_tokener_free(tok);
+			r = -ENOMEM;
+			goto fail;
+		}
+		obj = json_tokener_parse_ex(tok, copy, (int)body_len);
+		ok = obj && json_tokener_get_error(tok) == json_tokener_success &&
+		     tok->char_offset == (int)body_len;
+		if (!ok && obj && json_tokener_get_error(tok) == json_tokener_success) {
+			/* trailing white space is fine */
+			size_t k = (size_t)tok->char_offset;
+
+			while (k < body_len && strchr(" \t\r\n", copy[k]))
+				k++;
+			ok = k == body_len;
+		}
+		json_object_put(obj);
+		json_tokener_free(tok);
+		hf_wipe(copy, body_len);
+		if (!ok) {
+			hf_client_set_error(c, -EINVAL, HF_ERROR_USAGE, 0, NULL,
+					    "the request body is not valid JSON (give a "
+					    "Content-Type header for other data)");
+			r = -EINVAL;
+			goto fail;
+		}
+	}
+	return 0;
+fail:
+	free(*ret_path);
+	*ret_path = NULL;
+	return r;
+}
+
+static bool is_service_root(const char *path)
+{
+	return strcmp(path, "/redfish/v1/") == 0 || strcmp(path, "/redfish/v1") == 0 ||
+	       strcmp(path, "/redfish") == 0 || strcmp(path, "/redfish/") == 0;
+}
+
+_hf_public_ int hf_request(hf_client *c, const char *method, const char *path,
+			   const char *const *headers, const void *body, size_t body_len,
+			   hf_response **ret)
+{
+	struct hf_headers extra = { 0 };
+	_cleanup_free_ char *p = NULL;
+	hf_response *resp = NULL;
+	unsigned gen = 0;
+	bool uses_session, needs_auth;
+	int r;
+
+	if (!c || !ret)
+		return -EINVAL;
+	hf_client_clear_error(c);
+	r = validate_request(c, method, path, headers, body, body_len, &extra, &p);
+	if (r < 0)
+		goto out;
+
+	/* only the service root is readable without credentials */
+	needs_auth = !((strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0) &&
+		       is_service_root(p));
+	uses_session = hf_session_auth_uses_session(c);
+	if (needs_auth && uses_session) {
+		pthread_mutex_lock(&c->session_lock);
+		r = hf_session_login_locked(c);
+		pthread_mutex_unlock(&c->session_lock);
+		if (r < 0)
+			goto out;
+	}
+
+	r = hf_client_send(c, method, p, &extra, body, body_len,
+			   c->auth == HF_AUTH_NONE ? 0 : HF_SEND_AUTH, &gen, &resp);
+	if (r < 0)
+		goto out;
+
+	/*
+	 * A 401 on a session that was valid: it expired, was deleted, or the BMC was reset.
+	 * Log in again (once, shared by every thread that saw the same expiry) and send the
+	 * request again.  Every method is replayed, not just idempotent ones: a 401 means the
+	 * BMC refused the request before acting on it, so sending it again cannot apply it twice.
+	 */
+	if (hf_response_status(resp) == 401 && uses_session && needs_auth && gen != 0) {
+		r = hf_session_relogin(c, gen);
+		if (r == 0) {
+			hf_response_free(resp);
+			resp = NULL;
+			r = hf_client_send(c, method, p, &extra, body, body_len, HF_SEND_AUTH, &gen,
+					   &resp);
+			if (r < 0)
+				goto out;
+		} else if (r == -EACCES && !c->password) {
+			/* no way to log in again: give the caller the BMC's 401 */
+			hf_client_clear_error(c);
+			r = 0;
+		} else {
+			hf_response_free(resp);
+			resp = NULL;
+			goto out;
+		}
+	}
+	*ret = resp;
+	resp = NULL;
+	r = 0;
+out:
+	hf_response_free(resp);
+	hf_headers_clear(&extra);
+	return r;
+}
+
+_hf_public_ int hf_get(hf_client *c, const char *path, hf_response **ret)
+{
+	return hf_request(c, "GET", path, NULL, NULL, 0, ret);
+}
+
+_hf_public_ int hf_request_json(hf_client *c, const char *method, const char *path,
+				const char *const *headers, struct json_object *body,
+				hf_response **ret)
+{
+	const char *text = NULL;
+	size_t len = 0;
+
+	if (body) {
+		text = json_object_to_json_string_ext(body, JSON_C_TO_STRING_PLAIN |
+								    JSON_C_TO_STRING_NOSLASHESCAPE);
+		if (!text)
+			return -ENOMEM;
+		len = strlen(text);
+	}
+	return hf_request(c, method, path, headers, text, len, ret);
+}

@@ -1,0 +1,182 @@
+/*
+ * hostfish-private.h - library-internal declarations shared by src/ and transport/.
+ * Nothing here is exported; test programs reach it through libhostfish-internal.la.
+ */
+#ifndef HOSTFISH_PRIVATE_H
+#define HOSTFISH_PRIVATE_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "hostfish.h"
+
+#define _hf_public_ __attribute__((visibility("default")))
+#define _hf_printf_(a, b) __attribute__((format(printf, a, b)))
+#define _cleanup_(f) __attribute__((cleanup(f)))
+
+#define HF_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#define HF_DEFAULT_CONNECT_TIMEOUT_MS 10000L
+#define HF_DEFAULT_TIMEOUT_MS 30000L
+#define HF_DEFAULT_RETRIES 2
+#define HF_DEFAULT_MAX_RESPONSE ((size_t)64 << 20)
+#define HF_MAX_CONNECTIONS 8
+#define HF_MAX_REDIRECTS 5
+#define HF_MAX_RETRY_AFTER_MS 60000L
+#define HF_MAX_INPUT_SIZE ((size_t)256 << 20) /* request bodies */
+
+/* ---- util.c: buffers, strings, headers ---- */
+
+struct hf_buf {
+	char *data; /* always NUL-terminated when non-NULL */
+	size_t len;
+	size_t cap;
+};
+
+int hf_buf_append(struct hf_buf *b, const void *data, size_t len);
+int hf_buf_appends(struct hf_buf *b, const char *s);
+int hf_buf_printf(struct hf_buf *b, const char *fmt, ...) _hf_printf_(2, 3);
+int hf_buf_vprintf(struct hf_buf *b, const char *fmt, va_list ap) _hf_printf_(2, 0);
+void hf_buf_reset(struct hf_buf *b);
+void hf_buf_free(struct hf_buf *b);
+/* Take the contents (never NULL on success: "" for an empty buffer).  NULL on ENOMEM. */
+char *hf_buf_steal(struct hf_buf *b);
+
+struct hf_header {
+	char *name;
+	char *value;
+};
+
+struct hf_headers {
+	struct hf_header *v;
+	size_t n;
+	size_t cap;
+};
+
+int hf_headers_add(struct hf_headers *h, const char *name, size_t name_len, const char *value,
+		   size_t value_len);
+/* Replace every header of that name with one (value NULL: remove them all). */
+int hf_headers_set(struct hf_headers *h, const char *name, const char *value);
+const char *hf_headers_get(const struct hf_headers *h, const char *name);
+void hf_headers_clear(struct hf_headers *h);
+int hf_headers_copy(struct hf_headers *dst, const struct hf_headers *src);
+/* Parse "Name: value" (the form public callers use).  -EINVAL when malformed. */
+int hf_headers_add_line(struct hf_headers *h, const char *line);
+
+char *hf_strdup(const char *s); /* NULL in, NULL out */
+char *hf_strndup(const char *s, size_t n);
+bool hf_streq(const char *a, const char *b); /* NULL-safe */
+bool hf_strcaseeq(const char *a, const char *b);
+bool hf_startswith(const char *s, const char *prefix);
+/* Overwrite then free a secret. */
+void hf_free_secret(char *s);
+void hf_wipe(void *p, size_t n);
+/* True when the text contains CR, LF or NUL within len (or any control char when strict). */
+bool hf_has_crlf(const char *s, size_t len);
+/* Milliseconds on the monotonic clock. */
+int64_t hf_now_ms(void);
+/* Sleep, resuming after signals, until the deadline (monotonic ms). */
+void hf_sleep_ms(long ms);
+
+static inline void hf_freep(void *p)
+{
+	free(*(void **)p);
+}
+#define _cleanup_free_ _cleanup_(hf_freep)
+
+/* ---- url.c: URLs, paths and Location headers ---- */
+
+struct hf_url {
+	char *scheme; /* "https" or "http", lower case */
+	char *host; /* without brackets for IPv6 */
+	unsigned port;
+	char *path; /* path + query, "/" when empty */
+};
+
+/* Parse an absolute http(s) URL.  -EINVAL when it is not one (or has user info, CR/LF...). */
+int hf_url_parse(const char *text, struct hf_url *url);
+void hf_url_clear(struct hf_url *url);
+/* "scheme://host:port" with IPv6 hosts bracketed; caller frees. */
+char *hf_url_origin(const struct hf_url *url);
+/*
+ * Resolve a Location (or @odata.id) value against the request path it answered, and return
+ * the path on the same BMC (caller frees).  Absolute URLs must point at "origin" (NULL: any
+ * origin is accepted and only the path is kept).  -EINVAL for an empty or malformed value,
+ * -EXDEV for another origin.
+ */
+int hf_location_to_path(const char *location, const char *base_path, const char *origin,
+			char **ret);
+/* Check a request path: starts with '/', no CR/LF/NUL/control characters, no fragment. */
+int hf_path_check(const char *path);
+/* Two session URIs name the same resource (ignoring one trailing slash). */
+bool hf_path_same(const char *a, const char *b);
+
+/* ---- mask.c: secrets out of logs ---- */
+
+/* True for JSON keys whose values are secrets (Password, *password*, *token*...). */
+bool hf_mask_is_secret_key(const char *key);
+/* True for header names whose values are secrets (X-Auth-Token, Authorization, Cookie...). */
+bool hf_mask_is_secret_header(const char *name);
+/*
+ * A copy of a JSON text with every secret value replaced by "****", pretty or compact.
+ * Text that is not JSON yields NULL (callers then log only its size).  Caller frees.
+ */
+char *hf_mask_json_text(const char *text, size_t len);
+/* Mask "Name=value" pairs of form-encoded or query text (sessionKey=..., password=...). */
+char *hf_mask_query(const char *text);
+
+/* ---- rferror.c: Redfish error bodies ---- */
+
+struct json_object;
+/*
+ * Parse the Redfish error detail out of a JSON body: "error": {code, message,
+ * @Message.ExtendedInfo[]} or a top-level @Message.ExtendedInfo.  Short-form entries are
+ * completed from the built-in registry.  Returns NULL when there is none (or on ENOMEM).
+ */
+hf_redfish_error *hf_rferror_parse(struct json_object *body);
+hf_redfish_error *hf_rferror_ref(hf_redfish_error *err);
+void hf_rferror_unref(hf_redfish_error *err);
+/* The stable code of one MessageId ("Base.1.4.NoValidSession" -> HF_RF_NO_VALID_SESSION). */
+int hf_rferror_code_of(const char *message_id);
+/* True when any entry (or error.code) has that stable code. */
+bool hf_rferror_has(const hf_redfish_error *err, int code);
+
+/* ---- registry.c: built-in DMTF Base registry ---- */
+
+struct hf_registry_entry {
+	const char *id; /* "NoValidSession" */
+	const char *message; /* with %1.. placeholders */
+	const char *severity;
+	const char *resolution;
+	int nargs;
+};
+/* Look up "Base.1.x.Name" (any Base version); NULL when unknown. */
+const struct hf_registry_entry *hf_registry_lookup(const char *message_id);
+/* Substitute %1..%9 in a message; caller frees. */
+char *hf_registry_format(const char *message, const char *const *args, size_t nargs);
+
+/* ---- decode.c: content decoding ---- */
+
+/* Inflate a gzip (or zlib/deflate) body, refusing output past max.  -EFBIG, -EPROTO. */
+int hf_gunzip(const void *in, size_t in_len, size_t max, struct hf_buf *out);
+
+/* ---- log.c ---- */
+
+struct hf_logger {
+	hf_log_fn fn;
+	void *userdata;
+	int level;
+};
+
+void hf_log(const struct hf_logger *lg, int level, const char *fmt, ...) _hf_printf_(3, 4);
+bool hf_log_enabled(const struct hf_logger *lg, int level);
+
+#define hf_log_error(lg, ...) hf_log(lg, HF_LOG_ERROR, __VA_ARGS__)
+#define hf_log_warning(lg, ...) hf_log(lg, HF_LOG_WARNING, __VA_ARGS__)
+#define hf_log_info(lg, ...) hf_log(lg, HF_LOG_INFO, __VA_ARGS__)
+#define hf_log_debug(lg, ...) hf_log(lg, HF_LOG_DEBUG, __VA_ARGS__)
+
+#endif /* HOSTFISH_PRIVATE_H */

@@ -1,0 +1,139 @@
+/*
+ * mask.c - keep secrets out of logs.
+ *
+ * JSON bodies are parsed and every value under a secret key is replaced, at any depth and
+ * inside arrays, so a password nested in an account PATCH is masked as well as a login body.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <string.h>
+#include <strings.h>
+
+#include <json-c/json.h>
+
+#include "hostfish-private.h"
+
+#define MASK "****"
+
+static bool contains_ci(const char *s, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; *s; s++)
+		if (strncasecmp(s, needle, n) == 0)
+			return true;
+	return false;
+}
+
+bool hf_mask_is_secret_key(const char *key)
+{
+	static const char *const substrings[] = {
+		"password", "passwd", "passphrase", "token", "secret", "sessionkey", "privatekey",
+		"authorization", "cookie", "community", /* SNMP communities are passwords */
+	};
+	size_t i;
+
+	if (!key)
+		return false;
+	for (i = 0; i < HF_ARRAY_SIZE(substrings); i++)
+		if (contains_ci(key, substrings[i]))
+			return true;
+	return false;
+}
+
+bool hf_mask_is_secret_header(const char *name)
+{
+	static const char *const names[] = {
+		"X-Auth-Token", "Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie",
+	};
+	size_t i;
+
+	for (i = 0; i < HF_ARRAY_SIZE(names); i++)
+		if (strcasecmp(name, names[i]) == 0)
+			return true;
+	return false;
+}
+
+static void mask_value(struct json_object *obj, int depth)
+{
+	if (depth > 64)
+		return;
+	if (json_object_is_type(obj, json_type_object)) {
+		json_object_object_foreach(obj, key, val)
+		{
+			/* a secret-named container is masked whole */
+			if (hf_mask_is_secret_key(key) && val)
+				json_object_object_add(obj, key, json_object_new_string(MASK));
+			else
+				mask_value(val, depth + 1);
+		}
+	} else if (json_object_is_type(obj, json_type_array)) {
+		size_t i, n = json_object_array_length(obj);
+
+		for (i = 0; i < n; i++)
+			mask_value(json_object_array_get_idx(obj, i), depth + 1);
+	}
+}
+
+char *hf_mask_json_text(const char *text, size_t len)
+{
+	struct json_tokener *tok;
+	struct json_object *obj;
+	char *out = NULL;
+
+	if (!text || !len)
+		return NULL;
+	tok = json_tokener_new_ex(64);
+	if (!tok)
+		return NULL;
+	obj = json_tokener_parse_ex(tok, text, (int)(len > INT32_MAX ? INT32_MAX : len));
+	if (obj && json_tokener_get_error(tok) == json_tokener_success &&
+	    tok->char_offset == (int)len) {
+		mask_value(obj, 0);
+		out = hf_strdup(json_object_to_json_string_ext(
+			obj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	}
+	json_object_put(obj);
+	json_tokener_free(tok);
+	return out;
+}
+
+char *hf_mask_query(const char *text)
+{
+	struct hf_buf b = { 0 };
+	const char *p = text;
+
+	while (*p) {
+		size_t seglen = strcspn(p, "&");
+		const char *eq = memchr(p, '=', seglen);
+		int r;
+
+		if (eq) {
+			_cleanup_free_ char *key = hf_strndup(p, (size_t)(eq - p));
+
+			if (!key)
+				goto fail;
+			if (hf_mask_is_secret_key(key))
+				r = hf_buf_append(&b, p, (size_t)(eq - p) + 1) < 0 ||
+				    hf_buf_appends(&b, MASK) < 0;
+			else
+				r = hf_buf_append(&b, p, seglen) < 0;
+		} else {
+			r = hf_buf_append(&b, p, seglen) < 0;
+		}
+		if (r)
+			goto fail;
+		p += seglen;
+		if (*p == '&') {
+			if (hf_buf_append(&b, "&", 1) < 0)
+				goto fail;
+			p++;
+		}
+	}
+	return hf_buf_steal(&b);
+fail:
+	hf_buf_free(&b);
+	return NULL;
+}

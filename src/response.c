@@ -1,0 +1,240 @@
+/*
+ * response.c - the response object handed to callers, and message logging.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include <json-c/json.h>
+
+#include "client-private.h"
+
+struct hf_response {
+	int status;
+	char *reason;
+	struct hf_headers headers;
+	struct hf_buf body;
+	struct json_object *json;
+	hf_redfish_error *rf;
+	char *method;
+	char *url;
+	char *path;
+	char *req_body;
+	size_t req_body_len;
+};
+
+static struct json_object *parse_json(const char *text, size_t len)
+{
+	struct json_tokener *tok;
+	struct json_object *obj;
+	size_t start = 0;
+
+	while (start < len && strchr(" \t\r\n", text[start]))
+		start++;
+	if (start == len || (text[start] != '{' && text[start] != '['))
+		return NULL;
+	if (len > INT32_MAX)
+		return NULL;
+	tok = json_tokener_new_ex(128);
+	if (!tok)
+		return NULL;
+	obj = json_tokener_parse_ex(tok, text, (int)len);
+	if (json_tokener_get_error(tok) != json_tokener_success) {
+		json_object_put(obj);
+		obj = NULL;
+	} else {
+		/* only white space may follow the document */
+		size_t end = (size_t)tok->char_offset;
+
+		while (end < len && strchr(" \t\r\n", text[end]))
+			end++;
+		if (end != len) {
+			json_object_put(obj);
+			obj = NULL;
+		}
+	}
+	json_tokener_free(tok);
+	return obj;
+}
+
+int hf_response_build(hf_response **ret, const char *method, const char *url, const char *path,
+		      const void *req_body, size_t req_body_len,
+		      struct hf_transport_response *tresp, size_t max_decoded)
+{
+	hf_response *r;
+	const char *enc;
+	int e;
+
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	r->status = tresp->status;
+	r->reason = tresp->reason ? tresp->reason : strdup("");
+	tresp->reason = NULL;
+	r->headers = tresp->headers;
+	memset(&tresp->headers, 0, sizeof(tresp->headers));
+
+	enc = hf_headers_get(&r->headers, "Content-Encoding");
+	if (enc && (strcasecmp(enc, "gzip") == 0 || strcasecmp(enc, "x-gzip") == 0 ||
+		    strcasecmp(enc, "deflate") == 0) &&
+	    tresp->body.len) {
+		e = hf_gunzip(tresp->body.data, tresp->body.len, max_decoded, &r->body);
+		if (e < 0)
+			goto fail;
+	} else if (enc && strcasecmp(enc, "identity") != 0 && tresp->body.len) {
+		e = -EPROTO; /* an encoding we did not ask for */
+		goto fail;
+	} else {
+		r->body = tresp->body;
+		memset(&tresp->body, 0, sizeof(tresp->body));
+	}
+	if (!r->body.data && hf_buf_append(&r->body, "", 0) < 0) {
+		e = -ENOMEM;
+		goto fail;
+	}
+	r->json = parse_json(r->body.data, r->body.len);
+	r->rf = hf_rferror_parse(r->json);
+	r->method = strdup(method);
+	r->url = strdup(url);
+	r->path = strdup(path);
+	r->req_body = hf_strndup(req_body ? req_body : "", req_body_len);
+	r->req_body_len = req_body_len;
+	if (!r->reason || !r->method || !r->url || !r->path || !r->req_body) {
+		e = -ENOMEM;
+		goto fail;
+	}
+	*ret = r;
+	return 0;
+fail:
+	hf_response_free(r);
+	return e;
+}
+
+_hf_public_ void hf_response_free(hf_response *r)
+{
+	if (!r)
+		return;
+	free(r->reason);
+	hf_headers_clear(&r->headers);
+	hf_buf_free(&r->body);
+	json_object_put(r->json);
+	hf_rferror_unref(r->rf);
+	free(r->method);
+	free(r->url);
+	free(r->path);
+	if (r->req_body)
+		hf_wipe(r->req_body, r->req_body_len);
+	free(r->req_body);
+	free(r);
+}
+
+_hf_public_ int hf_response_status(const hf_response *r)
+{
+	return r->status;
+}
+
+_hf_public_ const char *hf_response_reason(const hf_response *r)
+{
+	return r->reason;
+}
+
+_hf_public_ const char *hf_response_header(const hf_response *r, const char *name)
+{
+	return name ? hf_headers_get(&r->headers, name) : NULL;
+}
+
+_hf_public_ size_t hf_response_header_count(const hf_response *r)
+{
+	return r->headers.n;
+}
+
+_hf_public_ int hf_response_header_at(const hf_response *r, size_t i, const char **name,
+				      const char **value)
+{
+	if (i >= r->headers.n)
+		return -ERANGE;
+	if (name)
+		*name = r->headers.v[i].name;
+	if (value)
+		*value = r->headers.v[i].value;
+	return 0;
+}
+
+_hf_public_ const char *hf_response_body(const hf_response *r, size_t *len)
+{
+	if (len)
+		*len = r->body.len;
+	return r->body.data;
+}
+
+_hf_public_ struct json_object *hf_response_json(const hf_response *r)
+{
+	return r->json;
+}
+
+_hf_public_ const char *hf_response_method(const hf_response *r)
+{
+	return r->method;
+}
+
+_hf_public_ const char *hf_response_url(const hf_response *r)
+{
+	return r->url;
+}
+
+_hf_public_ const char *hf_response_path(const hf_response *r)
+{
+	return r->path;
+}
+
+_hf_public_ const char *hf_response_request_body(const hf_response *r, size_t *len)
+{
+	if (len)
+		*len = r->req_body_len;
+	return r->req_body;
+}
+
+_hf_public_ const hf_redfish_error *hf_response_redfish_error(const hf_response *r)
+{
+	return r->rf;
+}
+
+#define LOG_BODY_MAX 16384
+
+void hf_log_message(const struct hf_logger *lg, const char *prefix, const char *first_line,
+		    const struct hf_headers *headers, const void *body, size_t body_len)
+{
+	struct hf_buf b = { 0 };
+	size_t i;
+
+	if (!hf_log_enabled(lg, HF_LOG_DEBUG))
+		return;
+	hf_log_debug(lg, "%s %s", prefix, first_line);
+	for (i = 0; headers && i < headers->n; i++)
+		hf_log_debug(lg, "%s %s: %s", prefix, headers->v[i].name,
+			     hf_mask_is_secret_header(headers->v[i].name) ? "****"
+									  : headers->v[i].value);
+	if (!body_len)
+		return;
+	{
+		_cleanup_free_ char *masked = hf_mask_json_text(body, body_len);
+
+		if (!masked) {
+			/* not JSON: could be a form with a session key; say only how big */
+			hf_log_debug(lg, "%s [%zu bytes of non-JSON body]", prefix, body_len);
+			return;
+		}
+		if (strlen(masked) > LOG_BODY_MAX) {
+			hf_buf_printf(&b, "%s %.*s... [%zu bytes]", prefix, LOG_BODY_MAX, masked,
+				      body_len);
+		} else {
+			hf_buf_printf(&b, "%s %s", prefix, masked);
+		}
+	}
+	if (b.data)
+		lg->fn(lg->userdata, HF_LOG_DEBUG, b.data);
+	hf_buf_free(&b);
+}

@@ -1,0 +1,409 @@
+/*
+ * session.c - the Redfish session life cycle: login, own-session discovery, re-login after
+ * expiry, logout.
+ *
+ * The rule that keeps sessions from leaking: the token is recorded in the client the moment
+ * the BMC hands it over, before anything else (URI resolution, logging, JSON parsing) can
+ * fail, so every later path, error paths included, knows there is a session to delete.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "client-private.h"
+
+#define DEFAULT_SESSIONS_PATH "/redfish/v1/SessionService/Sessions/"
+#define CERT_LOGIN_PATH "/html/login_cert.html"
+
+bool hf_session_auth_uses_session(const hf_client *c)
+{
+	return c->auth == HF_AUTH_SESSION || c->auth == HF_AUTH_CERT;
+}
+
+void hf_session_forget(hf_client *c)
+{
+	hf_free_secret(c->token);
+	c->token = NULL;
+	free(c->session_uri);
+	c->session_uri = NULL;
+	c->owns_session = false;
+}
+
+static const char *json_path_string(struct json_object *obj, const char *const *keys)
+{
+	for (; *keys; keys++)
+		if (!json_object_is_type(obj, json_type_object) ||
+		    !json_object_object_get_ex(obj, *keys, &obj))
+			return NULL;
+	return json_object_is_type(obj, json_type_string) ? json_object_get_string(obj) : NULL;
+}
+
+/* The service root's Links.Sessions, read once (unauthenticated, as Redfish allows). */
+static const char *sessions_path(hf_client *c)
+{
+	static const char *const keys[] = { "Links", "Sessions", "@odata.id", NULL };
+	hf_response *root = NULL;
+	char *p = NULL;
+
+	if (c->sessions_path)
+		return c->sessions_path;
+	if (hf_client_send(c, "GET", "/redfish/v1/", NULL, NULL, 0, 0, NULL, &root) == 0 &&
+	    hf_response_status(root) == 200) {
+		const char *v = json_path_string(hf_response_json(root), keys);
+
+		if (v && hf_location_to_path(v, "/redfish/v1/", c->origin, &p) < 0)
+			p = NULL;
+	}
+	hf_response_free(root);
+	hf_client_clear_error(c);
+	if (!p) {
+		hf_log_info(&c->log, "the service root names no sessions collection; using %s",
+			    DEFAULT_SESSIONS_PATH);
+		p = strdup(DEFAULT_SESSIONS_PATH);
+	}
+	c->sessions_path = p;
+	return p;
+}
+
+/*
+ * Find our own session in the collection when the BMC did not say where it is:
+ * Oem.Hpe.Links.MySession on the collection, else the member with Oem.Hpe.MySession true.
+ */
+static int discover_own_session(hf_client *c, char **ret)
+{
+	static const char *const my_link[] = { "Oem", "Hpe", "Links", "MySession", "@odata.id",
+					       NULL };
+	static const char *const member_id[] = { "@odata.id", NULL };
+	const char *coll = sessions_path(c);
+	struct json_object *members;
+	hf_response *resp = NULL;
+	const char *v;
+	size_t i, n;
+	int r = -ENOENT;
+
+	if (hf_client_send(c, "GET", coll, NULL, NULL, 0, HF_SEND_AUTH, NULL, &resp) < 0)
+		return -EIO;
+	if (hf_response_status(resp) != 200)
+		goto out;
+	v = json_path_string(hf_response_json(resp), my_link);
+	if (v) {
+		r = hf_location_to_path(v, coll, c->origin, ret);
+		goto out;
+	}
+	if (!json_object_object_get_ex(hf_response_json(resp), "Members", &members) ||
+	    !json_object_is_type(members, json_type_array))
+		goto out;
+	n = json_object_array_length(members);
+	for (i = 0; i < n && i < 64; i++) {
+		struct json_object *m = json_object_array_get_idx(members, i), *mine, *obj;
+		hf_response *mr = NULL;
+		_cleanup_free_ char *mp = NULL;
+
+		v = json_path_string(m, member_id);
+		if (!v || hf_location_to_path(v, coll, c->origin, &mp) < 0)
+			continue;
+		if (hf_client_send(c, "GET", mp, NULL, NULL, 0, HF_SEND_AUTH, NULL, &mr) < 0)
+			continue;
+		obj = hf_response_json(mr);
+		if (hf_response_status(mr) == 200 && json_object_object_get_ex(obj, "Oem", &obj) &&
+		    json_object_object_get_ex(obj, "Hpe", &obj) &&
+		    json_object_object_get_ex(obj, "MySession", &mine) &&
+		    json_object_get_boolean(mine)) {
+			*ret = mp;
+			mp = NULL;
+			hf_response_free(mr);
+			r = 0;
+			goto out;
+		}
+		hf_response_free(mr);
+	}
+out:
+	hf_response_free(resp);
+	return r;
+}
+
+static int login_error(hf_client *c, hf_response *resp, const char *what)
+{
+	const hf_redfish_error *rf = hf_response_redfish_error(resp);
+	int status = hf_response_status(resp), code, kind;
+
+	if (status == 401 || status == 403) {
+		code = -EACCES;
+		kind = HF_ERROR_AUTH;
+	} else if (hf_rferror_has(rf, HF_RF_SESSION_LIMIT_EXCEEDED)) {
+		code = -EUSERS;
+		kind = status >= 500 ? HF_ERROR_HTTP_SERVER : HF_ERROR_HTTP_CLIENT;
+	} else if (status >= 500) {
+		code = -EIO;
+		kind = HF_ERROR_HTTP_SERVER;
+	} else if (status >= 400) {
+		code = -EIO;
+		kind = HF_ERROR_HTTP_CLIENT;
+	} else {
+		code = -EPROTO;
+		kind = HF_ERROR_PROTOCOL;
+	}
+	if (code == -EUSERS)
+		hf_client_set_error(c, code, kind, status, rf,
+				    "%s: the BMC's session limit is reached (%d %s)", what, status,
+				    hf_response_reason(resp));
+	else if (code == -EACCES)
+		hf_client_set_error(c, code, kind, status, rf,
+				    "%s: the BMC rejected the credentials (%d %s)", what, status,
+				    hf_response_reason(resp));
+	else
+		hf_client_set_error(c, code, kind, status, rf, "%s: unexpected answer %d %s", what,
+				    status, hf_response_reason(resp));
+	return code;
+}
+
+/* The BMC handed over a session: record it first, then work out where it lives. */
+static int adopt_session(hf_client *c, hf_response *resp, const char *base)
+{
+	static const char *const odata_id[] = { "@odata.id", NULL };
+	const char *token = hf_response_header(resp, "X-Auth-Token");
+	const char *loc = hf_response_header(resp, "Location");
+	char *uri = NULL;
+	int r;
+
+	if (!token || !*token || hf_has_crlf(token, strlen(token))) {
+		hf_client_set_error(c, -EPROTO, HF_ERROR_PROTOCOL, hf_response_status(resp), NULL,
+				    "login: the BMC answered %d without an X-Auth-Token",
+				    hf_response_status(resp));
+		return -EPROTO;
+	}
+	c->token = strdup(token);
+	if (!c->token)
+		return -ENOMEM;
+	c->owns_session = true;
+	c->session_gen++;
+
+	if (loc) {
+		r = hf_location_to_path(loc, base, c->origin, &uri);
+		if (r < 0)
+			hf_log_warning(&c->log, "login: ignoring the unusable Location '%s'", loc);
+	}
+	if (!uri) {
+		const char *id = json_path_string(hf_response_json(resp), odata_id);
+
+		if (id && hf_location_to_path(id, base, c->origin, &uri) < 0)
+			uri = NULL;
+	}
+	if (!uri && discover_own_session(c, &uri) < 0)
+		uri = NULL;
+	if (!uri)
+		hf_log_warning(&c->log, "login: the BMC did not say where the session is; it "
+					"will be looked up again at logout");
+	c->session_uri = uri;
+	hf_log_info(&c->log, "session created: %s", uri ? uri : "(URI unknown)");
+	return 0;
+}
+
+static int login_password(hf_client *c)
+{
+	struct json_object *body;
+	hf_response *resp = NULL;
+	const char *coll, *text;
+	int r;
+
+	if (!c->username || !c->password) {
+		hf_client_set_error(c, -EACCES, HF_ERROR_AUTH, 0, NULL,
+				    "login: %s", !c->username ? "no user name given"
+							      : "no password given (set "
+								"HOSTFISH_PASSWORD or use a "
+								"password file)");
+		return -EACCES;
+	}
+	coll = sessions_path(c);
+	body = json_object_new_object();
+	if (!body)
+		return -ENOMEM;
+	json_object_object_add(body, "UserName", json_object_new_string(c->username));
+	json_object_object_add(body, "Password", json_object_new_string(c->password));
+	text = json_object_to_json_string_ext(body, JSON_C_TO_STRING_PLAIN);
+	/* a login is never replayed: a second POST could create a second session */
+	r = hf_client_send(c, "POST", coll, NULL, text, strlen(text), HF_SEND_NO_RETRY, NULL,
+			   &resp);
+	hf_wipe((char *)text, strlen(text));
+	json_object_put(body);
+	if (r < 0)
+		return r;
+	if (hf_response_status(resp) == 200 || hf_response_status(resp) == 201)
+		r = adopt_session(c, resp, coll);
+	else
+		r = login_error(c, resp, "login");
+	hf_response_free(resp);
+	return r;
+}
+
+/* iLO certificate login: the TLS client certificate is exchanged for a session token. */
+static int login_cert(hf_client *c)
+{
+	hf_response *resp = NULL;
+	int r;
+
+	r = hf_client_send(c, "GET", CERT_LOGIN_PATH, NULL, NULL, 0, HF_SEND_NO_RETRY, NULL,
+			   &resp);
+	if (r < 0)
+		return r;
+	if (hf_response_status(resp) == 200 || hf_response_status(resp) == 201)
+		r = adopt_session(c, resp, sessions_path(c));
+	else
+		r = login_error(c, resp, "certificate login");
+	hf_response_free(resp);
+	return r;
+}
+
+int hf_session_login_locked(hf_client *c)
+{
+	if (c->token)
+		return 0;
+	return c->auth == HF_AUTH_CERT ? login_cert(c) : login_password(c);
+}
+
+int hf_session_relogin(hf_client *c, unsigned gen)
+{
+	int r = 0;
+
+	pthread_mutex_lock(&c->session_lock);
+	if (c->session_gen == gen && c->token) {
+		hf_log_info(&c->log, "the BMC no longer knows session %s; logging in again",
+			    c->session_uri ? c->session_uri : "(unknown)");
+		/* gone on the BMC: nothing to delete */
+		hf_session_forget(c);
+		if (c->auth == HF_AUTH_SESSION && !c->password) {
+			hf_client_set_error(c, -EACCES, HF_ERROR_AUTH, 401, NULL,
+					    "the session expired and no password is available to "
+					    "log in again");
+			r = -EACCES;
+		} else {
+			r = hf_session_login_locked(c);
+		}
+	} else if (!c->token) {
+		r = hf_session_login_locked(c);
+	}
+	pthread_mutex_unlock(&c->session_lock);
+	return r;
+}
+
+_hf_public_ int hf_client_login(hf_client *c)
+{
+	int r;
+
+	if (!c)
+		return -EINVAL;
+	hf_client_clear_error(c);
+	if (!hf_session_auth_uses_session(c))
+		return 0;
+	pthread_mutex_lock(&c->session_lock);
+	r = hf_session_login_locked(c);
+	pthread_mutex_unlock(&c->session_lock);
+	return r;
+}
+
+_hf_public_ int hf_client_logout(hf_client *c)
+{
+	hf_response *resp = NULL;
+	int r, status;
+
+	if (!c)
+		return -EINVAL;
+	hf_client_clear_error(c);
+	pthread_mutex_lock(&c->session_lock);
+	if (!c->token) {
+		pthread_mutex_unlock(&c->session_lock);
+		return 0;
+	}
+	if (!c->session_uri && discover_own_session(c, &c->session_uri) < 0) {
+		hf_client_set_error(c, -ENOENT, HF_ERROR_PROTOCOL, 0, NULL,
+				    "logout: cannot find this client's session on the BMC");
+		pthread_mutex_unlock(&c->session_lock);
+		return -ENOENT;
+	}
+	/* DELETE is idempotent: retried on connection failures like any other */
+	r = hf_client_send(c, "DELETE", c->session_uri, NULL, NULL, 0, HF_SEND_AUTH, NULL, &resp);
+	if (r < 0) {
+		hf_client_set_error(c, r, hf_errno_kind(r), 0, NULL,
+				    "logout: DELETE %s failed: %s; the session may still exist on "
+				    "the BMC",
+				    c->session_uri, hf_client_last_error(c)->message);
+		pthread_mutex_unlock(&c->session_lock);
+		return r;
+	}
+	status = hf_response_status(resp);
+	if (status >= 200 && status < 300) {
+		hf_log_info(&c->log, "session deleted: %s", c->session_uri);
+		r = 0;
+	} else if (status == 401 || status == 404) {
+		/* the BMC had already forgotten it (expired, deleted, reset): nothing is left */
+		hf_log_info(&c->log, "session %s was already gone (%d)", c->session_uri, status);
+		r = 0;
+	} else {
+		hf_client_set_error(c, status >= 500 ? -EIO : -EPERM,
+				    status >= 500 ? HF_ERROR_HTTP_SERVER : HF_ERROR_HTTP_CLIENT,
+				    status, hf_response_redfish_error(resp),
+				    "logout: DELETE %s answered %d %s; the session may still exist "
+				    "on the BMC",
+				    c->session_uri, status, hf_response_reason(resp));
+		r = status >= 500 ? -EIO : -EPERM;
+	}
+	hf_response_free(resp);
+	if (r == 0)
+		hf_session_forget(c);
+	pthread_mutex_unlock(&c->session_lock);
+	return r;
+}
+
+_hf_public_ int hf_client_session(const hf_client *c, const char **token, const char **uri)
+{
+	if (!c || !c->token)
+		return -ENOENT;
+	if (token)
+		*token = c->token;
+	if (uri)
+		*uri = c->session_uri;
+	return 0;
+}
+
+_hf_public_ int hf_client_keep_session(hf_client *c, int keep)
+{
+	if (!c || !c->token)
+		return -ENOENT;
+	pthread_mutex_lock(&c->session_lock);
+	c->owns_session = !keep;
+	pthread_mutex_unlock(&c->session_lock);
+	return 0;
+}
+
+_hf_public_ int hf_client_resume_session(hf_client *c, const char *token, const char *uri)
+{
+	char *t, *u;
+
+	if (!c || !token || !uri || !*token || hf_has_crlf(token, strlen(token)) ||
+	    hf_path_check(uri) < 0)
+		return -EINVAL;
+	t = strdup(token);
+	u = strdup(uri);
+	if (!t || !u) {
+		free(t);
+		free(u);
+		return -ENOMEM;
+	}
+	pthread_mutex_lock(&c->session_lock);
+	if (c->token) {
+		pthread_mutex_unlock(&c->session_lock);
+		hf_free_secret(t);
+		free(u);
+		return -EBUSY;
+	}
+	c->token = t;
+	c->session_uri = u;
+	c->owns_session = false;
+	c->session_gen++;
+	pthread_mutex_unlock(&c->session_lock);
+	return 0;
+}

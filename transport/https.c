@@ -1,0 +1,386 @@
+/*
+ * https.c - the HTTPS backend (libcurl): out of band, and the host interface's endpoint.
+ *
+ * One connection = one curl easy handle holding at most one live connection
+ * (CURLOPT_MAXCONNECTS 1), so the client's connection count is the BMC's.  Redirects, content
+ * decoding and retries are the client's business: curl only moves bytes, verified by default.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <curl/curl.h>
+
+#include "transport.h"
+
+struct https_ctx {
+	char *base; /* "https://host:port" (no trailing slash) */
+	char *ca_file;
+	bool insecure;
+	char *client_cert;
+	char *client_key;
+	char *client_key_passphrase;
+	char *proxy;
+	char *interface;
+	const struct hf_logger *log;
+};
+
+struct https_conn {
+	CURL *curl;
+};
+
+struct xfer {
+	struct hf_transport_response *resp;
+	size_t max_body;
+	bool too_big;
+	bool bad_header;
+};
+
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static CURLcode curl_init_result;
+
+static void curl_init_once(void)
+{
+	curl_init_result = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+static void https_fini(void *p)
+{
+	struct https_ctx *ctx = p;
+
+	if (!ctx)
+		return;
+	free(ctx->base);
+	free(ctx->ca_file);
+	free(ctx->client_cert);
+	free(ctx->client_key);
+	hf_free_secret(ctx->client_key_passphrase);
+	hf_free_secret(ctx->proxy); /* may carry proxy credentials */
+	free(ctx->interface);
+	free(ctx);
+}
+
+static int https_init(const struct hf_transport_config *cfg, void **ret, char *errbuf,
+		      size_t errlen)
+{
+	struct hf_url url = { 0 };
+	struct https_ctx *ctx;
+	int r;
+
+	pthread_once(&curl_once, curl_init_once);
+	if (curl_init_result != CURLE_OK) {
+		snprintf(errbuf, errlen, "libcurl initialisation failed: %s",
+			 curl_easy_strerror(curl_init_result));
+		return -ENOTSUP;
+	}
+	if (!cfg->url) {
+		snprintf(errbuf, errlen, "the https transport needs the BMC's URL (--url)");
+		return -EINVAL;
+	}
+	r = hf_url_parse(cfg->url, &url);
+	if (r < 0) {
+		snprintf(errbuf, errlen, "invalid BMC URL '%s': expected https://host[:port]",
+			 cfg->url);
+		return r;
+	}
+	ctx = calloc(1, sizeof(*ctx));
+	if (!ctx) {
+		hf_url_clear(&url);
+		return -ENOMEM;
+	}
+	ctx->base = hf_url_origin(&url);
+	hf_url_clear(&url);
+	ctx->ca_file = hf_strdup(cfg->ca_file);
+	ctx->insecure = cfg->insecure;
+	ctx->client_cert = hf_strdup(cfg->client_cert);
+	ctx->client_key = hf_strdup(cfg->client_key);
+	ctx->client_key_passphrase = hf_strdup(cfg->client_key_passphrase);
+	ctx->proxy = hf_strdup(cfg->proxy);
+	ctx->interface = hf_strdup(cfg->interface);
+	ctx->log = cfg->log;
+	if (!ctx->base || (cfg->ca_file && !ctx->ca_file) ||
+	    (cfg->client_cert && !ctx->client_cert) || (cfg->client_key && !ctx->client_key) ||
+	    (cfg->client_key_passphrase && !ctx->client_key_passphrase) ||
+	    (cfg->proxy && !ctx->proxy) || (cfg->interface && !ctx->interface)) {
+		https_fini(ctx);
+		return -ENOMEM;
+	}
+	*ret = ctx;
+	return 0;
+}
+
+static const char *https_endpoint(void *p)
+{
+	return ((struct https_ctx *)p)->base;
+}
+
+static int https_conn_open(void *p, void **ret, char *errbuf, size_t errlen)
+{
+	struct https_conn *conn = calloc(1, sizeof(*conn));
+
+	if (!conn)
+		return -ENOMEM;
+	conn->curl = curl_easy_init();
+	if (!conn->curl) {
+		free(conn);
+		snprintf(errbuf, errlen, "cannot create a libcurl handle");
+		return -ENOMEM;
+	}
+	*ret = conn;
+	return 0;
+}
+
+static void https_conn_close(void *p, void *c)
+{
+	struct https_conn *conn = c;
+
+	if (!conn)
+		return;
+	curl_easy_cleanup(conn->curl);
+	free(conn);
+}
+
+static size_t on_header(char *data, size_t size, size_t nmemb, void *userdata)
+{
+	struct xfer *x = userdata;
+	size_t len = size * nmemb, n = len;
+	const char *colon;
+
+	while (n && (data[n - 1] == '\n' || data[n - 1] == '\r'))
+		n--;
+	if (n >= 5 && strncmp(data, "HTTP/", 5) == 0) {
+		/* a new status line (after 100 Continue, say): start over */
+		const char *sp = memchr(data, ' ', n);
+		const char *reason;
+
+		hf_headers_clear(&x->resp->headers);
+		free(x->resp->reason);
+		x->resp->reason = NULL;
+		if (!sp || n - (size_t)(sp - data) < 4)
+			goto bad;
+		x->resp->status = atoi(sp + 1);
+		reason = sp + 4;
+		while (reason < data + n && *reason == ' ')
+			reason++;
+		x->resp->reason = hf_strndup(reason, (size_t)(data + n - reason));
+		if (!x->resp->reason)
+			return 0;
+		return len;
+	}
+	if (n == 0)
+		return len; /* end of headers */
+	colon = memchr(data, ':', n);
+	if (!colon)
+		goto bad;
+	{
+		const char *v = colon + 1, *end = data + n;
+
+		while (v < end && (*v == ' ' || *v == '\t'))
+			v++;
+		while (end > v && (end[-1] == ' ' || end[-1] == '\t'))
+			end--;
+		if (hf_headers_add(&x->resp->headers, data, (size_t)(colon - data), v,
+				   (size_t)(end - v)) < 0)
+			return 0;
+	}
+	return len;
+bad:
+	x->bad_header = true;
+	return 0;
+}
+
+static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata)
+{
+	struct xfer *x = userdata;
+	size_t len = size * nmemb;
+
+	if (x->resp->body.len + len > x->max_body) {
+		x->too_big = true;
+		return 0;
+	}
+	if (hf_buf_append(&x->resp->body, data, len) < 0)
+		return 0;
+	return len;
+}
+
+static int map_curl_error(CURLcode rc, const struct xfer *x)
+{
+	switch (rc) {
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY:
+		return -EHOSTUNREACH;
+	case CURLE_COULDNT_CONNECT:
+		return -ECONNREFUSED;
+	case CURLE_OPERATION_TIMEDOUT:
+		return -ETIMEDOUT;
+	case CURLE_PEER_FAILED_VERIFICATION:
+#if LIBCURL_VERSION_NUM < 0x073e00
+	case CURLE_SSL_CACERT:
+#endif
+		return -EKEYREJECTED;
+	case CURLE_SSL_CONNECT_ERROR:
+		return -ECONNABORTED;
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_CIPHER:
+	case CURLE_FILE_COULDNT_READ_FILE:
+	case CURLE_URL_MALFORMAT:
+	case CURLE_UNSUPPORTED_PROTOCOL:
+		return -EINVAL;
+	case CURLE_WRITE_ERROR:
+		return x->too_big ? -EFBIG : -ENOMEM;
+	case CURLE_PARTIAL_FILE:
+	case CURLE_BAD_CONTENT_ENCODING:
+	case CURLE_WEIRD_SERVER_REPLY:
+		return -EPROTO;
+	case CURLE_OUT_OF_MEMORY:
+		return -ENOMEM;
+	default:
+		/* GOT_NOTHING, SEND_ERROR, RECV_ERROR, HTTP2 errors...: the connection broke */
+		return -ECONNRESET;
+	}
+}
+
+static int https_exchange(void *p, void *c, const struct hf_transport_request *req,
+			  struct hf_transport_response *resp, char *errbuf, size_t errlen)
+{
+	struct https_ctx *ctx = p;
+	struct https_conn *conn = c;
+	struct curl_slist *hdrs = NULL, *tmp;
+	struct xfer x = { .resp = resp, .max_body = req->max_body };
+	char curl_err[CURL_ERROR_SIZE] = "";
+	struct hf_buf line = { 0 };
+	_cleanup_free_ char *url = NULL;
+	CURL *h = conn->curl;
+	CURLcode rc;
+	size_t i;
+	int r = 0;
+
+	url = malloc(strlen(ctx->base) + strlen(req->path) + 1);
+	if (!url)
+		return -ENOMEM;
+	sprintf(url, "%s%s", ctx->base, req->path);
+
+	/* reset keeps the live connection and TLS session cache, drops every option */
+	curl_easy_reset(h);
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, curl_err);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_MAXCONNECTS, 1L);
+	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(h, CURLOPT_TCP_NODELAY, 1L);
+#if LIBCURL_VERSION_NUM >= 0x075500
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https,http");
+#else
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTPS | CURLPROTO_HTTP));
+#endif
+	curl_easy_setopt(h, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, req->connect_timeout_ms);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, req->timeout_ms);
+	curl_easy_setopt(h, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
+	curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, ctx->insecure ? 0L : 1L);
+	curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, ctx->insecure ? 0L : 2L);
+	if (ctx->ca_file)
+		curl_easy_setopt(h, CURLOPT_CAINFO, ctx->ca_file);
+	if (ctx->client_cert) {
+		curl_easy_setopt(h, CURLOPT_SSLCERT, ctx->client_cert);
+		curl_easy_setopt(h, CURLOPT_SSLKEY, ctx->client_key ? ctx->client_key
+								     : ctx->client_cert);
+		if (ctx->client_key_passphrase)
+			curl_easy_setopt(h, CURLOPT_KEYPASSWD, ctx->client_key_passphrase);
+	}
+	/* "" disables the http_proxy/https_proxy environment: a BMC is reached directly
+	 * unless the caller names a proxy */
+	curl_easy_setopt(h, CURLOPT_PROXY, ctx->proxy ? ctx->proxy : "");
+	if (ctx->interface)
+		curl_easy_setopt(h, CURLOPT_INTERFACE, ctx->interface);
+
+	if (strcmp(req->method, "HEAD") == 0) {
+		curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+	} else if (strcmp(req->method, "GET") != 0 || req->body_len) {
+		curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, req->method);
+		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
+		curl_easy_setopt(h, CURLOPT_POSTFIELDS, req->body_len ? req->body : "");
+	}
+
+	for (i = 0; req->headers && i < req->headers->n; i++) {
+		hf_buf_reset(&line);
+		if (hf_buf_printf(&line, "%s: %s", req->headers->v[i].name,
+				  req->headers->v[i].value) < 0)
+			goto nomem;
+		tmp = curl_slist_append(hdrs, line.data);
+		if (!tmp)
+			goto nomem;
+		hdrs = tmp;
+	}
+	/* curl's own defaults that a BMC does not need */
+	if (!hf_headers_get(req->headers, "Expect")) {
+		tmp = curl_slist_append(hdrs, "Expect:");
+		if (!tmp)
+			goto nomem;
+		hdrs = tmp;
+	}
+	if (!hf_headers_get(req->headers, "Content-Type") && req->body_len == 0) {
+		tmp = curl_slist_append(hdrs, "Content-Type:");
+		if (!tmp)
+			goto nomem;
+		hdrs = tmp;
+	}
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(h, CURLOPT_HEADERDATA, &x);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, &x);
+
+	rc = curl_easy_perform(h);
+	if (rc != CURLE_OK) {
+		if (x.bad_header)
+			r = -EPROTO;
+		else
+			r = map_curl_error(rc, &x);
+		if (r == -EFBIG)
+			snprintf(errbuf, errlen, "the answer exceeds the limit of %zu bytes",
+				 req->max_body);
+		else if (x.bad_header)
+			snprintf(errbuf, errlen, "malformed HTTP header from the BMC");
+		else
+			snprintf(errbuf, errlen, "%s", curl_err[0] ? curl_err : curl_easy_strerror(rc));
+		hf_transport_response_clear(resp);
+		goto out;
+	}
+	if (resp->status < 100 || resp->status > 599) {
+		snprintf(errbuf, errlen, "malformed HTTP status line from the BMC");
+		hf_transport_response_clear(resp);
+		r = -EPROTO;
+	}
+out:
+	/* the slist must outlive the transfer; the handle keeps a pointer until reset */
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
+	curl_slist_free_all(hdrs);
+	if (line.data)
+		hf_wipe(line.data, line.cap); /* held the auth header */
+	hf_buf_free(&line);
+	return r;
+nomem:
+	r = -ENOMEM;
+	goto out;
+}
+
+const struct hf_transport_ops hf_transport_https = {
+	.abi = HF_TRANSPORT_ABI,
+	.name = "https",
+	.caps = HF_TCAP_NETWORK,
+	.description = "HTTPS to the BMC's address (out of band)",
+	.probe = NULL,
+	.init = https_init,
+	.fini = https_fini,
+	.endpoint = https_endpoint,
+	.conn_open = https_conn_open,
+	.conn_close = https_conn_close,
+	.exchange = https_exchange,
+};

@@ -1,0 +1,151 @@
+/*
+ * transport.c - backend table, selection and dispatch.
+ *
+ * Selection is data: hf_transports[] lists the backends in the order "auto" tries them.
+ * In-band backends come first (the host interface, then CHIF); "https" needs a URL and is
+ * never chosen by "auto" without one.  A name that is known but not built in this version
+ * answers with a clear error rather than falling back to another BMC path.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "transport.h"
+
+const struct hf_transport_ops *const hf_transports[] = {
+	&hf_transport_https,
+	NULL,
+};
+
+/* Backends of the design that this build does not contain yet, with what to do instead. */
+static const struct {
+	const char *name;
+	const char *why;
+} absent[] = {
+	{ "hostif", "the Redfish Host Interface transport (SMBIOS Type 42) is not part of this "
+		    "version of hostfish; give the BMC's address with --url" },
+	{ "chif", "the CHIF transport (iLO 5/6 blobstore) is not part of this version of "
+		  "hostfish; give the BMC's address with --url" },
+};
+
+const struct hf_transport_ops *hf_transport_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; hf_transports[i]; i++)
+		if (strcmp(hf_transports[i]->name, name) == 0)
+			return hf_transports[i];
+	return NULL;
+}
+
+static int init_one(const struct hf_transport_ops *ops, const struct hf_transport_config *cfg,
+		    struct hf_transport *t, char *errbuf, size_t errlen)
+{
+	void *ctx = NULL;
+	int r;
+
+	if (ops->abi != HF_TRANSPORT_ABI || !ops->init || !ops->exchange) {
+		snprintf(errbuf, errlen, "transport %s: incompatible backend", ops->name);
+		return -ENOTSUP;
+	}
+	r = ops->init(cfg, &ctx, errbuf, errlen);
+	if (r < 0)
+		return r;
+	t->ops = ops;
+	t->ctx = ctx;
+	return 0;
+}
+
+int hf_transport_open(const char *name, const struct hf_transport_config *cfg,
+		      struct hf_transport *t, char *errbuf, size_t errlen)
+{
+	const struct hf_transport_ops *ops;
+	size_t i, used = 0;
+	char why[512];
+
+	errbuf[0] = '\0';
+	if (!name || strcmp(name, "auto") == 0) {
+		/* a URL means out of band: only https can serve it */
+		if (cfg->url)
+			return init_one(&hf_transport_https, cfg, t, errbuf, errlen);
+		used = (size_t)snprintf(errbuf, errlen,
+					"no transport can reach a BMC from this host; checked:");
+		for (i = 0; hf_transports[i]; i++) {
+			ops = hf_transports[i];
+			if (!(ops->caps & HF_TCAP_INBAND) || !ops->probe)
+				continue;
+			why[0] = '\0';
+			if (ops->probe(cfg, why, sizeof(why)) == 0)
+				return init_one(ops, cfg, t, errbuf, errlen);
+			if (used < errlen)
+				used += (size_t)snprintf(errbuf + used, errlen - used, " %s: %s;",
+							 ops->name, why);
+		}
+		for (i = 0; i < HF_ARRAY_SIZE(absent); i++)
+			if (used < errlen)
+				used += (size_t)snprintf(errbuf + used, errlen - used, " %s: %s;",
+							 absent[i].name, absent[i].why);
+		return -ENOTSUP;
+	}
+	ops = hf_transport_find(name);
+	if (!ops) {
+		for (i = 0; i < HF_ARRAY_SIZE(absent); i++)
+			if (strcmp(absent[i].name, name) == 0) {
+				snprintf(errbuf, errlen, "%s", absent[i].why);
+				return -ENOTSUP;
+			}
+		snprintf(errbuf, errlen, "unknown transport '%s' (known: auto, https, hostif, chif)",
+			 name);
+		return -EINVAL;
+	}
+	return init_one(ops, cfg, t, errbuf, errlen);
+}
+
+void hf_transport_close(struct hf_transport *t)
+{
+	if (t->ops && t->ops->fini)
+		t->ops->fini(t->ctx);
+	t->ops = NULL;
+	t->ctx = NULL;
+}
+
+int hf_transport_conn_open(struct hf_transport *t, void **conn, char *errbuf, size_t errlen)
+{
+	if (!t->ops->conn_open) {
+		*conn = NULL; /* connection-less backend: exchange gets NULL */
+		return 0;
+	}
+	return t->ops->conn_open(t->ctx, conn, errbuf, errlen);
+}
+
+void hf_transport_conn_close(struct hf_transport *t, void *conn)
+{
+	if (t->ops->conn_close)
+		t->ops->conn_close(t->ctx, conn);
+}
+
+int hf_transport_exchange(struct hf_transport *t, void *conn,
+			  const struct hf_transport_request *req,
+			  struct hf_transport_response *resp, char *errbuf, size_t errlen)
+{
+	errbuf[0] = '\0';
+	return t->ops->exchange(t->ctx, conn, req, resp, errbuf, errlen);
+}
+
+const char *hf_transport_endpoint(struct hf_transport *t)
+{
+	if (!t->ops->endpoint)
+		return t->ops->name;
+	return t->ops->endpoint(t->ctx);
+}
+
+void hf_transport_response_clear(struct hf_transport_response *resp)
+{
+	free(resp->reason);
+	resp->reason = NULL;
+	resp->status = 0;
+	hf_headers_clear(&resp->headers);
+	hf_buf_free(&resp->body);
+}

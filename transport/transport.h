@@ -1,0 +1,115 @@
+/*
+ * transport.h - the contract between the client (src/) and the backends (transport/).
+ *
+ * A transport turns one HTTP request into one HTTP response.  It knows nothing of sessions,
+ * retries, redirects, JSON or content encodings: the client does all of that, so every
+ * backend gets it for free.  A backend is one const struct hf_transport_ops; optional
+ * operations may be NULL, and the dispatcher answers -EOPNOTSUPP for them.
+ */
+#ifndef HOSTFISH_TRANSPORT_H
+#define HOSTFISH_TRANSPORT_H
+
+#include "hostfish-private.h"
+
+#define HF_TRANSPORT_ABI 1
+
+/* Capability bits (hf_transport_ops.caps). */
+#define HF_TCAP_NETWORK (1u << 0) /* speaks TCP/TLS: TLS, proxy options apply */
+#define HF_TCAP_INBAND (1u << 1) /* reaches this host's own BMC (8-connection cap applies) */
+
+/* What the client hands a backend at init; strings are borrowed for the call. */
+struct hf_transport_config {
+	const char *url; /* https://host:port given by the user, or NULL */
+	const char *ca_file;
+	bool insecure;
+	const char *client_cert;
+	const char *client_key;
+	const char *client_key_passphrase;
+	const char *proxy;
+	const char *interface; /* bind connections to this NIC (hostif), or NULL */
+	const struct hf_logger *log;
+};
+
+struct hf_transport_request {
+	const char *method;
+	const char *path; /* "/redfish/v1/...", checked by the client */
+	const struct hf_headers *headers; /* complete: the backend adds only Host and framing */
+	const void *body;
+	size_t body_len;
+	long connect_timeout_ms;
+	long timeout_ms;
+	size_t max_body; /* bound on the body as transferred */
+};
+
+struct hf_transport_response {
+	int status;
+	char *reason;
+	struct hf_headers headers;
+	struct hf_buf body; /* transfer-decoded (chunked), not content-decoded (gzip) */
+};
+
+void hf_transport_response_clear(struct hf_transport_response *resp);
+
+/*
+ * Errors are negative errnos, with a message in *errbuf (NUL-terminated, may be empty):
+ *   -ECONNREFUSED, -EHOSTUNREACH  nothing was sent (safe to retry any method)
+ *   -ECONNRESET                   the connection failed after the request may have left
+ *   -ETIMEDOUT                    a timeout
+ *   -EKEYREJECTED                 the peer's certificate could not be verified
+ *   -ECONNABORTED                 the TLS handshake failed otherwise
+ *   -EPROTO                       malformed or truncated answer
+ *   -EFBIG                        answer over max_body
+ *   -EINVAL                       local configuration error (unreadable CA file...)
+ *   -ENOTSUP                      the backend cannot work on this host
+ */
+struct hf_transport_ops {
+	unsigned abi; /* HF_TRANSPORT_ABI */
+	const char *name;
+	unsigned caps;
+	const char *description;
+
+	/* Can this backend work here?  0 yes, negative no, with the reason in why. */
+	int (*probe)(const struct hf_transport_config *cfg, char *why, size_t whylen);
+	int (*init)(const struct hf_transport_config *cfg, void **ctx, char *errbuf,
+		    size_t errlen);
+	void (*fini)(void *ctx);
+	/* Identity of the BMC for caches and host-wide limits ("https://host:port"). */
+	const char *(*endpoint)(void *ctx);
+
+	int (*conn_open)(void *ctx, void **conn, char *errbuf, size_t errlen);
+	void (*conn_close)(void *ctx, void *conn);
+	int (*exchange)(void *ctx, void *conn, const struct hf_transport_request *req,
+			struct hf_transport_response *resp, char *errbuf, size_t errlen);
+};
+
+/* A backend bound to its context. */
+struct hf_transport {
+	const struct hf_transport_ops *ops;
+	void *ctx;
+};
+
+/* The backends, in "auto" probe order.  NULL-terminated. */
+extern const struct hf_transport_ops *const hf_transports[];
+
+extern const struct hf_transport_ops hf_transport_https;
+
+/* Find a backend by name.  NULL when there is none of that name. */
+const struct hf_transport_ops *hf_transport_find(const char *name);
+
+/*
+ * Choose and initialise a backend: "name" wins when given (never falls back); "auto" walks
+ * hf_transports[] and takes the first whose probe succeeds, else fails with -ENOTSUP and
+ * every reason in errbuf.
+ */
+int hf_transport_open(const char *name, const struct hf_transport_config *cfg,
+		      struct hf_transport *t, char *errbuf, size_t errlen);
+void hf_transport_close(struct hf_transport *t);
+
+int hf_transport_conn_open(struct hf_transport *t, void **conn, char *errbuf, size_t errlen);
+void hf_transport_conn_close(struct hf_transport *t, void *conn);
+int hf_transport_exchange(struct hf_transport *t, void *conn,
+			  const struct hf_transport_request *req,
+			  struct hf_transport_response *resp, char *errbuf, size_t errlen);
+const char *hf_transport_endpoint(struct hf_transport *t);
+
+#endif /* HOSTFISH_TRANSPORT_H */
