@@ -1,0 +1,27 @@
+#!/bin/bash
+# Installs what hostfish needs to build and test on Debian 12 (run as root).
+# Only missing packages are installed, so a second run costs nothing.
+set -euo pipefail
+
+packages=(
+	build-essential autoconf automake libtool pkg-config
+	libcurl4-openssl-dev libjson-c-dev libssl-dev libpci-dev libudev-dev zlib1g-dev
+	libcmocka-dev
+	python3 openssl ca-certificates procps
+)
+[ "${HOSTFISH_DEPS_EXTRA:-}" ] && read -r -a extra <<<"$HOSTFISH_DEPS_EXTRA" && packages+=("${extra[@]}")
+
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps: missing packages: ${missing[*]}; run as root or install them" >&2
+	exit 1
+fi
+echo "deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,1 @@
+"""Emulated HPE iLO 5 Redfish service for hostfish's tests (Python 3 stdlib only)."""

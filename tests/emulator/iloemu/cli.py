@@ -1,0 +1,155 @@
+"""Command line, start-up and shutdown of the emulator."""
+
+import argparse
+import os
+import signal
+import socket
+import sys
+import threading
+
+from .emulator import Emulator
+from .faults import Fault
+from .server import EmulatorServer, make_tls_context
+from .sessions import ROLES
+
+STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
+LOCATION_STYLES = ("absolute", "path", "relative", "noslash", "none")
+
+
+def parse_listen(value):
+    host, sep, port = value.rpartition(":")
+    if not sep or not host:
+        raise argparse.ArgumentTypeError("expected HOST:PORT, got %r" % value)
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    try:
+        port = int(port)
+    except ValueError:
+        raise argparse.ArgumentTypeError("bad port in %r" % value) from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError("port out of range in %r" % value)
+    return host, port
+
+
+def parse_user(value):
+    parts = value.split(":")
+    if len(parts) < 2 or not parts[0]:
+        raise argparse.ArgumentTypeError("expected NAME:PASSWORD[:ROLE], got %r" % value)
+    if len(parts) >= 3 and parts[-1] in ROLES:
+        return parts[0], (":".join(parts[1:-1]), parts[-1])
+    return parts[0], (":".join(parts[1:]), "Administrator")
+
+
+def parse_cert_user(value):
+    fp, sep, user = value.partition("=")
+    digits = fp.replace(":", "").strip().lower()
+    if not sep or not user or len(digits) != 64 or any(c not in "0123456789abcdef" for c in digits):
+        raise argparse.ArgumentTypeError("expected SHA256HEX=USER, got %r" % value)
+    return digits, user
+
+
+def parse_fault(value):
+    try:
+        Fault(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return value
+
+
+def positive_int(value):
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError("not an integer: %r" % value) from None
+    if n < 1:
+        raise argparse.ArgumentTypeError("must be >= 1")
+    return n
+
+
+def positive_float(value):
+    try:
+        n = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError("not a number: %r" % value) from None
+    if n <= 0:
+        raise argparse.ArgumentTypeError("must be > 0")
+    return n
+
+
+def build_parser(default_mockup):
+    p = argparse.ArgumentParser(prog="ilo-emulator",
+                                description="Emulated HPE iLO 5 Redfish service (for tests).")
+    p.add_argument("--listen", type=parse_listen, default=("127.0.0.1", 8443), metavar="HOST:PORT")
+    p.add_argument("--port-file", metavar="FILE")
+    p.add_argument("--tls-cert", metavar="FILE")
+    p.add_argument("--tls-key", metavar="FILE")
+    p.add_argument("--client-ca", metavar="FILE")
+    p.add_argument("--cert-user", type=parse_cert_user, action="append", default=[],
+                   metavar="SHA256HEX=USER")
+    p.add_argument("--mockup", default=default_mockup, metavar="DIR")
+    p.add_argument("--user", type=parse_user, action="append", default=[],
+                   metavar="NAME:PASSWORD[:ROLE]")
+    p.add_argument("--max-sessions", type=positive_int, default=10, metavar="N")
+    p.add_argument("--session-timeout", type=positive_float, default=1800.0, metavar="SEC")
+    p.add_argument("--error-dialect", choices=("ilo", "dmtf"), default="ilo")
+    p.add_argument("--session-location", choices=LOCATION_STYLES, default="absolute")
+    p.add_argument("--state-file", metavar="FILE")
+    p.add_argument("--fault", type=parse_fault, action="append", default=[], metavar="SPEC")
+    p.add_argument("--log", metavar="FILE")
+    return p
+
+
+def write_port_file(path, port):
+    directory = os.path.dirname(os.path.abspath(path))
+    tmp = os.path.join(directory, ".%s.%d.tmp" % (os.path.basename(path), os.getpid()))
+    with open(tmp, "w", encoding="ascii") as fh:
+        fh.write("%d\n" % port)
+    os.replace(tmp, path)
+
+
+def main(argv=None):
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    args = build_parser(os.path.join(here, "mockups", "ilo5")).parse_args(argv)
+    if bool(args.tls_cert) != bool(args.tls_key):
+        print("ilo-emulator: --tls-cert and --tls-key go together", file=sys.stderr)
+        return 2
+    if args.client_ca and not args.tls_cert:
+        print("ilo-emulator: --client-ca needs --tls-cert/--tls-key", file=sys.stderr)
+        return 2
+    users = dict(args.user) if args.user else {"Administrator": ("emulator", "Administrator")}
+    # Block SIGTERM/SIGINT in every thread; the main thread collects them with sigwait().
+    signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        tls = make_tls_context(args.tls_cert, args.tls_key, args.client_ca) if args.tls_cert else None
+        app = Emulator(args.mockup, users, args.max_sessions, args.session_timeout,
+                       args.error_dialect, args.session_location, dict(args.cert_user),
+                       args.fault, args.state_file, args.log, "https" if tls else "http")
+        host, port = args.listen
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        server = EmulatorServer((host, port), family, app, tls)
+        app.state.write(strict=True)
+        if args.port_file:
+            write_port_file(args.port_file, server.server_address[1])
+    except (OSError, ValueError) as exc:
+        print("ilo-emulator: %s" % exc, file=sys.stderr)
+        return 2
+
+    stop = threading.Event()
+    serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
+                               name="serve", daemon=True)
+    serving.start()
+    reaper = threading.Thread(target=_reap, args=(app, stop), name="reaper", daemon=True)
+    reaper.start()
+    signal.sigwait(STOP_SIGNALS)
+    stop.set()
+    server.shutdown()
+    server.server_close()
+    app.state.write()
+    app.state.close()
+    return 0
+
+
+def _reap(app, stop):
+    """Expire idle sessions even when no request arrives."""
+    while not stop.wait(0.1):
+        app.reap()

@@ -1,0 +1,79 @@
+"""The emulator object: one lock around tree, sessions, faults and state."""
+
+import sys
+import threading
+import traceback
+
+from .errors import ApiError, Errors, Registries
+from .faults import Faults, huge_body
+from .service import Response, Service
+from .sessions import Sessions
+from .state import State
+from .tree import Tree
+
+DEFAULT_HUGE_BODY = 16 << 20
+DEFAULT_BOMB = 64 << 20
+
+
+class Emulator:
+    """Glue between the HTTP layer and the Redfish service."""
+
+    def __init__(self, mockup, users, max_sessions, session_timeout, dialect,
+                 location_style, cert_users, fault_specs, state_file, log_file, scheme):
+        self.lock = threading.RLock()
+        self.tree = Tree(mockup)
+        self.errors = Errors(Registries(self.tree), dialect)
+        self.sessions = Sessions(users, max_sessions, session_timeout,
+                                 "/redfish/v1/SessionService/Sessions/")
+        self.service = Service(self.tree, self.sessions, self.errors, location_style,
+                               cert_users, scheme)
+        self.faults = Faults(fault_specs)
+        self.state = State(self.lock, self.sessions, state_file, log_file)
+
+    def plan(self, method, path):
+        with self.lock:
+            return self.faults.plan(method, path)
+
+    def handle(self, req):
+        """Answer one request; never raises."""
+        with self.lock:
+            try:
+                return self.service.handle(req)
+            except ApiError as exc:
+                return self.service.error(exc)
+            except Exception:  # a bug must not kill the connection thread silently
+                traceback.print_exc(file=sys.stderr)
+                return self.service.error(ApiError(500, "InternalError"))
+
+    def error_response(self, status, message_id="GeneralError", args=(), headers=None):
+        with self.lock:
+            return self.service.error(ApiError(status, message_id, args, headers))
+
+    def fault_response(self, fault, path):
+        """The answer of an answer-replacing fault (not drop/truncate)."""
+        kind = fault.kind
+        if kind == "unavailable":
+            secs = fault.params.get("retry_after", 1)
+            return self.error_response(503, "ServiceTemporarilyUnavailable", [secs],
+                                       [("Retry-After", str(secs))])
+        if kind == "malformed":
+            return Response(200, b'{"@odata.id": "' + path.encode("utf-8", "replace") + b'", "Name": <<<')
+        if kind == "gzip-bomb":
+            with self.lock:
+                data = self.faults.gzip_bomb(fault.params.get("size", DEFAULT_BOMB))
+            resp = Response(200, data)
+            resp.headers.append(("Content-Encoding", "gzip"))
+            return resp
+        return Response(200, huge_body(fault.params.get("bytes", DEFAULT_HUGE_BODY), path))
+
+    def finish(self, method, path, status):
+        """Record a request and rewrite the state file (before the answer is sent)."""
+        self.state.record(method, path, status)
+        self.state.write()
+
+    def reap(self):
+        """Expire idle sessions; rewrite the state file if any went."""
+        with self.lock:
+            gone = self.sessions.expire()
+        if gone:
+            self.state.write()

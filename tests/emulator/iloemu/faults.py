@@ -1,0 +1,137 @@
+"""Fault injection: --fault KIND[:key=value,...] parsing, matching and fault bodies."""
+
+import json
+import zlib
+
+KINDS = {
+    # kind: (default count, allowed own keys)
+    "latency": (0, {"ms"}),
+    "drop": (1, set()),
+    "unavailable": (1, {"retry_after"}),
+    "truncate": (1, set()),
+    "malformed": (1, set()),
+    "gzip-bomb": (1, {"size"}),
+    "huge-header": (1, {"bytes"}),
+    "huge-body": (1, {"bytes"}),
+}
+COMMON = {"path", "method", "count", "after"}
+# Faults that replace the answer (at most one fires per request).
+ANSWER_KINDS = {"drop", "unavailable", "truncate", "malformed", "gzip-bomb", "huge-body"}
+INT_KEYS = {"ms", "retry_after", "size", "bytes", "count", "after"}
+
+
+class Fault:
+    """One configured fault with its firing counters."""
+
+    def __init__(self, spec):
+        kind, _, rest = spec.partition(":")
+        kind = kind.strip()
+        if kind not in KINDS:
+            raise ValueError("unknown fault kind %r" % kind)
+        default_count, own = KINDS[kind]
+        self.kind = kind
+        self.params = {}
+        self.path = None
+        self.method = None
+        self.count = default_count
+        self.after = 0
+        for item in filter(None, (p.strip() for p in rest.split(","))):
+            key, eq, value = item.partition("=")
+            if not eq or key not in own | COMMON:
+                raise ValueError("bad fault option %r for %s" % (item, kind))
+            if key in INT_KEYS:
+                try:
+                    value = int(value)
+                except ValueError:
+                    raise ValueError("fault option %s needs an integer" % key) from None
+                if value < 0:
+                    raise ValueError("fault option %s must be >= 0" % key)
+            if key == "path":
+                self.path = value
+            elif key == "method":
+                self.method = value.upper()
+            elif key == "count":
+                self.count = value
+            elif key == "after":
+                self.after = value
+            else:
+                self.params[key] = value
+        self.seen = 0
+        self.fired = 0
+
+    def matches(self, method, path):
+        if self.method and self.method != method:
+            return False
+        return not self.path or path.startswith(self.path)
+
+    def take(self):
+        """Called for a matching request: True if the fault fires now."""
+        self.seen += 1
+        if self.seen <= self.after:
+            return False
+        if self.count and self.fired >= self.count:
+            return False
+        self.fired += 1
+        return True
+
+
+class Plan:
+    """What the faults do to one request."""
+
+    def __init__(self):
+        self.delay_ms = 0
+        self.answer = None       # a Fault of ANSWER_KINDS or None
+        self.header_bytes = None
+
+
+class Faults:
+    """All faults. plan() must be called under the emulator lock."""
+
+    def __init__(self, specs):
+        self.faults = [Fault(s) for s in specs]
+        self._bombs = {}
+
+    def plan(self, method, path):
+        plan = Plan()
+        for fault in self.faults:
+            if not fault.matches(method, path):
+                continue
+            if fault.kind in ANSWER_KINDS and plan.answer is not None:
+                continue
+            if not fault.take():
+                continue
+            if fault.kind == "latency":
+                plan.delay_ms += fault.params.get("ms", 0)
+            elif fault.kind == "huge-header":
+                plan.header_bytes = fault.params.get("bytes", 65536)
+            else:
+                plan.answer = fault
+        return plan
+
+    def gzip_bomb(self, size):
+        """Gzip data that inflates to size bytes of '{' (cached)."""
+        if size not in self._bombs:
+            comp = zlib.compressobj(9, zlib.DEFLATED, 31)
+            chunk = b"{" * (1 << 20)
+            parts = []
+            left = size
+            while left > 0:
+                n = min(left, len(chunk))
+                parts.append(comp.compress(chunk[:n]))
+                left -= n
+            parts.append(comp.flush())
+            self._bombs[size] = b"".join(parts)
+        return self._bombs[size]
+
+
+def huge_body(size, path):
+    """A valid JSON object of exactly size bytes (at least the minimal object)."""
+    head = json.dumps({"@odata.id": path, "Filler": ""})
+    pad = max(0, size - len(head.encode()))
+    return (head[:-2] + "x" * pad + '"}').encode()
+
+
+def huge_header(size):
+    """One header (name, value) whose line 'Name: value' is size bytes long."""
+    name = "X-Emulator-Filler"
+    return name, "h" * max(1, size - len(name) - 2)

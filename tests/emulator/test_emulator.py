@@ -1,0 +1,812 @@
+#!/usr/bin/env python3
+"""Tests of the iLO emulator itself (stdlib only). Prints TAP."""
+
+import base64
+import gzip
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import ssl
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+EMULATOR = os.environ.get("ILO_EMULATOR") or os.path.join(HERE, "ilo-emulator")
+ADMIN = ("Administrator", "emulator")
+RO = ("reader", "rpass")
+OP = ("oper", "opass")
+USERS = ["--user", "Administrator:emulator", "--user", "reader:rpass:ReadOnly",
+         "--user", "oper:opass:Operator"]
+STARTUP_TIMES = []
+
+
+def wait_for(cond, timeout=10.0):
+    """Bounded polling of a condition; returns its last value."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = cond()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(0.02)
+
+
+def basic(user, password):
+    return "Basic " + base64.b64encode(("%s:%s" % (user, password)).encode()).decode()
+
+
+class Reply:
+    def __init__(self, resp, body):
+        self.status = resp.status
+        self.headers = resp.msg
+        self.body = body
+
+    def header(self, name):
+        return self.headers.get(name)
+
+    @property
+    def json(self):
+        return json.loads(self.body)
+
+    def message_ids(self):
+        return [e["MessageId"] for e in self.json["error"]["@Message.ExtendedInfo"]]
+
+
+class Emulator:
+    """A running ilo-emulator subprocess on 127.0.0.1:<free port>."""
+
+    def __init__(self, *args, tls=None):
+        self.dir = tempfile.mkdtemp(prefix="iloemu-test-")
+        self.port_file = os.path.join(self.dir, "port")
+        self.state_file = os.path.join(self.dir, "state.json")
+        self.log_file = os.path.join(self.dir, "requests.log")
+        self.tls = tls
+        cmd = [sys.executable, EMULATOR, "--listen", "127.0.0.1:0", "--port-file", self.port_file,
+               "--state-file", self.state_file, "--log", self.log_file] + list(args)
+        if tls is not None:
+            cmd += ["--tls-cert", tls.server_cert, "--tls-key", tls.server_key]
+        self.stderr = open(os.path.join(self.dir, "stderr"), "wb")
+        start = time.monotonic()
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=self.stderr)
+        ok = wait_for(lambda: os.path.exists(self.port_file) or self.proc.poll() is not None)
+        if not ok or self.proc.poll() is not None:
+            self.stop()
+            raise RuntimeError("emulator did not start: %s" % self.read_stderr())
+        STARTUP_TIMES.append(time.monotonic() - start)
+        with open(self.port_file, encoding="ascii") as fh:
+            self.port = int(fh.read().strip())
+
+    def read_stderr(self):
+        with open(os.path.join(self.dir, "stderr"), "rb") as fh:
+            return fh.read().decode(errors="replace")[-2000:]
+
+    def connect(self, context=None, timeout=10):
+        if self.tls is not None:
+            ctx = context or self.tls.client_context()
+            return http.client.HTTPSConnection("127.0.0.1", self.port, context=ctx, timeout=timeout)
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+
+    def request(self, method, path, body=None, headers=None, conn=None, auth=None, token=None):
+        own = conn is None
+        conn = conn or self.connect()
+        hdrs = dict(headers or {})
+        if auth:
+            hdrs["Authorization"] = basic(*auth)
+        if token:
+            hdrs["X-Auth-Token"] = token
+        if isinstance(body, (dict, list)):
+            body = json.dumps(body)
+            hdrs.setdefault("Content-Type", "application/json")
+        try:
+            conn.request(method, path, body=body, headers=hdrs)
+            resp = conn.getresponse()
+            return Reply(resp, resp.read())
+        finally:
+            if own:
+                conn.close()
+
+    def login(self, user=ADMIN):
+        r = self.request("POST", "/redfish/v1/SessionService/Sessions/",
+                         {"UserName": user[0], "Password": user[1]})
+        assert r.status == 201, (r.status, r.body)
+        return r.header("X-Auth-Token"), r
+
+    def state(self):
+        with open(self.state_file, encoding="utf-8") as fh:
+            return json.load(fh)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.stderr.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class Certs:
+    """Throwaway server certificate, client CA and client certificates (openssl)."""
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="iloemu-certs-")
+        p = lambda name: os.path.join(self.dir, name)  # noqa: E731
+        ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+        self.server_cert, self.server_key = p("server.pem"), p("server.key")
+        self._run(["req", "-x509"] + ec + ["-keyout", self.server_key, "-out", self.server_cert,
+                   "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"])
+        self.ca_cert, ca_key = p("ca.pem"), p("ca.key")
+        self._run(["req", "-x509"] + ec + ["-keyout", ca_key, "-out", self.ca_cert,
+                   "-days", "2", "-subj", "/CN=hostfish test CA"])
+        self.clients = {}
+        for name in ("mapped", "unmapped"):
+            key, csr, cert = p(name + ".key"), p(name + ".csr"), p(name + ".pem")
+            self._run(["req"] + ec + ["-keyout", key, "-out", csr, "-subj", "/CN=" + name])
+            self._run(["x509", "-req", "-in", csr, "-CA", self.ca_cert, "-CAkey", ca_key,
+                       "-CAcreateserial", "-out", cert, "-days", "2"])
+            out = self._run(["x509", "-noout", "-fingerprint", "-sha256", "-in", cert])
+            self.clients[name] = (cert, key, out.strip().split("=", 1)[1])
+
+    @staticmethod
+    def _run(args):
+        return subprocess.run(["openssl"] + args, check=True, capture_output=True, text=True).stdout
+
+    def client_context(self, client=None):
+        ctx = ssl.create_default_context(cafile=self.server_cert)
+        if client:
+            cert, key, _fp = self.clients[client]
+            ctx.load_cert_chain(cert, key)
+        return ctx
+
+    def remove(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class EmuCase(unittest.TestCase):
+    """Starts one emulator per class, lazily, with ARGS."""
+
+    ARGS = []
+    emu = None
+
+    def setUp(self):
+        if type(self).emu is None:
+            type(self).emu = Emulator(*self.ARGS)
+
+    @classmethod
+    def tearDownClass(cls):
+        if cls.emu is not None:
+            cls.emu.stop()
+            cls.emu = None
+
+    def assertError(self, reply, status, message_id, args=None):
+        self.assertEqual(reply.status, status, reply.body)
+        self.assertEqual(reply.message_ids(), ["Base.1.4." + message_id])
+        entry = reply.json["error"]["@Message.ExtendedInfo"][0]
+        if args is not None:
+            self.assertEqual(entry.get("MessageArgs", []), args)
+        return entry
+
+
+class TestBasics(EmuCase):
+    ARGS = USERS
+
+    def test_startup_time(self):
+        self.assertTrue(STARTUP_TIMES)
+        self.assertLess(max(STARTUP_TIMES), 3.0)
+
+    def test_root_readable_unauthenticated(self):
+        for path in ("/redfish/v1/", "/redfish/v1"):
+            r = self.emu.request("GET", path)
+            self.assertEqual(r.status, 200)
+            self.assertEqual(r.header("Content-Type"), "application/json; charset=utf-8")
+            self.assertEqual(r.header("OData-Version"), "4.0")
+            self.assertEqual(r.header("ETag"), r.json["@odata.etag"])
+            self.assertEqual(r.json["Oem"]["Hpe"]["Sessions"]["LoginFailureDelay"], 0)
+        h = self.emu.request("HEAD", "/redfish/v1/")
+        self.assertEqual((h.status, h.body), (200, b""))
+        self.assertEqual(int(h.header("Content-Length")), len(r.body))
+
+    def test_unauthenticated_401_ilo(self):
+        for method in ("GET", "PATCH", "DELETE"):
+            r = self.emu.request(method, "/redfish/v1/Systems/1/", body="{}" if method == "PATCH" else None)
+            self.assertEqual(r.status, 401)
+            self.assertEqual(r.header("WWW-Authenticate"), 'Basic realm="iLO"')
+            self.assertEqual(r.json, {"error": {
+                "code": "iLO.0.10.ExtendedInfo",
+                "message": "See @Message.ExtendedInfo for more information.",
+                "@Message.ExtendedInfo": [{"MessageId": "Base.1.4.NoValidSession"}]}})
+        r = self.emu.request("GET", "/redfish/v1/Systems/", token="0" * 32)
+        self.assertError(r, 401, "NoValidSession")
+
+    def test_resource_paths(self):
+        for path in ("/redfish/v1/Systems/1/", "/redfish/v1/Systems/1",
+                     "/redfish/v1/Registries/%23SUTReg.v2_9_0.SUTReg/"):
+            r = self.emu.request("GET", path, auth=ADMIN)
+            self.assertEqual(r.status, 200, path)
+            self.assertEqual(r.json["@odata.id"].rstrip("/"), path.rstrip("/"))
+            self.assertEqual(r.header("ETag"), r.json["@odata.etag"])
+        r = self.emu.request("GET", "/redfish/v1/Nope/", auth=ADMIN)
+        entry = self.assertError(r, 404, "ResourceMissingAtURI", ["/redfish/v1/Nope/"])
+        self.assertEqual(set(entry), {"MessageId", "MessageArgs"})
+        # captured "not found" pages of the mockup stay 404
+        r = self.emu.request("GET", "/redfish/v1/Chassis/1/PCIeDevices/239/", auth=ADMIN)
+        self.assertEqual(r.status, 404)
+
+    def test_session_create(self):
+        token, r = self.emu.login()
+        self.assertRegex(token, "^[0-9a-f]{32}$")
+        loc = r.header("Location")
+        self.assertRegex(loc, r"^http://127\.0\.0\.1:%d/redfish/v1/SessionService/Sessions/"
+                         r"Administrator[0-9a-f]{16}/$" % self.emu.port)
+        body = r.json
+        self.assertEqual(body["@odata.id"], loc.split(str(self.emu.port), 1)[1])
+        self.assertEqual(body["Name"], "User Session")
+        self.assertEqual(body["UserName"], "Administrator")
+        hpe = body["Oem"]["Hpe"]
+        for key in ("AccessTime", "LoginTime", "UserExpires", "UserIP", "Privileges"):
+            self.assertIn(key, hpe)
+        self.assertEqual((hpe["MySession"], hpe["UserTag"], hpe["UserType"]), (True, "REST", "Local"))
+        g = self.emu.request("GET", "/redfish/v1/Systems/1/", token=token)
+        self.assertEqual(g.status, 200)
+        st = self.emu.state()
+        self.assertIn(body["@odata.id"], [s["uri"] for s in st["sessions"]])
+        self.emu.request("DELETE", body["@odata.id"], token=token)
+
+    def test_login_errors(self):
+        url = "/redfish/v1/SessionService/Sessions/"
+        self.assertError(self.emu.request("POST", url, "{not json"), 400, "MalformedJSON")
+        self.assertError(self.emu.request("POST", url, {"UserName": "x"}), 400, "PropertyMissing", ["Password"])
+        self.assertError(self.emu.request("POST", url, {"Password": "x"}), 400, "PropertyMissing", ["UserName"])
+        r = self.emu.request("POST", url, {"UserName": "Administrator", "Password": "wrong"})
+        self.assertError(r, 401, "NoValidSession")
+        self.assertIsNone(r.header("X-Auth-Token"))
+        r = self.emu.request("POST", url.rstrip("/"), {"UserName": "Administrator", "Password": "emulator"})
+        self.assertEqual(r.status, 201)
+        self.emu.request("DELETE", r.json["@odata.id"], token=r.header("X-Auth-Token"))
+
+    def test_my_session_markers(self):
+        t1, r1 = self.emu.login()
+        t2, r2 = self.emu.login(RO)
+        id1, id2 = r1.json["@odata.id"], r2.json["@odata.id"]
+        coll = self.emu.request("GET", "/redfish/v1/SessionService/Sessions/", token=t1).json
+        members = [m["@odata.id"] for m in coll["Members"]]
+        self.assertIn(id1, members)
+        self.assertIn(id2, members)
+        self.assertEqual(coll["Members@odata.count"], len(members))
+        self.assertEqual(coll["Oem"]["Hpe"]["Links"]["MySession"]["@odata.id"], id1)
+        self.assertFalse(self.emu.request("GET", id2, token=t1).json["Oem"]["Hpe"]["MySession"])
+        self.assertTrue(self.emu.request("GET", id1, token=t1).json["Oem"]["Hpe"]["MySession"])
+        self.assertTrue(self.emu.request("GET", id2, token=t2).json["Oem"]["Hpe"]["MySession"])
+        viab = self.emu.request("GET", "/redfish/v1/SessionService/Sessions/", auth=ADMIN).json
+        self.assertNotIn("MySession", viab["Oem"]["Hpe"]["Links"])
+        for tok, sid in ((t1, id1), (t2, id2)):
+            self.emu.request("DELETE", sid, token=tok)
+
+    def test_delete_session(self):
+        token, r = self.emu.login()
+        before = self.emu.state()["sessions_deleted"]
+        d = self.emu.request("DELETE", r.json["@odata.id"], token=token)
+        self.assertEqual(d.status, 200)
+        self.assertEqual(d.json["error"]["@Message.ExtendedInfo"], [{"MessageId": "Base.1.4.Success"}])
+        self.assertError(self.emu.request("GET", "/redfish/v1/Systems/", token=token), 401, "NoValidSession")
+        st = self.emu.state()
+        self.assertEqual(st["sessions_deleted"], before + 1)
+        self.assertNotIn(r.json["@odata.id"], [s["uri"] for s in st["sessions"]])
+        self.assertEqual(self.emu.request("GET", r.json["@odata.id"], auth=ADMIN).status, 404)
+
+    def test_basic_auth_counts(self):
+        before = self.emu.state()
+        r = self.emu.request("GET", "/redfish/v1/Systems/1/", auth=ADMIN)
+        self.assertEqual(r.status, 200)
+        after = self.emu.state()
+        self.assertEqual(after["sessions_created"], before["sessions_created"] + 1)
+        self.assertEqual(after["sessions_deleted"], before["sessions_deleted"] + 1)
+        self.assertEqual(after["open_sessions"], before["open_sessions"])
+        self.assertError(self.emu.request("GET", "/redfish/v1/Systems/", auth=("Administrator", "bad")),
+                         401, "NoValidSession")
+        self.assertEqual(self.emu.state()["sessions_created"], after["sessions_created"])
+
+    def test_readonly_role(self):
+        token, r = self.emu.login(RO)
+        self.assertEqual(self.emu.request("GET", "/redfish/v1/Systems/1/", token=token).status, 200)
+        self.assertError(self.emu.request("PATCH", "/redfish/v1/Systems/1/", {"AssetTag": "ro"}, token=token),
+                         403, "InsufficientPrivilege")
+        self.assertError(self.emu.request("POST", "/redfish/v1/AccountService/Accounts/", {"UserName": "x"},
+                                          token=token), 403, "InsufficientPrivilege")
+        admin_token, ra = self.emu.login()
+        self.assertError(self.emu.request("DELETE", ra.json["@odata.id"], token=token), 403, "InsufficientPrivilege")
+        self.assertEqual(self.emu.request("DELETE", r.json["@odata.id"], token=token).status, 200)
+        self.emu.request("DELETE", ra.json["@odata.id"], token=admin_token)
+
+    def test_operator_role(self):
+        r = self.emu.request("PATCH", "/redfish/v1/AccountService/", {"MinPasswordLength": 9}, auth=OP)
+        self.assertError(r, 403, "InsufficientPrivilege")
+        r = self.emu.request("PATCH", "/redfish/v1/Chassis/1/", {"IndicatorLED": "Lit"}, auth=OP)
+        self.assertEqual(r.status, 200, r.body)
+
+    def test_patch_merge_etag(self):
+        path = "/redfish/v1/Systems/1/"
+        g = self.emu.request("GET", path, auth=ADMIN)
+        etag, old = g.header("ETag"), g.json
+        self.assertRegex(etag, r'^W/"[0-9A-F]{8}"$')
+        r = self.emu.request("PATCH", path, {"AssetTag": "hf-1", "Boot": {"BootSourceOverrideTarget": "Pxe"}},
+                             auth=ADMIN, headers={"If-Match": etag})
+        self.assertEqual(r.status, 200, r.body)
+        self.assertEqual(r.message_ids(), ["Base.1.4.Success"])
+        new = self.emu.request("GET", path, auth=ADMIN)
+        self.assertNotEqual(new.header("ETag"), etag)
+        self.assertEqual(new.header("ETag"), new.json["@odata.etag"])
+        self.assertRegex(new.header("ETag"), r'^W/"[0-9A-F]{8}"$')
+        self.assertEqual(new.json["AssetTag"], "hf-1")
+        self.assertEqual(new.json["Boot"]["BootSourceOverrideTarget"], "Pxe")
+        self.assertEqual(new.json["Boot"]["BootSourceOverrideEnabled"], old["Boot"]["BootSourceOverrideEnabled"])
+        self.assertEqual(new.json["Model"], old["Model"])
+        r = self.emu.request("PATCH", path, {"AssetTag": "hf-2"}, auth=ADMIN, headers={"If-Match": etag})
+        self.assertError(r, 412, "PreconditionFailed")
+        self.assertError(self.emu.request("PATCH", path, {"Bogus": 1}, auth=ADMIN), 400, "PropertyUnknown", ["Bogus"])
+        self.assertError(self.emu.request("PATCH", path, {"Boot": {"Nope": 1}}, auth=ADMIN),
+                         400, "PropertyUnknown", ["Nope"])
+        self.assertError(self.emu.request("PATCH", path, {"@odata.id": "/x"}, auth=ADMIN),
+                         400, "PropertyNotWritable", ["@odata.id"])
+        self.assertError(self.emu.request("PATCH", path, {"Id": "2"}, auth=ADMIN), 400, "PropertyNotWritable", ["Id"])
+        self.assertError(self.emu.request("PATCH", path, "{bad", auth=ADMIN), 400, "MalformedJSON")
+        self.assertEqual(self.emu.request("GET", path, auth=ADMIN).json["AssetTag"], "hf-1")
+
+    def test_put_replaces(self):
+        path = "/redfish/v1/Managers/1/DateTime/"
+        g = self.emu.request("GET", path, auth=ADMIN)
+        r = self.emu.request("PUT", path, {"Name": "replaced"}, auth=ADMIN, headers={"If-Match": 'W/"00000000"'})
+        self.assertError(r, 412, "PreconditionFailed")
+        r = self.emu.request("PUT", path, {"Name": "replaced"}, auth=ADMIN, headers={"If-Match": g.header("ETag")})
+        self.assertEqual(r.status, 200)
+        body = self.emu.request("GET", path, auth=ADMIN).json
+        self.assertEqual(body["Name"], "replaced")
+        self.assertEqual(body["@odata.id"], g.json["@odata.id"])
+        self.assertEqual(body["Id"], g.json["Id"])
+        self.assertEqual(set(body) - {"Name", "Id"}, {k for k in g.json if k.startswith("@odata.")})
+
+    def test_post_collection_and_delete(self):
+        coll = "/redfish/v1/AccountService/Accounts/"
+        count = self.emu.request("GET", coll, auth=ADMIN).json["Members@odata.count"]
+        r = self.emu.request("POST", coll, {"UserName": "new", "Password": "pw", "RoleId": "ReadOnly"}, auth=ADMIN)
+        self.assertEqual(r.status, 201, r.body)
+        loc = r.header("Location")
+        self.assertTrue(loc.startswith(coll), loc)
+        g = self.emu.request("GET", loc, auth=ADMIN)
+        self.assertEqual((g.status, g.json["UserName"]), (200, "new"))
+        c = self.emu.request("GET", coll, auth=ADMIN).json
+        self.assertEqual(c["Members@odata.count"], count + 1)
+        self.assertIn({"@odata.id": loc}, c["Members"])
+        self.assertError(self.emu.request("POST", coll, "nope", auth=ADMIN), 400, "MalformedJSON")
+        self.assertEqual(self.emu.request("DELETE", loc, auth=ADMIN).status, 200)
+        self.assertEqual(self.emu.request("GET", loc, auth=ADMIN).status, 404)
+        self.assertEqual(self.emu.request("DELETE", "/redfish/v1/SessionService/", auth=ADMIN).status, 405)
+        self.assertEqual(self.emu.request("POST", "/redfish/v1/Systems/1/", {}, auth=ADMIN).status, 405)
+        # the fixed inventory (systems, chassis, managers) cannot be created or deleted
+        self.assertEqual(self.emu.request("DELETE", "/redfish/v1/Systems/1/", auth=ADMIN).status, 405)
+        self.assertEqual(self.emu.request("POST", "/redfish/v1/Chassis/", {}, auth=ADMIN).status, 405)
+        self.assertEqual(self.emu.request("GET", "/redfish/v1/Systems/1/", auth=ADMIN).status, 200)
+        a = self.emu.request("POST", "/redfish/v1/Systems/1/Actions/ComputerSystem.Reset/",
+                             {"ResetType": "On"}, auth=ADMIN)
+        self.assertEqual((a.status, a.message_ids()), (200, ["Base.1.4.Success"]))
+
+    def test_gzip(self):
+        plain = self.emu.request("GET", "/redfish/v1/Systems/1/", auth=ADMIN)
+        r = self.emu.request("GET", "/redfish/v1/Systems/1/", auth=ADMIN, headers={"Accept-Encoding": "gzip"})
+        self.assertEqual(r.header("Content-Encoding"), "gzip")
+        self.assertEqual(int(r.header("Content-Length")), len(r.body))
+        self.assertEqual(json.loads(gzip.decompress(r.body)), plain.json)
+        self.assertIsNone(plain.header("Content-Encoding"))
+
+    def test_keepalive_and_connection_close(self):
+        conn = self.emu.connect()
+        for _ in range(3):
+            r = self.emu.request("GET", "/redfish/v1/", conn=conn)
+            self.assertEqual(r.status, 200)
+            self.assertEqual(r.header("Connection"), "keep-alive")
+        r = self.emu.request("GET", "/redfish/v1/", conn=conn, headers={"Connection": "close"})
+        self.assertEqual(r.header("Connection"), "close")
+        self.assertEqual(conn.sock.recv(1) if conn.sock else b"", b"")
+        conn.close()
+
+    def raw(self, data):
+        with socket.create_connection(("127.0.0.1", self.emu.port), timeout=10) as s:
+            s.sendall(data)
+            chunks = []
+            while True:
+                chunk = s.recv(65536)
+                if not chunk:
+                    return b"".join(chunks)
+                chunks.append(chunk)
+
+    def test_bad_input(self):
+        out = self.raw(b"GARBAGE\r\n\r\n")
+        self.assertTrue(out.startswith(b"HTTP/1.1 400"), out[:80])
+        body = json.loads(out.split(b"\r\n\r\n", 1)[1])
+        self.assertIn("@Message.ExtendedInfo", body["error"])
+        out = self.raw(b"POST /redfish/v1/SessionService/Sessions/ HTTP/1.1\r\nHost: x\r\n"
+                       b"Content-Length: 999999999999\r\n\r\n{}")
+        self.assertTrue(out.startswith(b"HTTP/1.1 413"), out[:80])
+        out = self.raw(b"POST /redfish/v1/SessionService/Sessions/ HTTP/1.1\r\nHost: x\r\n"
+                       b"Content-Length: abc\r\n\r\n")
+        self.assertTrue(out.startswith(b"HTTP/1.1 400"), out[:80])
+        out = self.raw(b"GET /redfish/v1/ HTTP/1.1\r\nHost: x\r\n" + b"X-A: b\r\n" * 200 + b"\r\n")
+        self.assertRegex(out[:12], rb"^HTTP/1.1 4\d\d")
+        out = self.raw(b"BREW /redfish/v1/ HTTP/1.1\r\nHost: x\r\n\r\n")
+        self.assertRegex(out[:12], rb"^HTTP/1.1 (405|501)")
+        chunked = (b"POST /redfish/v1/SessionService/Sessions/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                   b"Transfer-Encoding: chunked\r\n\r\n5\r\n{\"Use\r\n0\r\n\r\n")
+        self.assertTrue(self.raw(chunked).startswith(b"HTTP/1.1 400"))
+        self.assertEqual(self.emu.request("GET", "/redfish/v1/").status, 200)
+        self.assertIsNone(self.emu.proc.poll())
+
+    def test_state_file_and_log(self):
+        self.emu.request("HEAD", "/redfish/v1/Chassis/", auth=ADMIN)
+        st = self.emu.state()
+        for key in ("requests", "requests_by_method", "open_sessions", "sessions", "sessions_created",
+                    "sessions_deleted", "sessions_expired", "connections", "peak_connections", "log"):
+            self.assertIn(key, st)
+        self.assertEqual(st["log"][-1], ["HEAD", "/redfish/v1/Chassis/", 200])
+        self.assertEqual(st["requests"], sum(st["requests_by_method"].values()))
+        self.assertGreaterEqual(st["requests_by_method"]["HEAD"], 1)
+        self.assertLessEqual(len(st["log"]), 500)
+        with open(self.emu.log_file, encoding="utf-8") as fh:
+            self.assertEqual(fh.read().splitlines()[-1], "HEAD /redfish/v1/Chassis/ 200")
+
+    def test_peak_connections(self):
+        self.assertTrue(wait_for(lambda: self.emu.state()["connections"] == 0))
+        conns = [self.emu.connect() for _ in range(5)]
+        try:
+            for c in conns:
+                self.assertEqual(self.emu.request("GET", "/redfish/v1/", conn=c).status, 200)
+            st = self.emu.state()
+            self.assertEqual(st["connections"], 5)
+            self.assertGreaterEqual(st["peak_connections"], 5)
+        finally:
+            for c in conns:
+                c.close()
+        self.assertTrue(wait_for(lambda: self.emu.state()["connections"] == 0))
+        self.assertGreaterEqual(self.emu.state()["peak_connections"], 5)
+
+
+class TestSessionLimit(EmuCase):
+    ARGS = ["--max-sessions", "2"]
+
+    def test_session_limit(self):
+        t1, r1 = self.emu.login()
+        t2, _ = self.emu.login()
+        r = self.emu.request("POST", "/redfish/v1/SessionService/Sessions/",
+                             {"UserName": "Administrator", "Password": "emulator"})
+        self.assertError(r, 503, "SessionLimitExceeded")
+        self.assertIsNone(r.header("Retry-After"))
+        self.assertIsNone(r.header("X-Auth-Token"))
+        self.assertEqual(self.emu.request("GET", "/redfish/v1/Systems/", auth=ADMIN).status, 503)
+        self.assertEqual(self.emu.state()["open_sessions"], 2)
+        self.emu.request("DELETE", r1.json["@odata.id"], token=t1)
+        t3, _ = self.emu.login()
+        self.assertTrue(t3)
+
+
+class TestExpiry(EmuCase):
+    ARGS = ["--session-timeout", "1"]
+
+    def test_idle_expiry(self):
+        token, r = self.emu.login()
+        self.assertEqual(self.emu.state()["open_sessions"], 1)
+        self.assertTrue(wait_for(lambda: self.emu.state()["sessions_expired"] == 1, 10))
+        st = self.emu.state()
+        self.assertEqual(st["open_sessions"], 0)
+        self.assertError(self.emu.request("GET", "/redfish/v1/Systems/", token=token), 401, "NoValidSession")
+
+
+class TestDmtfDialect(EmuCase):
+    ARGS = ["--error-dialect", "dmtf", "--session-location", "path"]
+
+    def test_unauthenticated_401_dmtf(self):
+        r = self.emu.request("GET", "/redfish/v1/Systems/")
+        self.assertEqual(r.status, 401)
+        self.assertEqual(r.json, {"error": {
+            "code": "Base.1.4.GeneralError",
+            "message": "A general error has occurred. See ExtendedInfo for more information.",
+            "@Message.ExtendedInfo": [{
+                "@odata.type": "#Message.v1_0_0.Message", "MessageId": "Base.1.4.NoValidSession",
+                "Message": "There is no valid session established with the implementation.",
+                "MessageArgs": [], "Severity": "Critical",
+                "Resolution": "Establish a session before attempting any operations."}]}})
+
+    def test_message_args_substituted(self):
+        r = self.emu.request("GET", "/redfish/v1/Gone/", auth=ADMIN)
+        entry = r.json["error"]["@Message.ExtendedInfo"][0]
+        self.assertEqual(entry["Message"], "The resource at the URI /redfish/v1/Gone/ was not found.")
+        self.assertEqual(entry["MessageArgs"], ["/redfish/v1/Gone/"])
+        r = self.emu.request("PATCH", "/redfish/v1/Systems/1/", {"AssetTag": "x"}, auth=ADMIN,
+                             headers={"If-Match": 'W/"0"'})
+        entry = r.json["error"]["@Message.ExtendedInfo"][0]
+        self.assertEqual((r.status, entry["MessageId"]), (412, "Base.1.4.PreconditionFailed"))
+        self.assertTrue(entry["Message"] and entry["Resolution"])
+
+    def test_delete_session_success_full_form(self):
+        token, r = self.emu.login()
+        self.assertEqual(r.header("Location"), r.json["@odata.id"])
+        d = self.emu.request("DELETE", r.header("Location"), token=token)
+        entry = d.json["error"]["@Message.ExtendedInfo"][0]
+        self.assertEqual((d.status, entry["MessageId"], entry["Severity"]), (200, "Base.1.4.Success", "OK"))
+
+
+class TestLocationStyles(unittest.TestCase):
+    EXPECT = {
+        "absolute": r"^http://127\.0\.0\.1:{port}/redfish/v1/SessionService/Sessions/{id}/$",
+        "path": r"^/redfish/v1/SessionService/Sessions/{id}/$",
+        "relative": r"^{id}/$",
+        "noslash": r"^/redfish/v1/SessionService/Sessions/{id}$",
+        "none": None,
+    }
+
+    def check(self, style):
+        emu = Emulator("--session-location", style)
+        try:
+            token, r = emu.login()
+            sid = r.json["Id"]
+            self.assertRegex(sid, "^Administrator[0-9a-f]{16}$")
+            pattern = self.EXPECT[style]
+            if pattern is None:
+                self.assertIsNone(r.header("Location"))
+            else:
+                self.assertRegex(r.header("Location") or "", pattern.format(port=emu.port, id=sid))
+            self.assertEqual(emu.request("DELETE", r.json["@odata.id"], token=token).status, 200)
+        finally:
+            emu.stop()
+
+    def test_location_absolute(self):
+        self.check("absolute")
+
+    def test_location_path(self):
+        self.check("path")
+
+    def test_location_relative(self):
+        self.check("relative")
+
+    def test_location_noslash(self):
+        self.check("noslash")
+
+    def test_location_none(self):
+        self.check("none")
+
+
+FAULTS = [
+    "latency:ms=300,path=/redfish/v1/Chassis",
+    "drop:path=/redfish/v1/Managers",
+    "unavailable:retry_after=3,path=/redfish/v1/UpdateService",
+    "truncate:path=/redfish/v1/TaskService",
+    "malformed:path=/redfish/v1/EventService",
+    "gzip-bomb:size=1048576,path=/redfish/v1/JsonSchemas",
+    "huge-header:bytes=20000,path=/redfish/v1/CertificateService",
+    "huge-body:bytes=100000,path=/redfish/v1/ResourceDirectory",
+    "unavailable:path=/redfish/v1/Registries,after=1,count=2",
+    "malformed:path=/redfish/v1/AccountService/Roles,method=HEAD,count=0",
+]
+
+
+class TestFaults(EmuCase):
+    ARGS = sum((["--fault", f] for f in FAULTS), [])
+
+    def test_latency(self):
+        start = time.monotonic()
+        self.assertEqual(self.emu.request("GET", "/redfish/v1/Chassis/", auth=ADMIN).status, 200)
+        self.assertGreaterEqual(time.monotonic() - start, 0.3)
+        start = time.monotonic()
+        self.emu.request("GET", "/redfish/v1/Chassis/", auth=ADMIN)
+        self.assertGreaterEqual(time.monotonic() - start, 0.3)  # count=0 by default: always
+
+    def test_drop(self):
+        with self.assertRaises((http.client.RemoteDisconnected, ConnectionError)):
+            self.emu.request("GET", "/redfish/v1/Managers/", auth=ADMIN)
+        self.assertEqual(self.emu.state()["log"][-1], ["GET", "/redfish/v1/Managers/", 0])
+        self.assertEqual(self.emu.request("GET", "/redfish/v1/Managers/", auth=ADMIN).status, 200)
+
+    def test_unavailable(self):
+        r = self.emu.request("GET", "/redfish/v1/UpdateService/", auth=ADMIN)
+        self.assertError(r, 503, "ServiceTemporarilyUnavailable", ["3"])
+        self.assertEqual(r.header("Retry-After"), "3")
+        self.assertEqual(self.emu.request("GET", "/redfish/v1/UpdateService/", auth=ADMIN).status, 200)
+
+    def test_truncate(self):
+        conn = self.emu.connect()
+        conn.request("GET", "/redfish/v1/TaskService/", headers={"Authorization": basic(*ADMIN)})
+        resp = conn.getresponse()
+        length = int(resp.getheader("Content-Length"))
+        with self.assertRaises(http.client.IncompleteRead) as ctx:
+            resp.read()
+        self.assertEqual(len(ctx.exception.partial), length // 2)
+        conn.close()
+        self.assertEqual(self.emu.request("GET", "/redfish/v1/TaskService/", auth=ADMIN).status, 200)
+
+    def test_malformed(self):
+        r = self.emu.request("GET", "/redfish/v1/EventService/", auth=ADMIN)
+        self.assertEqual(r.status, 200)
+        self.assertEqual(int(r.header("Content-Length")), len(r.body))
+        with self.assertRaises(ValueError):
+            json.loads(r.body)
+        self.assertEqual(self.emu.request("GET", "/redfish/v1/EventService/", auth=ADMIN).json["Id"],
+                         "EventService")
+
+    def test_gzip_bomb(self):
+        r = self.emu.request("GET", "/redfish/v1/JsonSchemas/", auth=ADMIN)
+        self.assertEqual((r.status, r.header("Content-Encoding")), (200, "gzip"))
+        self.assertEqual(int(r.header("Content-Length")), len(r.body))
+        self.assertLess(len(r.body), 65536)
+        self.assertEqual(gzip.decompress(r.body), b"{" * 1048576)
+
+    def test_huge_header(self):
+        r = self.emu.request("GET", "/redfish/v1/CertificateService/", auth=ADMIN)
+        self.assertEqual(r.status, 200)
+        lines = [n + ": " + v for n, v in r.headers.items()]
+        self.assertIn(20000, [len(line) for line in lines])
+
+    def test_huge_body(self):
+        r = self.emu.request("GET", "/redfish/v1/ResourceDirectory/", auth=ADMIN)
+        self.assertEqual((r.status, len(r.body)), (200, 100000))
+        self.assertIsInstance(r.json, dict)
+
+    def test_count_after_method(self):
+        statuses = [self.emu.request("GET", "/redfish/v1/Registries/", auth=ADMIN).status for _ in range(4)]
+        self.assertEqual(statuses, [200, 503, 503, 200])
+        self.assertEqual(self.emu.request("GET", "/redfish/v1/AccountService/Roles/", auth=ADMIN).status, 200)
+        for _ in range(2):
+            conn = self.emu.connect()
+            conn.request("HEAD", "/redfish/v1/AccountService/Roles/")
+            self.assertEqual(conn.getresponse().status, 200)  # replaced answer, even unauthenticated
+            conn.close()
+
+    def test_bad_fault_spec_rejected(self):
+        for spec in ("explode", "latency:ms=x", "drop:color=red"):
+            p = subprocess.run([sys.executable, EMULATOR, "--listen", "127.0.0.1:0", "--fault", spec],
+                               capture_output=True, timeout=30)
+            self.assertNotEqual(p.returncode, 0, spec)
+
+
+class TestTls(unittest.TestCase):
+    certs = None
+    emu = None
+
+    def setUp(self):
+        cls = type(self)
+        if shutil.which("openssl") is None:
+            self.skipTest("openssl command not found")
+        if cls.certs is None:
+            cls.certs = Certs()
+        if cls.emu is None:
+            fp = cls.certs.clients["mapped"][2]
+            cls.emu = Emulator("--client-ca", cls.certs.ca_cert, "--cert-user", fp + "=Administrator",
+                               "--max-sessions", "4", tls=cls.certs)
+
+    @classmethod
+    def tearDownClass(cls):
+        if cls.emu is not None:
+            cls.emu.stop()
+        if cls.certs is not None:
+            cls.certs.remove()
+
+    def test_https_login(self):
+        conn = self.emu.connect()
+        r = self.emu.request("GET", "/redfish/v1/", conn=conn)
+        self.assertEqual(r.status, 200)
+        self.assertIn(conn.sock.version(), ("TLSv1.2", "TLSv1.3"))
+        conn.close()
+        token, r = self.emu.login()
+        self.assertTrue(r.header("Location").startswith("https://127.0.0.1:%d/redfish/v1/" % self.emu.port))
+        self.assertEqual(self.emu.request("DELETE", r.json["@odata.id"], token=token).status, 200)
+
+    def test_tls12_supported(self):
+        ctx = self.certs.client_context()
+        ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+        conn = self.emu.connect(context=ctx)
+        self.assertEqual(self.emu.request("GET", "/redfish/v1/", conn=conn).status, 200)
+        self.assertEqual(conn.sock.version(), "TLSv1.2")
+        conn.close()
+
+    def test_cert_login(self):
+        conn = self.emu.connect(context=self.certs.client_context("mapped"))
+        r = self.emu.request("GET", "/html/login_cert.html", conn=conn)
+        conn.close()
+        self.assertEqual(r.status, 200, r.body)
+        token = r.header("X-Auth-Token")
+        self.assertRegex(token, "^[0-9a-f]{32}$")
+        self.assertTrue(r.header("Location"))
+        self.assertEqual(self.emu.request("GET", "/redfish/v1/Systems/", token=token).status, 200)
+        st = self.emu.state()
+        mine = [s for s in st["sessions"] if s["user"] == "Administrator"]
+        self.assertEqual([s["user_tag"] for s in mine], ["REST"])
+        coll = self.emu.request("GET", "/redfish/v1/SessionService/Sessions/", token=token).json
+        self.assertEqual(self.emu.request("DELETE", coll["Oem"]["Hpe"]["Links"]["MySession"]["@odata.id"],
+                                          token=token).status, 200)
+
+    def test_cert_login_refused(self):
+        for client in (None, "unmapped"):
+            conn = self.emu.connect(context=self.certs.client_context(client))
+            r = self.emu.request("GET", "/html/login_cert.html", conn=conn)
+            conn.close()
+            self.assertEqual(r.status, 401, client)
+            self.assertIsNone(r.header("X-Auth-Token"))
+
+    def test_slow_client_does_not_block(self):
+        with socket.create_connection(("127.0.0.1", self.emu.port), timeout=10):
+            # no handshake on this connection: others must still be served
+            r = self.emu.request("GET", "/redfish/v1/", conn=self.emu.connect(timeout=5))
+            self.assertEqual(r.status, 200)
+
+
+class TestSignals(unittest.TestCase):
+    def test_sigterm_writes_state_and_exits_0(self):
+        emu = Emulator()
+        try:
+            self.assertEqual(emu.request("GET", "/redfish/v1/").status, 200)
+            os.unlink(emu.state_file)
+            emu.proc.send_signal(signal.SIGTERM)
+            self.assertEqual(emu.proc.wait(timeout=10), 0)
+            st = emu.state()
+            self.assertEqual(st["requests"], 1)
+            self.assertEqual(st["log"], [["GET", "/redfish/v1/", 200]])
+        finally:
+            emu.stop()
+
+
+
+class TapResult(unittest.TestResult):
+    """Prints one TAP line per test."""
+
+    def __init__(self):
+        super().__init__()
+        self.n = 0
+
+    def _line(self, ok, test, extra=""):
+        self.n += 1
+        name = test.id().split(".", 1)[-1] if hasattr(test, "id") else str(test)
+        print("%s %d - %s%s" % ("ok" if ok else "not ok", self.n, name, extra), flush=True)
+
+    def _diag(self, err, test):
+        for line in self._exc_info_to_string(err, test).splitlines():
+            print("# " + line, flush=True)
+
+    def addSuccess(self, test):
+        super().addSuccess(test)
+        self._line(True, test)
+
+    def addFailure(self, test, err):
+        super().addFailure(test, err)
+        self._line(False, test)
+        self._diag(err, test)
+
+    def addError(self, test, err):
+        super().addError(test, err)
+        self._line(False, test)
+        self._diag(err, test)
+
+    def addSkip(self, test, reason):
+        super().addSkip(test, reason)
+        self._line(True, test, " # SKIP " + reason)
+
+
+def main():
+    suite = unittest.defaultTestLoader.loadTestsFromModule(sys.modules[__name__])
+    total = suite.countTestCases()
+    print("1..%d" % total, flush=True)
+    result = TapResult()
+    suite.run(result)
+    while result.n < total:
+        result._line(False, "test-not-run")
+    if STARTUP_TIMES:
+        print("# emulator start-up: max %.3f s, mean %.3f s over %d starts" % (
+            max(STARTUP_TIMES), sum(STARTUP_TIMES) / len(STARTUP_TIMES), len(STARTUP_TIMES)))
+    return 0 if result.wasSuccessful() else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
