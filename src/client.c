@@ -582,6 +582,14 @@ int hf_client_send(hf_client *c, const char *method, const char *path,
 			.timeout_ms = c->timeout_ms,
 			/* compressed answers are bounded by the same limit as decoded ones */
 			.max_body = c->max_response,
+			/*
+			 * A backend may resend on a keep-alive connection that died (and says
+			 * so in tresp.sends).  That is allowed only while the retry budget has
+			 * room for it: never for POST/PATCH (an action applied twice), never
+			 * for the last permitted send.
+			 */
+			.no_resend = !idempotent || (flags & HF_SEND_NO_RETRY) ||
+				     attempt + 2 > c->retries + 1,
 		};
 		long wait_ms = -1;
 
@@ -610,7 +618,7 @@ int hf_client_send(hf_client *c, const char *method, const char *path,
 		r = hf_transport_exchange(&c->transport, c->conns[slot], &req, &tresp, errbuf,
 					  sizeof(errbuf));
 		conn_release(c, slot, r < 0);
-		attempt++;
+		attempt += tresp.sends > 1 ? (int)tresp.sends : 1;
 
 		if (r < 0) {
 			/* nothing left the host: any method may try again */
@@ -758,37 +766,16 @@ static int validate_request(hf_client *c, const char *method, const char *path,
 	}
 	if (body_len && !hf_headers_get(extra, "Content-Type")) {
 		/* declared as JSON, so it must be JSON */
-		_cleanup_free_ char *copy = hf_strndup(body, body_len);
-		struct json_tokener *tok = json_tokener_new();
-		struct json_object *obj;
-		bool ok;
+		struct json_object *obj = hf_json_parse(body, body_len);
 
-		if (!copy || !tok) {
-			json_tokener_free(tok);
-			r = -ENOMEM;
-			goto fail;
-		}
-		obj = json_tokener_parse_ex(tok, copy, (int)body_len);
-		ok = obj && json_tokener_get_error(tok) == json_tokener_success &&
-		     tok->char_offset == (int)body_len;
-		if (!ok && obj && json_tokener_get_error(tok) == json_tokener_success) {
-			/* trailing white space is fine */
-			size_t k = (size_t)tok->char_offset;
-
-			while (k < body_len && strchr(" \t\r\n", copy[k]))
-				k++;
-			ok = k == body_len;
-		}
-		json_object_put(obj);
-		json_tokener_free(tok);
-		hf_wipe(copy, body_len);
-		if (!ok) {
+		if (!obj) {
 			hf_client_set_error(c, -EINVAL, HF_ERROR_USAGE, 0, NULL,
 					    "the request body is not valid JSON (give a "
 					    "Content-Type header for other data)");
 			r = -EINVAL;
 			goto fail;
 		}
+		json_object_put(obj);
 	}
 	return 0;
 fail:

@@ -114,6 +114,12 @@ int hf_path_check(const char *path);
 /* Two session URIs name the same resource (ignoring one trailing slash). */
 bool hf_path_same(const char *a, const char *b);
 
+/* ---- json.c ---- */
+
+struct json_object;
+/* Parse exactly one strict (RFC 8259) JSON document; NULL when it is not one.  Caller puts. */
+struct json_object *hf_json_parse(const char *text, size_t len);
+
 /* ---- mask.c: secrets out of logs ---- */
 
 /* True for JSON keys whose values are secrets (Password, *password*, *token*...). */

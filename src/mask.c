@@ -79,24 +79,15 @@ static void mask_value(struct json_object *obj, int depth)
 
 char *hf_mask_json_text(const char *text, size_t len)
 {
-	struct json_tokener *tok;
-	struct json_object *obj;
-	char *out = NULL;
+	struct json_object *obj = hf_json_parse(text, len);
+	char *out;
 
-	if (!text || !len)
+	if (!obj)
 		return NULL;
-	tok = json_tokener_new_ex(64);
-	if (!tok)
-		return NULL;
-	obj = json_tokener_parse_ex(tok, text, (int)(len > INT32_MAX ? INT32_MAX : len));
-	if (obj && json_tokener_get_error(tok) == json_tokener_success &&
-	    tok->char_offset == (int)len) {
-		mask_value(obj, 0);
-		out = hf_strdup(json_object_to_json_string_ext(
-			obj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-	}
+	mask_value(obj, 0);
+	out = hf_strdup(json_object_to_json_string_ext(
+		obj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(obj);
-	json_tokener_free(tok);
 	return out;
 }
 

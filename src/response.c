@@ -28,36 +28,14 @@ struct hf_response {
 
 static struct json_object *parse_json(const char *text, size_t len)
 {
-	struct json_tokener *tok;
-	struct json_object *obj;
 	size_t start = 0;
 
+	/* only what looks like a document is parsed: a bare "1" is not a Redfish answer */
 	while (start < len && strchr(" \t\r\n", text[start]))
 		start++;
 	if (start == len || (text[start] != '{' && text[start] != '['))
 		return NULL;
-	if (len > INT32_MAX)
-		return NULL;
-	tok = json_tokener_new_ex(128);
-	if (!tok)
-		return NULL;
-	obj = json_tokener_parse_ex(tok, text, (int)len);
-	if (json_tokener_get_error(tok) != json_tokener_success) {
-		json_object_put(obj);
-		obj = NULL;
-	} else {
-		/* only white space may follow the document */
-		size_t end = (size_t)tok->char_offset;
-
-		while (end < len && strchr(" \t\r\n", text[end]))
-			end++;
-		if (end != len) {
-			json_object_put(obj);
-			obj = NULL;
-		}
-	}
-	json_tokener_free(tok);
-	return obj;
+	return hf_json_parse(text, len);
 }
 
 int hf_response_build(hf_response **ret, const char *method, const char *url, const char *path,

@@ -31,6 +31,7 @@ struct https_ctx {
 
 struct https_conn {
 	CURL *curl;
+	bool used; /* has carried a request: its connection may be reused */
 };
 
 struct xfer {
@@ -256,6 +257,7 @@ static int https_exchange(void *p, void *c, const struct hf_transport_request *r
 	struct hf_buf line = { 0 };
 	_cleanup_free_ char *url = NULL;
 	CURL *h = conn->curl;
+	unsigned sends = 0;
 	CURLcode rc;
 	size_t i;
 	int r = 0;
@@ -299,6 +301,14 @@ static int https_exchange(void *p, void *c, const struct hf_transport_request *r
 	if (ctx->interface)
 		curl_easy_setopt(h, CURLOPT_INTERFACE, ctx->interface);
 
+	/*
+	 * libcurl resends a request by itself when a reused keep-alive connection dies before
+	 * any answer.  When the client wants at most one send, only a fresh connection
+	 * guarantees it.
+	 */
+	if (req->no_resend)
+		curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
+
 	if (strcmp(req->method, "HEAD") == 0) {
 		curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
 	} else if (strcmp(req->method, "GET") != 0 || req->body_len) {
@@ -337,6 +347,15 @@ static int https_exchange(void *p, void *c, const struct hf_transport_request *r
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, &x);
 
 	rc = curl_easy_perform(h);
+	{
+		long connects = 0;
+
+		/* a used handle that had to connect may have sent the request twice (or found
+		 * its connection dead before sending: counting it is the safe side) */
+		curl_easy_getinfo(h, CURLINFO_NUM_CONNECTS, &connects);
+		sends = (conn->used && connects > 0) ? 2 : 1;
+		conn->used = true;
+	}
 	if (rc != CURLE_OK) {
 		if (x.bad_header)
 			r = -EPROTO;
@@ -358,6 +377,7 @@ static int https_exchange(void *p, void *c, const struct hf_transport_request *r
 		r = -EPROTO;
 	}
 out:
+	resp->sends = sends;
 	/* the slist must outlive the transfer; the handle keeps a pointer until reset */
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);

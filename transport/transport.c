@@ -146,6 +146,7 @@ void hf_transport_response_clear(struct hf_transport_response *resp)
 	free(resp->reason);
 	resp->reason = NULL;
 	resp->status = 0;
+	resp->sends = 0;
 	hf_headers_clear(&resp->headers);
 	hf_buf_free(&resp->body);
 }

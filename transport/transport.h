@@ -39,6 +39,8 @@ struct hf_transport_request {
 	long connect_timeout_ms;
 	long timeout_ms;
 	size_t max_body; /* bound on the body as transferred */
+	bool no_resend; /* the request must reach the BMC at most once: no automatic resend
+			   on a reused connection (the client decides; see hf_client_send) */
 };
 
 struct hf_transport_response {
@@ -46,6 +48,10 @@ struct hf_transport_response {
 	char *reason;
 	struct hf_headers headers;
 	struct hf_buf body; /* transfer-decoded (chunked), not content-decoded (gzip) */
+	/* How many times the request may have reached the BMC (set on success and failure;
+	 * 0 counts as 1).  A backend that resends by itself (libcurl on a keep-alive
+	 * connection that died) says so, and the client charges it to the retry budget. */
+	unsigned sends;
 };
 
 void hf_transport_response_clear(struct hf_transport_response *resp);

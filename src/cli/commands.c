@@ -84,34 +84,20 @@ static int read_body(const char *arg, char **ret, size_t *ret_len)
 	return 0;
 }
 
-static bool has_content_type(const struct cli *cli)
+static size_t body_size(const hf_response *resp)
 {
-	size_t i;
+	size_t len = 0;
 
-	for (i = 0; i < cli->n_headers; i++)
-		if (strncasecmp(cli->headers[i], "Content-Type:", 13) == 0)
-			return true;
-	return false;
+	hf_response_body(resp, &len);
+	return len;
 }
 
-static bool valid_json(const char *text, size_t len)
+/* A BMC that says it sends JSON and does not is broken: say so instead of printing junk. */
+static bool claims_json_but_is_not(const hf_response *resp)
 {
-	struct json_tokener *tok = json_tokener_new();
-	struct json_object *obj;
-	size_t end;
-	bool ok;
+	const char *ct = hf_response_header(resp, "Content-Type");
 
-	if (!tok)
-		return false;
-	obj = json_tokener_parse_ex(tok, text, (int)len);
-	ok = obj && json_tokener_get_error(tok) == json_tokener_success;
-	end = ok ? (size_t)tok->char_offset : 0;
-	while (ok && end < len && strchr(" \t\r\n", text[end]))
-		end++;
-	ok = ok && end == len;
-	json_object_put(obj);
-	json_tokener_free(tok);
-	return ok;
+	return body_size(resp) > 0 && !hf_response_json(resp) && ct && strstr(ct, "json");
 }
 
 int cmd_request(struct cli *cli, const char *method, int argc, char **argv)
@@ -131,17 +117,19 @@ int cmd_request(struct cli *cli, const char *method, int argc, char **argv)
 		r = read_body(argv[1], &body, &body_len);
 		if (r < 0)
 			return EXIT_USAGE;
-		if (!has_content_type(cli) && !valid_json(body, body_len)) {
-			cli_error("the body is not valid JSON; nothing was sent");
-			free(body);
-			return EXIT_USAGE;
-		}
 	}
 	r = hf_request(cli->client, method, argv[0], cli->headers, body, body_len, &resp);
 	free(body);
 	if (r < 0)
 		return cli_report_error(cli, r, method);
 	rc = cli_exit_code_of_status(hf_response_status(resp));
+	if (rc == EXIT_OK && claims_json_but_is_not(resp)) {
+		cli_error("%s %s: %d %s, but the body is not valid JSON (%zu bytes)", method,
+			  hf_response_path(resp), hf_response_status(resp), hf_response_reason(resp),
+			  body_size(resp));
+		hf_response_free(resp);
+		return EXIT_TRANSPORT;
+	}
 	if (rc == EXIT_OK || cli->include)
 		cli_print_response(cli, resp);
 	if (rc != EXIT_OK)

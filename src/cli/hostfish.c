@@ -471,6 +471,12 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	}
+	if (cli.auth == HF_AUTH_BASIC && (!cli.user || !cli.password)) {
+		cli_error("basic authentication needs --user and a password (HOSTFISH_PASSWORD or "
+			  "--password-file); nothing was sent");
+		rc = EXIT_AUTH;
+		goto out;
+	}
 	rc = create_client(&cli);
 	if (rc)
 		goto out;
