@@ -22,6 +22,7 @@ struct hf_client {
 	char *username;
 	char *password;
 	int auth; /* resolved: never HF_AUTH_AUTO */
+	bool auth_was_auto; /* chosen by the library: a resumed session may still change it */
 	int retries;
 	long connect_timeout_ms;
 	long timeout_ms;

@@ -66,6 +66,7 @@ void hf_client_set_error(hf_client *c, int code, int kind, int http_status,
 	va_start(ap, fmt);
 	hf_buf_vprintf(&b, fmt, ap);
 	va_end(ap);
+	hf_one_line(b.data);
 	if (b.data)
 		hf_log(&c->log, HF_LOG_INFO, "%s", b.data);
 	if (!rec) {
@@ -217,8 +218,9 @@ static int check_options(const hf_options *o, char *why, size_t len)
 	return 0;
 }
 
-static void options_log(const hf_options *o, const char *msg)
+static void options_log(const hf_options *o, char *msg)
 {
+	hf_one_line(msg);
 	if (o && o->log_fn)
 		o->log_fn(o->log_userdata, HF_LOG_ERROR, msg);
 }
@@ -263,9 +265,11 @@ _hf_public_ int hf_client_new(hf_client **ret, const hf_options *o)
 	c->username = hf_strdup(o->username);
 	c->password = hf_strdup(o->password);
 	c->auth = o->auth;
+	c->auth_was_auto = o->auth == HF_AUTH_AUTO;
 	if (c->auth == HF_AUTH_AUTO)
-		c->auth = o->username ? HF_AUTH_SESSION
-				      : o->client_cert ? HF_AUTH_CERT : HF_AUTH_NONE;
+		c->auth = (o->username || o->session_token) ? HF_AUTH_SESSION
+			  : o->client_cert		    ? HF_AUTH_CERT
+							    : HF_AUTH_NONE;
 	c->retries = o->retries < 0 ? HF_DEFAULT_RETRIES : o->retries;
 	c->connect_timeout_ms = o->connect_timeout_ms ? o->connect_timeout_ms
 						      : HF_DEFAULT_CONNECT_TIMEOUT_MS;
@@ -564,12 +568,13 @@ int hf_client_send(hf_client *c, const char *method, const char *path,
 	struct hf_transport_response tresp = { 0 };
 	struct hf_headers headers = { 0 };
 	_cleanup_free_ char *cur_path = strdup(path);
+	_cleanup_free_ char *shown = hf_mask_path(path); /* for logs and messages */
 	char errbuf[1024];
 	int attempt = 0, redirects = 0, slot, r;
 	bool idempotent = method_is_idempotent(method);
 	int64_t t0;
 
-	if (!cur_path)
+	if (!cur_path || !shown)
 		return -ENOMEM;
 	for (;;) {
 		struct hf_transport_request req = {
@@ -600,7 +605,7 @@ int hf_client_send(hf_client *c, const char *method, const char *path,
 		if (hf_log_enabled(&c->log, HF_LOG_DEBUG)) {
 			struct hf_buf line = { 0 };
 
-			hf_buf_printf(&line, "%s %s HTTP/1.1", method, cur_path);
+			hf_buf_printf(&line, "%s %s HTTP/1.1", method, shown);
 			hf_log_message(&c->log, ">", line.data ? line.data : method, &headers, body,
 				       body_len);
 			hf_buf_free(&line);
@@ -625,17 +630,17 @@ int hf_client_send(hf_client *c, const char *method, const char *path,
 			bool unsent = r == -ECONNREFUSED || r == -EHOSTUNREACH;
 			bool retryable = unsent || (idempotent && (r == -ECONNRESET || r == -EPROTO));
 
-			hf_log_info(&c->log, "%s %s: %s (%s)", method, cur_path, errno_text(r),
+			hf_log_info(&c->log, "%s %s: %s (%s)", method, shown, errno_text(r),
 				    errbuf);
 			if (retryable && attempt <= c->retries && !(flags & HF_SEND_NO_RETRY)) {
 				hf_sleep_ms(250L << (attempt - 1));
 				continue;
 			}
 			hf_client_set_error(c, r, hf_errno_kind(r), 0, NULL, "%s %s: %s%s%s", method,
-					    cur_path, errno_text(r), errbuf[0] ? ": " : "", errbuf);
+					    shown, errno_text(r), errbuf[0] ? ": " : "", errbuf);
 			goto out;
 		}
-		hf_log_info(&c->log, "%s %s -> %d (%lld ms)", method, cur_path, tresp.status,
+		hf_log_info(&c->log, "%s %s -> %d (%lld ms)", method, shown, tresp.status,
 			    (long long)(hf_now_ms() - t0));
 		if (hf_log_enabled(&c->log, HF_LOG_DEBUG)) {
 			struct hf_buf line = { 0 };
@@ -657,7 +662,7 @@ int hf_client_send(hf_client *c, const char *method, const char *path,
 		    attempt <= c->retries)
 			wait_ms = retry_after_ms(hf_headers_get(&tresp.headers, "Retry-After"));
 		if (wait_ms >= 0) {
-			hf_log_info(&c->log, "%s %s: BMC busy, retrying in %ld ms", method, cur_path,
+			hf_log_info(&c->log, "%s %s: BMC busy, retrying in %ld ms", method, shown,
 				    wait_ms);
 			hf_transport_response_clear(&tresp);
 			hf_sleep_ms(wait_ms);
@@ -674,15 +679,22 @@ int hf_client_send(hf_client *c, const char *method, const char *path,
 			r = hf_location_to_path(hf_headers_get(&tresp.headers, "Location"), cur_path,
 						c->origin, &next);
 			if (r == 0) {
-				hf_log_info(&c->log, "redirected to %s", next);
 				free(cur_path);
 				cur_path = next;
+				free(shown);
+				shown = hf_mask_path(cur_path);
+				if (!shown) {
+					r = -ENOMEM;
+					goto out;
+				}
+				hf_log_info(&c->log, "redirected to %s", shown);
 				redirects++;
 				hf_transport_response_clear(&tresp);
 				continue;
 			}
-			hf_log_warning(&c->log, "not following the redirect of %s to %s", cur_path,
-				       hf_headers_get(&tresp.headers, "Location"));
+			hf_log_warning(&c->log, "not following the redirect of %s: its Location "
+						"is not on this BMC",
+				       shown);
 		}
 		break;
 	}
@@ -699,7 +711,7 @@ int hf_client_send(hf_client *c, const char *method, const char *path,
 	}
 	if (r < 0)
 		hf_client_set_error(c, r, hf_errno_kind(r), tresp.status, NULL,
-				    "%s %s: %s", method, cur_path,
+				    "%s %s: %s", method, shown,
 				    r == -EFBIG ? "the decoded answer exceeds the size limit"
 						: r == -EPROTO ? "the answer's content encoding is "
 								 "malformed"
@@ -729,12 +741,14 @@ static int validate_request(hf_client *c, const char *method, const char *path,
 	if (path[0] != '/') {
 		/* a full URL: accepted when it names this BMC */
 		r = hf_location_to_path(path, "/", c->origin, ret_path);
-		if (r < 0 || !strstr(path, "://")) {
-			free(r == 0 ? *ret_path : NULL);
+		if (r < 0 || !hf_url_has_scheme(path)) {
+			if (r == 0) {
+				free(*ret_path);
+				*ret_path = NULL;
+			}
 			hf_client_set_error(c, -EINVAL, HF_ERROR_USAGE, 0, NULL,
-					    "invalid path '%s': expected /redfish/v1/... or a URL "
-					    "of this BMC",
-					    path);
+					    "invalid path: expected /redfish/v1/... or a URL of "
+					    "this BMC");
 			return -EINVAL;
 		}
 	} else {
@@ -765,17 +779,15 @@ static int validate_request(hf_client *c, const char *method, const char *path,
 		goto fail;
 	}
 	if (body_len && !hf_headers_get(extra, "Content-Type")) {
-		/* declared as JSON, so it must be JSON */
-		struct json_object *obj = hf_json_parse(body, body_len);
-
-		if (!obj) {
+		/* declared as JSON, so it must be JSON (checked in place: bodies carry
+		 * passwords, and copies of them are best not made) */
+		if (!hf_json_valid(body, body_len)) {
 			hf_client_set_error(c, -EINVAL, HF_ERROR_USAGE, 0, NULL,
 					    "the request body is not valid JSON (give a "
 					    "Content-Type header for other data)");
 			r = -EINVAL;
 			goto fail;
 		}
-		json_object_put(obj);
 	}
 	return 0;
 fail:

@@ -99,13 +99,16 @@ struct hf_url {
 /* Parse an absolute http(s) URL.  -EINVAL when it is not one (or has user info, CR/LF...). */
 int hf_url_parse(const char *text, struct hf_url *url);
 void hf_url_clear(struct hf_url *url);
+/* True when s starts with "scheme://" (RFC 3986 scheme characters). */
+bool hf_url_has_scheme(const char *s);
 /* "scheme://host:port" with IPv6 hosts bracketed; caller frees. */
 char *hf_url_origin(const struct hf_url *url);
 /*
  * Resolve a Location (or @odata.id) value against the request path it answered, and return
  * the path on the same BMC (caller frees).  Absolute URLs must point at "origin" (NULL: any
- * origin is accepted and only the path is kept).  -EINVAL for an empty or malformed value,
- * -EXDEV for another origin.
+ * origin is accepted and only the path is kept; a scheme-relative "//host/..." then cannot be
+ * resolved and is -EINVAL).  -EINVAL for an empty or malformed value, -EXDEV for another
+ * origin.
  */
 int hf_location_to_path(const char *location, const char *base_path, const char *origin,
 			char **ret);
@@ -117,6 +120,8 @@ bool hf_path_same(const char *a, const char *b);
 /* ---- json.c ---- */
 
 struct json_object;
+/* Exactly one RFC 8259 document (white space around it allowed), checked in place. */
+bool hf_json_valid(const char *text, size_t len);
 /* Parse exactly one strict (RFC 8259) JSON document; NULL when it is not one.  Caller puts. */
 struct json_object *hf_json_parse(const char *text, size_t len);
 
@@ -133,6 +138,9 @@ bool hf_mask_is_secret_header(const char *name);
 char *hf_mask_json_text(const char *text, size_t len);
 /* Mask "Name=value" pairs of form-encoded or query text (sessionKey=..., password=...). */
 char *hf_mask_query(const char *text);
+/* A path for logs and messages: its query masked like hf_mask_query().  Caller frees; NULL
+ * only on ENOMEM. */
+char *hf_mask_path(const char *path);
 
 /* ---- rferror.c: Redfish error bodies ---- */
 
@@ -178,6 +186,11 @@ struct hf_logger {
 };
 
 void hf_log(const struct hf_logger *lg, int level, const char *fmt, ...) _hf_printf_(3, 4);
+/* Pass a ready text (any length) to the callback, made one line like hf_log() does. */
+void hf_log_text(const struct hf_logger *lg, int level, char *text);
+/* Make text one line in place: control characters become '?', so input echoed in a message
+ * cannot forge log lines. */
+void hf_one_line(char *text);
 bool hf_log_enabled(const struct hf_logger *lg, int level);
 
 #define hf_log_error(lg, ...) hf_log(lg, HF_LOG_ERROR, __VA_ARGS__)

@@ -1,5 +1,8 @@
 /*
  * log.c - the library's only output: the caller's log callback.
+ *
+ * The callback is promised one line per call.  Messages echo input (paths, methods, header
+ * names), so every control character is neutralised here, in one place.
  */
 #include "config.h"
 
@@ -12,6 +15,21 @@ bool hf_log_enabled(const struct hf_logger *lg, int level)
 	return lg && lg->fn && level <= lg->level;
 }
 
+void hf_one_line(char *text)
+{
+	for (; text && *text; text++)
+		if ((unsigned char)*text < 0x20 || *text == 0x7f)
+			*text = *text == '\t' ? ' ' : '?';
+}
+
+void hf_log_text(const struct hf_logger *lg, int level, char *text)
+{
+	if (!hf_log_enabled(lg, level) || !text)
+		return;
+	hf_one_line(text);
+	lg->fn(lg->userdata, level, text);
+}
+
 void hf_log(const struct hf_logger *lg, int level, const char *fmt, ...)
 {
 	char line[2048];
@@ -22,5 +40,5 @@ void hf_log(const struct hf_logger *lg, int level, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	lg->fn(lg->userdata, level, line);
+	hf_log_text(lg, level, line);
 }

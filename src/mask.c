@@ -8,6 +8,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -16,6 +17,7 @@
 #include "hostfish-private.h"
 
 #define MASK "****"
+#define MASK_MAX_DEPTH 512 /* beyond hf_json_parse()'s own bound */
 
 static bool contains_ci(const char *s, const char *needle)
 {
@@ -56,25 +58,28 @@ bool hf_mask_is_secret_header(const char *name)
 	return false;
 }
 
-static void mask_value(struct json_object *obj, int depth)
+/* false when the document nests deeper than it is walked: then it is not logged at all */
+static bool mask_value(struct json_object *obj, int depth)
 {
-	if (depth > 64)
-		return;
+	if (depth > MASK_MAX_DEPTH)
+		return false;
 	if (json_object_is_type(obj, json_type_object)) {
 		json_object_object_foreach(obj, key, val)
 		{
 			/* a secret-named container is masked whole */
 			if (hf_mask_is_secret_key(key) && val)
 				json_object_object_add(obj, key, json_object_new_string(MASK));
-			else
-				mask_value(val, depth + 1);
+			else if (!mask_value(val, depth + 1))
+				return false;
 		}
 	} else if (json_object_is_type(obj, json_type_array)) {
 		size_t i, n = json_object_array_length(obj);
 
 		for (i = 0; i < n; i++)
-			mask_value(json_object_array_get_idx(obj, i), depth + 1);
+			if (!mask_value(json_object_array_get_idx(obj, i), depth + 1))
+				return false;
 	}
+	return true;
 }
 
 char *hf_mask_json_text(const char *text, size_t len)
@@ -84,10 +89,31 @@ char *hf_mask_json_text(const char *text, size_t len)
 
 	if (!obj)
 		return NULL;
-	mask_value(obj, 0);
+	if (!mask_value(obj, 0)) {
+		json_object_put(obj);
+		return NULL;
+	}
 	out = hf_strdup(json_object_to_json_string_ext(
 		obj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(obj);
+	return out;
+}
+
+char *hf_mask_path(const char *path)
+{
+	const char *q = strchr(path, '?');
+	_cleanup_free_ char *masked = NULL;
+	char *out;
+
+	if (!q)
+		return strdup(path);
+	masked = hf_mask_query(q + 1);
+	if (!masked)
+		return NULL;
+	out = malloc((size_t)(q - path) + 1 + strlen(masked) + 1);
+	if (!out)
+		return NULL;
+	sprintf(out, "%.*s?%s", (int)(q - path), path, masked);
 	return out;
 }
 

@@ -212,7 +212,6 @@ void hf_log_message(const struct hf_logger *lg, const char *prefix, const char *
 			hf_buf_printf(&b, "%s %s", prefix, masked);
 		}
 	}
-	if (b.data)
-		lg->fn(lg->userdata, HF_LOG_DEBUG, b.data);
+	hf_log_text(lg, HF_LOG_DEBUG, b.data);
 	hf_buf_free(&b);
 }

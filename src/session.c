@@ -404,6 +404,9 @@ _hf_public_ int hf_client_resume_session(hf_client *c, const char *token, const 
 	c->session_uri = u;
 	c->owns_session = false;
 	c->session_gen++;
+	/* a session to use is a reason to authenticate, unless the caller said "none" */
+	if (c->auth == HF_AUTH_NONE && c->auth_was_auto)
+		c->auth = HF_AUTH_SESSION;
 	pthread_mutex_unlock(&c->session_lock);
 	return 0;
 }

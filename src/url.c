@@ -26,6 +26,15 @@ static bool has_bad_chars(const char *s)
 	return false;
 }
 
+bool hf_url_has_scheme(const char *s)
+{
+	if (!s || !isalpha((unsigned char)*s))
+		return false;
+	while (isalnum((unsigned char)*s) || *s == '+' || *s == '-' || *s == '.')
+		s++;
+	return strncmp(s, "://", 3) == 0;
+}
+
 void hf_url_clear(struct hf_url *url)
 {
 	free(url->scheme);
@@ -41,11 +50,9 @@ int hf_url_parse(const char *text, struct hf_url *url)
 	size_t i;
 	int r = -EINVAL;
 
-	if (!text || has_bad_chars(text))
+	if (!text || has_bad_chars(text) || !hf_url_has_scheme(text))
 		return -EINVAL;
 	p = strstr(text, "://");
-	if (!p)
-		return -EINVAL;
 	u.scheme = hf_strndup(text, (size_t)(p - text));
 	if (!u.scheme)
 		return -ENOMEM;
@@ -128,7 +135,8 @@ char *hf_url_origin(const struct hf_url *url)
 
 int hf_path_check(const char *path)
 {
-	if (!path || path[0] != '/')
+	/* "//host/..." is a scheme-relative URL in disguise, not a path */
+	if (!path || path[0] != '/' || path[1] == '/')
 		return -EINVAL;
 	if (has_bad_chars(path) || strchr(path, '#'))
 		return -EINVAL;
@@ -205,7 +213,7 @@ int hf_location_to_path(const char *location, const char *base_path, const char 
 	if (!*location || has_bad_chars(location))
 		return -EINVAL;
 
-	if (strstr(location, "://") || hf_startswith(location, "//")) {
+	if (hf_url_has_scheme(location) || hf_startswith(location, "//")) {
 		struct hf_url u = { 0 };
 		_cleanup_free_ char *abs = NULL, *o = NULL;
 

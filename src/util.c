@@ -27,6 +27,7 @@ static int buf_reserve(struct hf_buf *b, size_t extra)
 	p = realloc(b->data, cap);
 	if (!p)
 		return -ENOMEM;
+	p[b->len] = '\0'; /* a buffer is a string from its first allocation on */
 	b->data = p;
 	b->cap = cap;
 	return 0;

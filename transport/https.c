@@ -84,8 +84,9 @@ static int https_init(const struct hf_transport_config *cfg, void **ret, char *e
 	}
 	r = hf_url_parse(cfg->url, &url);
 	if (r < 0) {
-		snprintf(errbuf, errlen, "invalid BMC URL '%s': expected https://host[:port]",
-			 cfg->url);
+		/* the URL is not echoed: a refused one may carry user:password@ */
+		snprintf(errbuf, errlen, "invalid BMC URL: expected https://host[:port], without "
+					 "user name or password (give those with --user)");
 		return r;
 	}
 	ctx = calloc(1, sizeof(*ctx));

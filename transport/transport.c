@@ -24,9 +24,9 @@ static const struct {
 	const char *name;
 	const char *why;
 } absent[] = {
-	{ "hostif", "the Redfish Host Interface transport (SMBIOS Type 42) is not part of this "
-		    "version of hostfish; give the BMC's address with --url" },
-	{ "chif", "the CHIF transport (iLO 5/6 blobstore) is not part of this version of "
+	{ "hostif", "transport 'hostif' (Redfish Host Interface, SMBIOS Type 42) is not part of "
+		    "this version of hostfish; give the BMC's address with --url" },
+	{ "chif", "transport 'chif' (iLO 5/6 CHIF blobstore) is not part of this version of "
 		  "hostfish; give the BMC's address with --url" },
 };
 
@@ -96,7 +96,8 @@ int hf_transport_open(const char *name, const struct hf_transport_config *cfg,
 				snprintf(errbuf, errlen, "%s", absent[i].why);
 				return -ENOTSUP;
 			}
-		snprintf(errbuf, errlen, "unknown transport '%s' (known: auto, https, hostif, chif)",
+		/* the name is echoed; hf_one_line() neutralises control characters in it */
+		snprintf(errbuf, errlen, "unknown transport '%.64s' (known: auto, https, hostif, chif)",
 			 name);
 		return -EINVAL;
 	}
