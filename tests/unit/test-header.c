@@ -1,0 +1,19 @@
+/*
+ * test-header.c - include/hostfish.h compiles alone as C89 (-std=c89 -pedantic -Werror), and
+ * HF_OPTIONS_INIT initialises every field without warnings.  Prints TAP.
+ */
+#include <hostfish.h>
+
+#include <stdio.h>
+
+int main(void)
+{
+	hf_options opts = HF_OPTIONS_INIT;
+	int ok = opts.version == HF_OPTIONS_VERSION && opts.retries == -1 && opts.url == NULL &&
+		 opts.auth == HF_AUTH_AUTO && opts.log_level == HF_LOG_ERROR &&
+		 opts.session_uri == NULL;
+
+	printf("1..1\n%s 1 - hostfish.h is self-contained C89 and HF_OPTIONS_INIT is complete\n",
+	       ok ? "ok" : "not ok");
+	return ok ? 0 : 1;
+}
