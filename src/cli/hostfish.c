@@ -69,7 +69,7 @@ static const char usage_text[] =
 	"Exit codes:\n"
 	"  0  success\n"
 	"  1  usage or invalid input (nothing was sent)\n"
-	"  2  HTTP 4xx other than authentication\n"
+	"  2  HTTP 4xx other than authentication, or a redirect that was not followed\n"
 	"  3  HTTP 5xx\n"
 	"  4  authentication required, rejected or expired\n"
 	"  5  transport unavailable, connection or TLS failure\n"

@@ -67,7 +67,9 @@ int cli_exit_code_of_status(int status)
 		return EXIT_AUTH;
 	if (status >= 500)
 		return EXIT_HTTP_5XX;
-	if (status >= 400)
+	/* a 3xx that reaches the caller was not followed (not GET/HEAD, another host, a
+	 * loop): the request did not do what was asked */
+	if (status >= 400 || (status >= 300 && status < 400))
 		return EXIT_HTTP_4XX;
 	return EXIT_OK;
 }
@@ -123,6 +125,11 @@ int cli_report_response(const hf_response *resp)
 
 	fprintf(stderr, "hostfish: %s %s: %d %s\n", hf_response_method(resp),
 		hf_response_path(resp), status, hf_response_reason(resp));
+	if (status >= 300 && status < 400)
+		fprintf(stderr, "  redirect to %s not followed (only GET and HEAD are redirected, "
+				"within the same BMC, at most 5 times)\n",
+			hf_response_header(resp, "Location") ? hf_response_header(resp, "Location")
+							     : "(no Location)");
 	print_redfish_error(hf_response_redfish_error(resp));
 	return cli_exit_code_of_status(status);
 }

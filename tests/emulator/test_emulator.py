@@ -591,6 +591,7 @@ FAULTS = [
     "huge-body:bytes=100000,path=/redfish/v1/ResourceDirectory",
     "unavailable:path=/redfish/v1/Registries,after=1,count=2",
     "malformed:path=/redfish/v1/AccountService/Roles,method=HEAD,count=0",
+    "redirect:path=/redfish/v1/Moved,to=/redfish/v1/Systems/1/,status=308",
 ]
 
 
@@ -627,6 +628,12 @@ class TestFaults(EmuCase):
         self.assertEqual(len(ctx.exception.partial), length // 2)
         conn.close()
         self.assertEqual(self.emu.request("GET", "/redfish/v1/TaskService/", auth=ADMIN).status, 200)
+
+    def test_redirect(self):
+        r = self.emu.request("GET", "/redfish/v1/Moved/", auth=ADMIN)
+        self.assertEqual(r.status, 308)
+        self.assertEqual(r.header("Location"), "/redfish/v1/Systems/1/")
+        self.assertEqual(self.emu.request("GET", "/redfish/v1/Moved/", auth=ADMIN).status, 404)
 
     def test_malformed(self):
         r = self.emu.request("GET", "/redfish/v1/EventService/", auth=ADMIN)

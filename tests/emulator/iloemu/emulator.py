@@ -56,6 +56,14 @@ class Emulator:
             secs = fault.params.get("retry_after", 1)
             return self.error_response(503, "ServiceTemporarilyUnavailable", [secs],
                                        [("Retry-After", str(secs))])
+        if kind == "redirect":
+            # to= a path or an absolute URL (another host, to test that clients refuse it)
+            status = fault.params.get("status", 301)
+            if status not in (301, 302, 303, 307, 308):
+                status = 301
+            resp = Response(status, b"")
+            resp.headers.append(("Location", fault.params.get("to", "/redfish/v1/")))
+            return resp
         if kind == "malformed":
             return Response(200, b'{"@odata.id": "' + path.encode("utf-8", "replace") + b'", "Name": <<<')
         if kind == "gzip-bomb":

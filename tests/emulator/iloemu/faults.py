@@ -13,11 +13,13 @@ KINDS = {
     "gzip-bomb": (1, {"size"}),
     "huge-header": (1, {"bytes"}),
     "huge-body": (1, {"bytes"}),
+    "redirect": (1, {"to", "status"}),
 }
 COMMON = {"path", "method", "count", "after"}
 # Faults that replace the answer (at most one fires per request).
-ANSWER_KINDS = {"drop", "unavailable", "truncate", "malformed", "gzip-bomb", "huge-body"}
-INT_KEYS = {"ms", "retry_after", "size", "bytes", "count", "after"}
+ANSWER_KINDS = {"drop", "unavailable", "truncate", "malformed", "gzip-bomb", "huge-body",
+                "redirect"}
+INT_KEYS = {"ms", "retry_after", "size", "bytes", "count", "after", "status"}
 
 
 class Fault:

@@ -165,7 +165,7 @@ class Handler(BaseHTTPRequestHandler):
             app.finish(method, path, 0)
             self.close_connection = True
             return
-        if kind in ("unavailable", "malformed", "gzip-bomb", "huge-body"):
+        if kind in ("unavailable", "malformed", "gzip-bomb", "huge-body", "redirect"):
             resp = app.fault_response(plan.answer, path)
         else:
             resp = app.handle(self.make_request(method, path, body))
