@@ -248,6 +248,13 @@ int hf_client_resume_session(hf_client *client, const char *token, const char *u
  */
 int hf_client_keep_session(hf_client *client, int keep);
 
+/*
+ * Abort the requests in flight on this client (they return -EINTR); requests started after
+ * the call are not affected, so a signal handler can call this and the program can still
+ * log out before it exits.  Async-signal-safe.  Accepts NULL.
+ */
+void hf_client_interrupt(hf_client *client);
+
 /* ---- responses ---- */
 
 /* HTTP status code, and the reason phrase (borrowed, may be ""). */

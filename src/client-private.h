@@ -10,6 +10,7 @@
 #include "transport/transport.h"
 
 struct hf_err_rec {
+	int op_interrupts; /* c->interrupts when this thread's public call began */
 	hf_error pub;
 	char *message;
 	hf_redfish_error *rf;
@@ -48,6 +49,9 @@ struct hf_client {
 	char *sessions_path; /* the service root's Links.Sessions */
 	char *basic_auth; /* "Basic base64" */
 
+	/* bumped by hf_client_interrupt(): requests started under an older value abort */
+	volatile int interrupts;
+
 	/* last error, per thread */
 	pthread_key_t err_key;
 	struct hf_err_rec *errs; /* every thread's record, freed with the client */
@@ -63,6 +67,9 @@ enum {
 void hf_client_set_error(hf_client *c, int code, int kind, int http_status,
 			 const hf_redfish_error *rf, const char *fmt, ...) _hf_printf_(6, 7);
 void hf_client_clear_error(hf_client *c);
+/* Start of a public call: clear the thread's error and note the interrupt count, so that
+ * hf_client_interrupt() aborts every request of the call, including ones not yet started. */
+void hf_client_begin(hf_client *c);
 int hf_errno_kind(int code);
 /*
  * Send one request with retries and redirects but no login logic.  extra: headers that win

@@ -56,6 +56,23 @@ void hf_client_clear_error(hf_client *c)
 		err_rec_reset(rec);
 }
 
+void hf_client_begin(hf_client *c)
+{
+	struct hf_err_rec *rec = err_rec(c);
+
+	if (!rec)
+		return;
+	err_rec_reset(rec);
+	rec->op_interrupts = __atomic_load_n(&c->interrupts, __ATOMIC_SEQ_CST);
+}
+
+static int op_interrupts(hf_client *c)
+{
+	struct hf_err_rec *rec = pthread_getspecific(c->err_key);
+
+	return rec ? rec->op_interrupts : __atomic_load_n(&c->interrupts, __ATOMIC_SEQ_CST);
+}
+
 void hf_client_set_error(hf_client *c, int code, int kind, int http_status,
 			 const hf_redfish_error *rf, const char *fmt, ...)
 {
@@ -391,6 +408,13 @@ _hf_public_ void hf_client_free(hf_client *c)
 	free(c);
 }
 
+_hf_public_ void hf_client_interrupt(hf_client *c)
+{
+	/* only an atomic add: safe in a signal handler */
+	if (c)
+		__atomic_add_fetch(&c->interrupts, 1, __ATOMIC_SEQ_CST);
+}
+
 _hf_public_ const char *hf_client_transport(const hf_client *c)
 {
 	return c->transport.ops->name;
@@ -537,6 +561,20 @@ static int build_headers(hf_client *c, struct hf_headers *h, const struct hf_hea
 	return 0;
 }
 
+/* Wait, unless hf_client_interrupt() is called meanwhile: then -EINTR. */
+static int client_sleep(hf_client *c, long ms, int interrupts_seen)
+{
+	while (ms > 0) {
+		long step = ms < 50 ? ms : 50;
+
+		if (__atomic_load_n(&c->interrupts, __ATOMIC_SEQ_CST) != interrupts_seen)
+			return -EINTR;
+		hf_sleep_ms(step);
+		ms -= step;
+	}
+	return __atomic_load_n(&c->interrupts, __ATOMIC_SEQ_CST) != interrupts_seen ? -EINTR : 0;
+}
+
 static const char *errno_text(int code)
 {
 	switch (code) {
@@ -548,6 +586,8 @@ static const char *errno_text(int code)
 		return "connection reset";
 	case -ETIMEDOUT:
 		return "timed out";
+	case -EINTR:
+		return "interrupted";
 	case -EKEYREJECTED:
 		return "TLS certificate not verified";
 	case -ECONNABORTED:
@@ -571,6 +611,7 @@ int hf_client_send(hf_client *c, const char *method, const char *path,
 	_cleanup_free_ char *shown = hf_mask_path(path); /* for logs and messages */
 	char errbuf[1024];
 	int attempt = 0, redirects = 0, slot, r;
+	int interrupts_seen = op_interrupts(c);
 	bool idempotent = method_is_idempotent(method);
 	int64_t t0;
 
@@ -595,6 +636,8 @@ int hf_client_send(hf_client *c, const char *method, const char *path,
 			 */
 			.no_resend = !idempotent || (flags & HF_SEND_NO_RETRY) ||
 				     attempt + 2 > c->retries + 1,
+			.interrupts = &c->interrupts,
+			.interrupts_seen = interrupts_seen,
 		};
 		long wait_ms = -1;
 
@@ -611,6 +654,12 @@ int hf_client_send(hf_client *c, const char *method, const char *path,
 			hf_buf_free(&line);
 		}
 
+		if (__atomic_load_n(&c->interrupts, __ATOMIC_SEQ_CST) != interrupts_seen) {
+			r = -EINTR;
+			hf_client_set_error(c, r, HF_ERROR_TRANSPORT, 0, NULL, "%s %s: interrupted",
+					    method, shown);
+			goto out;
+		}
 		errbuf[0] = '\0';
 		r = conn_acquire(c, &slot, errbuf, sizeof(errbuf));
 		if (r < 0) {
@@ -628,13 +677,15 @@ int hf_client_send(hf_client *c, const char *method, const char *path,
 		if (r < 0) {
 			/* nothing left the host: any method may try again */
 			bool unsent = r == -ECONNREFUSED || r == -EHOSTUNREACH;
-			bool retryable = unsent || (idempotent && (r == -ECONNRESET || r == -EPROTO));
+			bool retryable = r != -EINTR &&
+					 (unsent || (idempotent && (r == -ECONNRESET || r == -EPROTO)));
 
 			hf_log_info(&c->log, "%s %s: %s (%s)", method, shown, errno_text(r),
 				    errbuf);
 			if (retryable && attempt <= c->retries && !(flags & HF_SEND_NO_RETRY)) {
-				hf_sleep_ms(250L << (attempt - 1));
-				continue;
+				if (client_sleep(c, 250L << (attempt - 1), interrupts_seen) == 0)
+					continue;
+				r = -EINTR;
 			}
 			hf_client_set_error(c, r, hf_errno_kind(r), 0, NULL, "%s %s: %s%s%s", method,
 					    shown, errno_text(r), errbuf[0] ? ": " : "", errbuf);
@@ -665,8 +716,12 @@ int hf_client_send(hf_client *c, const char *method, const char *path,
 			hf_log_info(&c->log, "%s %s: BMC busy, retrying in %ld ms", method, shown,
 				    wait_ms);
 			hf_transport_response_clear(&tresp);
-			hf_sleep_ms(wait_ms);
-			continue;
+			r = client_sleep(c, wait_ms, interrupts_seen);
+			if (r == 0)
+				continue;
+			hf_client_set_error(c, r, HF_ERROR_TRANSPORT, 0, NULL, "%s %s: interrupted",
+					    method, shown);
+			goto out;
 		}
 
 		/* redirects: GET and HEAD only, and only on the same BMC */
@@ -815,7 +870,7 @@ _hf_public_ int hf_request(hf_client *c, const char *method, const char *path,
 
 	if (!c || !ret)
 		return -EINVAL;
-	hf_client_clear_error(c);
+	hf_client_begin(c);
 	r = validate_request(c, method, path, headers, body, body_len, &extra, &p);
 	if (r < 0)
 		goto out;

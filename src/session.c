@@ -296,7 +296,7 @@ _hf_public_ int hf_client_login(hf_client *c)
 
 	if (!c)
 		return -EINVAL;
-	hf_client_clear_error(c);
+	hf_client_begin(c);
 	if (!hf_session_auth_uses_session(c))
 		return 0;
 	pthread_mutex_lock(&c->session_lock);
@@ -312,7 +312,7 @@ _hf_public_ int hf_client_logout(hf_client *c)
 
 	if (!c)
 		return -EINVAL;
-	hf_client_clear_error(c);
+	hf_client_begin(c);
 	pthread_mutex_lock(&c->session_lock);
 	if (!c->token) {
 		pthread_mutex_unlock(&c->session_lock);

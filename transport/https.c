@@ -39,7 +39,22 @@ struct xfer {
 	size_t max_body;
 	bool too_big;
 	bool bad_header;
+	const struct hf_transport_request *req;
+	bool interrupted;
 };
+
+/* libcurl calls this about once a second, and on every transfer of data */
+static int on_progress(void *userdata, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+		       curl_off_t ulnow)
+{
+	struct xfer *x = userdata;
+
+	if (x->req->interrupts && *x->req->interrupts != x->req->interrupts_seen) {
+		x->interrupted = true;
+		return 1; /* abort */
+	}
+	return 0;
+}
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 static CURLcode curl_init_result;
@@ -253,7 +268,7 @@ static int https_exchange(void *p, void *c, const struct hf_transport_request *r
 	struct https_ctx *ctx = p;
 	struct https_conn *conn = c;
 	struct curl_slist *hdrs = NULL, *tmp;
-	struct xfer x = { .resp = resp, .max_body = req->max_body };
+	struct xfer x = { .resp = resp, .max_body = req->max_body, .req = req };
 	char curl_err[CURL_ERROR_SIZE] = "";
 	struct hf_buf line = { 0 };
 	_cleanup_free_ char *url = NULL;
@@ -346,6 +361,11 @@ static int https_exchange(void *p, void *c, const struct hf_transport_request *r
 	curl_easy_setopt(h, CURLOPT_HEADERDATA, &x);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, &x);
+	if (req->interrupts) {
+		curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+		curl_easy_setopt(h, CURLOPT_XFERINFODATA, &x);
+		curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+	}
 
 	rc = curl_easy_perform(h);
 	{
@@ -358,13 +378,17 @@ static int https_exchange(void *p, void *c, const struct hf_transport_request *r
 		conn->used = true;
 	}
 	if (rc != CURLE_OK) {
-		if (x.bad_header)
+		if (x.interrupted)
+			r = -EINTR;
+		else if (x.bad_header)
 			r = -EPROTO;
 		else
 			r = map_curl_error(rc, &x);
 		if (r == -EFBIG)
 			snprintf(errbuf, errlen, "the answer exceeds the limit of %zu bytes",
 				 req->max_body);
+		else if (x.interrupted)
+			snprintf(errbuf, errlen, "interrupted");
 		else if (x.bad_header)
 			snprintf(errbuf, errlen, "malformed HTTP header from the BMC");
 		else

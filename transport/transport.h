@@ -41,6 +41,9 @@ struct hf_transport_request {
 	size_t max_body; /* bound on the body as transferred */
 	bool no_resend; /* the request must reach the BMC at most once: no automatic resend
 			   on a reused connection (the client decides; see hf_client_send) */
+	/* abort (-EINTR) as soon as *interrupts differs from interrupts_seen; NULL: never */
+	const volatile int *interrupts;
+	int interrupts_seen;
 };
 
 struct hf_transport_response {
@@ -67,6 +70,7 @@ void hf_transport_response_clear(struct hf_transport_response *resp);
  *   -EFBIG                        answer over max_body
  *   -EINVAL                       local configuration error (unreadable CA file...)
  *   -ENOTSUP                      the backend cannot work on this host
+ *   -EINTR                        interrupted by hf_client_interrupt()
  */
 struct hf_transport_ops {
 	unsigned abi; /* HF_TRANSPORT_ABI */

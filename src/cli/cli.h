@@ -53,6 +53,9 @@ struct cli {
 	char *cached_token; /* what the cache held, to notice a re-login */
 };
 
+/* hostfish.c: the signal (SIGINT, SIGTERM) that interrupted the command, or 0 */
+int cli_interrupted(void);
+
 /* output.c */
 void cli_print_json(struct json_object *obj);
 void cli_print_response(const struct cli *cli, const hf_response *resp);

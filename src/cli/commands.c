@@ -307,6 +307,8 @@ int cmd_sessions(struct cli *cli, int argc, char **argv)
 
 		if (!id)
 			continue;
+		if (cli_interrupted())
+			break;
 		if (hf_get(cli->client, id, &sess) < 0 || hf_response_status(sess) != 200) {
 			hf_response_free(sess);
 			continue; /* gone between the two requests */

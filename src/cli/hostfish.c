@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,7 +74,8 @@ static const char usage_text[] =
 	"  3  HTTP 5xx\n"
 	"  4  authentication required, rejected or expired\n"
 	"  5  transport unavailable, connection or TLS failure\n"
-	"  6  timeout\n";
+	"  6  timeout\n"
+	"  130, 143  interrupted by SIGINT or SIGTERM (the session was logged out first)\n";
 
 enum {
 	OPT_URL = 256,
@@ -132,6 +134,38 @@ static const struct {
 	{ "login", NULL, cmd_login },	{ "logout", NULL, cmd_logout },
 	{ "sessions", NULL, cmd_sessions }, { "status", NULL, cmd_status },
 };
+
+/*
+ * SIGINT/SIGTERM: abort the request in flight (hf_client_interrupt is async-signal-safe),
+ * then main() logs out as usual and exits 128+signal.  A second signal interrupts the
+ * logout too; the session is then reported as possibly left on the BMC.
+ */
+static hf_client *volatile signal_client;
+static volatile sig_atomic_t got_signal;
+
+static void on_signal(int signo)
+{
+	got_signal = signo;
+	hf_client_interrupt(signal_client);
+}
+
+int cli_interrupted(void)
+{
+	return got_signal;
+}
+
+static void install_signal_handlers(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = 0; /* no SA_RESTART: blocking reads return EINTR */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
 
 static void wipe_free(char *s)
 {
@@ -477,9 +511,11 @@ int main(int argc, char **argv)
 		rc = EXIT_AUTH;
 		goto out;
 	}
+	install_signal_handlers();
 	rc = create_client(&cli);
 	if (rc)
 		goto out;
+	signal_client = cli.client;
 	resume_cached_session(&cli);
 
 	if (commands[i].method)
@@ -487,8 +523,13 @@ int main(int argc, char **argv)
 	else
 		rc = commands[i].fn(&cli, argc - optind - 1, argv + optind + 1);
 
+	if (got_signal)
+		cli_error("interrupted by signal %d: cleaning up", (int)got_signal);
 	rc = finish_session(&cli, commands[i].fn == cmd_login && rc == EXIT_OK, rc);
+	if (got_signal)
+		rc = 128 + got_signal;
 out:
+	signal_client = NULL;
 	hf_client_free(cli.client);
 	wipe_free(cli.password);
 	wipe_free(cli.key_passphrase);
