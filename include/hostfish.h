@@ -123,12 +123,20 @@ typedef struct hf_options {
 	int log_level; /* enum hf_log_level; messages above it are not produced */
 
 	size_t max_response_size; /* bound on a response body after decoding, default 64 MiB */
-	int max_connections; /* concurrent connections of this client, 1..8, default 8 */
+	/* Concurrent connections of this client, 1..8, default 8.  Each one holds one of the
+	 * host's 8 slots for the BMC until hf_client_free(): a program (or host) that runs
+	 * several clients against one BMC gives each a share that leaves room for the others. */
+	int max_connections;
 
 	/* Resume an existing session instead of logging in (both needed).  The client uses it
 	 * but does not delete it at free unless hf_client_adopt_session() says so. */
 	const char *session_token;
 	const char *session_uri;
+
+	/* Every connection to the BMC takes one of the host's 8 slots (shared by all processes,
+	 * under $HOSTFISH_RUNTIME_DIR, default /run/hostfish).  When all are taken, wait in
+	 * turn this long before failing with -EBUSY; default 60000. */
+	long slot_wait_ms;
 } hf_options;
 
 /* Static initialiser: version set, retries -1 (default), everything else zero.  Every field is
@@ -136,7 +144,7 @@ typedef struct hf_options {
 #define HF_OPTIONS_INIT                                                                          \
 	{                                                                                        \
 		HF_OPTIONS_VERSION, NULL, NULL, NULL, NULL, HF_AUTH_AUTO, -1, 0L, 0L, NULL, 0,  \
-			NULL, NULL, NULL, NULL, NULL, NULL, HF_LOG_ERROR, 0, 0, NULL, NULL       \
+			NULL, NULL, NULL, NULL, NULL, NULL, HF_LOG_ERROR, 0, 0, NULL, NULL, 0L   \
 	}
 
 /* Initialise *opts as HF_OPTIONS_INIT does.  Returns 0, or -EINVAL for an unknown version. */
@@ -200,7 +208,9 @@ const char *hf_client_endpoint(const hf_client *client);
  * Returns 0 and the response in *ret (owned by the caller) when the BMC answered, whatever the
  * HTTP status: check hf_response_status().  Returns a negative errno when there is no answer
  * to give: -EINVAL (invalid input, nothing sent), -EACCES (authentication failed),
- * -ETIMEDOUT, -ECONNREFUSED/-ECONNRESET/-EHOSTUNREACH (connection), -EKEYREJECTED (the BMC's
+ * -ETIMEDOUT, -ECONNREFUSED/-ECONNRESET/-EHOSTUNREACH (connection), -EBUSY (all of the host's
+ * connections to this BMC stayed in use for slot_wait_ms), -EINTR (hf_client_interrupt()),
+ * -EKEYREJECTED (the BMC's
  * certificate could not be verified), -EPROTO (malformed answer), -EFBIG (answer over
  * max_response_size), -ENOTSUP (transport unavailable), -ENOMEM.
  */

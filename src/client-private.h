@@ -39,6 +39,8 @@ struct hf_client {
 	void *conns[HF_MAX_CONNECTIONS];
 	bool conn_busy[HF_MAX_CONNECTIONS];
 	bool conn_open[HF_MAX_CONNECTIONS];
+	int slot_fd[HF_MAX_CONNECTIONS]; /* the host-wide slot each connection holds */
+	struct hf_slots slots;
 
 	/* session: guarded by session_lock; readers copy under it */
 	pthread_mutex_t session_lock;

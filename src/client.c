@@ -205,6 +205,10 @@ static int check_options(const hf_options *o, char *why, size_t len)
 		snprintf(why, len, "timeouts must not be negative");
 		return -EINVAL;
 	}
+	if (o->slot_wait_ms < 0) {
+		snprintf(why, len, "slot_wait_ms must not be negative");
+		return -EINVAL;
+	}
 	if (o->max_connections < 0 || o->max_connections > HF_MAX_CONNECTIONS) {
 		snprintf(why, len, "max_connections must be between 1 and %d", HF_MAX_CONNECTIONS);
 		return -EINVAL;
@@ -265,6 +269,8 @@ _hf_public_ int hf_client_new(hf_client **ret, const hf_options *o)
 	}
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_cond_init(&c->conn_free, NULL);
+	for (r = 0; r < HF_MAX_CONNECTIONS; r++)
+		c->slot_fd[r] = -1;
 	{
 		/* recursive: login and logout send requests that read the token themselves */
 		pthread_mutexattr_t attr;
@@ -357,6 +363,10 @@ _hf_public_ int hf_client_new(hf_client **ret, const hf_options *o)
 		}
 		hf_url_clear(&u);
 	}
+	r = hf_slots_init(&c->slots, hf_client_endpoint(c), HF_MAX_CONNECTIONS,
+			  o->slot_wait_ms ? o->slot_wait_ms : HF_DEFAULT_SLOT_WAIT_MS, &c->log);
+	if (r < 0)
+		goto fail;
 	if (o->insecure && (c->transport.ops->caps & HF_TCAP_NETWORK))
 		hf_log_warning(&c->log, "warning: --insecure: the BMC's TLS certificate is not "
 					"verified; anyone on the path can read the credentials");
@@ -384,12 +394,15 @@ _hf_public_ void hf_client_free(hf_client *c)
 					     c->session_uri ? c->session_uri : "(unknown URI)",
 					     hf_client_last_error(c)->message);
 		}
-		for (i = 0; i < HF_MAX_CONNECTIONS; i++)
+		for (i = 0; i < HF_MAX_CONNECTIONS; i++) {
 			if (c->conn_open[i])
 				hf_transport_conn_close(&c->transport, c->conns[i]);
+			hf_slots_release(c->slot_fd[i]);
+		}
 		hf_transport_close(&c->transport);
 	}
 	hf_session_forget(c);
+	hf_slots_fini(&c->slots);
 	free(c->sessions_path);
 	hf_free_secret(c->basic_auth);
 	free(c->url);
@@ -427,9 +440,10 @@ _hf_public_ const char *hf_client_endpoint(const hf_client *c)
 
 /* ---- connection pool ---- */
 
-static int conn_acquire(hf_client *c, int *slot, char *errbuf, size_t errlen)
+static int conn_acquire(hf_client *c, int *slot, int interrupts_seen, char *errbuf,
+			size_t errlen)
 {
-	int i, r;
+	int i, r, fd = -1;
 
 	pthread_mutex_lock(&c->lock);
 	for (;;) {
@@ -442,11 +456,26 @@ static int conn_acquire(hf_client *c, int *slot, char *errbuf, size_t errlen)
 		pthread_cond_wait(&c->conn_free, &c->lock);
 	}
 open:
-	/* reserve the slot, open outside the lock */
+	/* reserve the pool entry; take the host-wide slot and open outside the lock */
 	c->conn_busy[i] = true;
 	c->conn_open[i] = true;
 	pthread_mutex_unlock(&c->lock);
-	r = hf_transport_conn_open(&c->transport, &c->conns[i], errbuf, errlen);
+	r = hf_slots_acquire(&c->slots, &c->interrupts, interrupts_seen, &fd);
+	if (r == -EBUSY)
+		snprintf(errbuf, errlen,
+			 "all %d connections of this host to the BMC stayed in use for %ld s",
+			 HF_MAX_CONNECTIONS, c->slots.wait_ms / 1000);
+	else if (r == -EINTR)
+		snprintf(errbuf, errlen, "interrupted while waiting for a connection slot");
+	else if (r < 0)
+		snprintf(errbuf, errlen, "cannot take a connection slot: %s", strerror(-r));
+	if (r == 0) {
+		r = hf_transport_conn_open(&c->transport, &c->conns[i], errbuf, errlen);
+		if (r < 0)
+			hf_slots_release(fd);
+		else
+			c->slot_fd[i] = fd;
+	}
 	if (r < 0) {
 		pthread_mutex_lock(&c->lock);
 		c->conn_busy[i] = false;
@@ -468,18 +497,22 @@ got:
 static void conn_release(hf_client *c, int slot, bool broken)
 {
 	void *conn = NULL;
+	int fd = -1;
 
 	pthread_mutex_lock(&c->lock);
 	if (broken) {
 		conn = c->conns[slot];
 		c->conns[slot] = NULL;
 		c->conn_open[slot] = false;
+		fd = c->slot_fd[slot];
+		c->slot_fd[slot] = -1;
 	}
 	c->conn_busy[slot] = false;
 	pthread_cond_signal(&c->conn_free);
 	pthread_mutex_unlock(&c->lock);
 	if (conn)
 		hf_transport_conn_close(&c->transport, conn);
+	hf_slots_release(fd); /* after the close: the slot covers the connection's whole life */
 }
 
 /* ---- the request pipeline ---- */
@@ -661,7 +694,7 @@ int hf_client_send(hf_client *c, const char *method, const char *path,
 			goto out;
 		}
 		errbuf[0] = '\0';
-		r = conn_acquire(c, &slot, errbuf, sizeof(errbuf));
+		r = conn_acquire(c, &slot, interrupts_seen, errbuf, sizeof(errbuf));
 		if (r < 0) {
 			hf_client_set_error(c, r, hf_errno_kind(r), 0, NULL,
 					    "cannot open a connection to the BMC: %s",

@@ -24,6 +24,7 @@
 #define HF_DEFAULT_RETRIES 2
 #define HF_DEFAULT_MAX_RESPONSE ((size_t)64 << 20)
 #define HF_MAX_CONNECTIONS 8
+#define HF_DEFAULT_SLOT_WAIT_MS 60000L
 #define HF_MAX_REDIRECTS 5
 #define HF_MAX_RETRY_AFTER_MS 60000L
 #define HF_MAX_INPUT_SIZE ((size_t)256 << 20) /* request bodies */
@@ -176,6 +177,34 @@ char *hf_registry_format(const char *message, const char *const *args, size_t na
 
 /* Inflate a gzip (or zlib/deflate) body, refusing output past max.  -EFBIG, -EPROTO. */
 int hf_gunzip(const void *in, size_t in_len, size_t max, struct hf_buf *out);
+
+/* ---- slots.c: the host-wide connection cap ---- */
+
+struct hf_logger;
+struct hf_slots {
+	char *dir; /* NULL: not enforced (no private runtime directory) */
+	int cap;
+	long wait_ms;
+	const struct hf_logger *log;
+};
+
+/* $HOSTFISH_RUNTIME_DIR or /run/hostfish. */
+const char *hf_runtime_dir(void);
+/* Create (0700) or check a directory of ours that nobody else can write. */
+int hf_private_dir(const char *path, char *err, size_t errlen);
+/* 32 hex characters naming an endpoint in file names. */
+int hf_endpoint_key(const char *endpoint, char *out, size_t outlen);
+int hf_slots_init(struct hf_slots *s, const char *endpoint, int cap, long wait_ms,
+		  const struct hf_logger *log);
+void hf_slots_fini(struct hf_slots *s);
+/*
+ * Take one of the host's slots for the endpoint, waiting in turn up to wait_ms: 0 with the
+ * slot's fd in *ret_fd (-1 when the cap is not enforced), -EBUSY when the wait ran out,
+ * -EINTR when *interrupts moved away from interrupts_seen.
+ */
+int hf_slots_acquire(struct hf_slots *s, const volatile int *interrupts, int interrupts_seen,
+		     int *ret_fd);
+void hf_slots_release(int fd);
 
 /* ---- log.c ---- */
 

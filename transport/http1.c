@@ -153,7 +153,8 @@ int hf_http1_serialize(const struct hf_transport_request *req, const char *host,
 	r = hf_buf_printf(&b, "%s %s HTTP/1.1\r\nHost: %s\r\n", req->method, req->path, host);
 	for (h = req->headers, i = 0; r == 0 && h && i < h->n; i++)
 		r = hf_buf_printf(&b, "%s: %s\r\n", h->v[i].name, h->v[i].value);
-	/* HPE's client sends it with every request (Blobstore2Connection.blobstore_headers) */
+	/* HPE's client adds it to every request that has headers (connections.py,
+	 * Blobstore2Connection.blobstore_headers) */
 	if (r == 0 && !have_conn)
 		r = hf_buf_appends(&b, "Connection: Keep-Alive\r\n");
 	if (r == 0 && need_cl && !have_cl)
@@ -169,6 +170,8 @@ int hf_http1_serialize(const struct hf_transport_request *req, const char *host,
 		hf_buf_free(&b);
 		return r;
 	}
+	if (out->data)
+		hf_wipe(out->data, out->len);
 	hf_buf_free(out);
 	*out = b;
 	return 0;
@@ -226,8 +229,7 @@ static int next_line(struct reader *rd, size_t limit, const unsigned char **line
 }
 
 /* A line of a header or trailer section, charged to the header budget. */
-static int header_line(struct reader *rd, const char *what, const unsigned char **line,
-		       size_t *n)
+static int header_line(struct reader *rd, const char *what, const unsigned char **line, size_t *n)
 {
 	size_t start = rd->pos;
 	int r;
@@ -235,7 +237,7 @@ static int header_line(struct reader *rd, const char *what, const unsigned char 
 	r = next_line(rd, HF_HTTP1_MAX_HEADER_BYTES - rd->header_bytes, line, n);
 	if (r == -EPROTO)
 		return fail(rd, r, "truncated HTTP response (in the %s)", what);
-	if (r == -E2BIG || ++rd->header_lines > HF_HTTP1_MAX_HEADER_LINES)
+	if (r == -E2BIG || (*n && ++rd->header_lines > HF_HTTP1_MAX_HEADER_LINES))
 		return fail(rd, -EFBIG, "HTTP header sections over %d bytes or %d lines",
 			    HF_HTTP1_MAX_HEADER_BYTES, HF_HTTP1_MAX_HEADER_LINES);
 	rd->header_bytes += rd->pos - start;
@@ -248,8 +250,8 @@ static int parse_status_line(struct reader *rd, const unsigned char *l, size_t n
 {
 	size_t i;
 
-	if (n < 12 || memcmp(l, "HTTP/1.", 7) != 0 || (l[7] != '0' && l[7] != '1') ||
-	    l[8] != ' ' || (n > 12 && l[12] != ' '))
+	if (n < 12 || memcmp(l, "HTTP/1.", 7) != 0 || (l[7] != '0' && l[7] != '1') || l[8] != ' ' ||
+	    (n > 12 && l[12] != ' '))
 		return fail(rd, -EPROTO, "malformed HTTP status line");
 	*status = 0;
 	for (i = 9; i < 12; i++) {
@@ -449,8 +451,8 @@ static int read_chunked(struct reader *rd, size_t max_body, struct hf_buf *body)
 	return parse_fields(rd, "chunked trailer", NULL);
 }
 
-static int read_body(struct reader *rd, const struct hf_headers *h, bool http10,
-		     size_t max_body, struct hf_buf *body)
+static int read_body(struct reader *rd, const struct hf_headers *h, bool http10, size_t max_body,
+		     struct hf_buf *body)
 {
 	bool chunked, has_cl;
 	uint64_t cl = 0;

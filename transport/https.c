@@ -9,7 +9,10 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -62,6 +65,42 @@ static CURLcode curl_init_result;
 static void curl_init_once(void)
 {
 	curl_init_result = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+#define GRACEFUL_CLOSE_MS 500
+
+/*
+ * libcurl closes its sockets through this.  A graceful close: say we are done (FIN) and wait,
+ * briefly, for the BMC to close its side too.  The host-wide slot is released after the close,
+ * so a slot that is free really is a connection the BMC no longer counts; without the wait
+ * the next process could connect before the BMC has processed the FIN, and the BMC would see
+ * nine connections for a moment.
+ */
+static int close_socket(void *clientp, curl_socket_t fd)
+{
+	int64_t deadline = hf_now_ms() + GRACEFUL_CLOSE_MS;
+	char buf[4096];
+
+	if (shutdown(fd, SHUT_WR) == 0) {
+		for (;;) {
+			struct pollfd p = { .fd = fd, .events = POLLIN };
+			int64_t left = deadline - hf_now_ms();
+			ssize_t n;
+
+			if (left <= 0 || poll(&p, 1, (int)left) <= 0)
+				break;
+			n = recv(fd, buf, sizeof(buf), 0);
+			if (n <= 0)
+				break; /* the BMC closed (or reset): done */
+		}
+	}
+	return close(fd);
+}
+
+static void set_close_socket(CURL *h)
+{
+	curl_easy_setopt(h, CURLOPT_CLOSESOCKETFUNCTION, close_socket);
+	curl_easy_setopt(h, CURLOPT_CLOSESOCKETDATA, NULL);
 }
 
 static void https_fini(void *p)
@@ -283,8 +322,27 @@ static int https_exchange(void *p, void *c, const struct hf_transport_request *r
 		return -ENOMEM;
 	sprintf(url, "%s%s", ctx->base, req->path);
 
+	/*
+	 * libcurl resends a request by itself when a reused keep-alive connection dies before
+	 * any answer.  When the client wants at most one send, only a fresh connection
+	 * guarantees it.  The handle is recreated rather than told CURLOPT_FRESH_CONNECT, which
+	 * would keep the old connection open alongside the new one: one handle must never
+	 * hold two of the host's BMC connections.
+	 */
+	if (req->no_resend && conn->used) {
+		CURL *fresh = curl_easy_init();
+
+		if (!fresh)
+			return -ENOMEM;
+		curl_easy_cleanup(conn->curl);
+		conn->curl = fresh;
+		conn->used = false;
+		h = fresh;
+	}
+
 	/* reset keeps the live connection and TLS session cache, drops every option */
 	curl_easy_reset(h);
+	set_close_socket(h); /* connections remember it from their creation */
 	curl_easy_setopt(h, CURLOPT_URL, url);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, curl_err);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
@@ -317,13 +375,6 @@ static int https_exchange(void *p, void *c, const struct hf_transport_request *r
 	if (ctx->interface)
 		curl_easy_setopt(h, CURLOPT_INTERFACE, ctx->interface);
 
-	/*
-	 * libcurl resends a request by itself when a reused keep-alive connection dies before
-	 * any answer.  When the client wants at most one send, only a fresh connection
-	 * guarantees it.
-	 */
-	if (req->no_resend)
-		curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
 
 	if (strcmp(req->method, "HEAD") == 0) {
 		curl_easy_setopt(h, CURLOPT_NOBODY, 1L);

@@ -105,7 +105,8 @@ const char *hf_smbios_ip_format_name(uint8_t format)
 
 /* ---- the result ---- */
 
-static int add_message(char ***list, size_t *n, const char *fmt, va_list ap)
+__attribute__((format(printf, 3, 0))) static int add_message(char ***list, size_t *n,
+							     const char *fmt, va_list ap)
 {
 	char **p, *msg;
 
@@ -288,9 +289,10 @@ static int walk(struct hf_smbios *s, const uint8_t *t, size_t len, uint16_t coun
 		size_t p, idx = s->n_structures + 1;
 
 		if (len - off < 4) {
-			if (off < len)
-				return hf_smbios_add_warning(s, "%zu stray bytes at the end of the table",
-							     len - off);
+			if (off < len &&
+			    hf_smbios_add_warning(s, "%zu stray bytes at the end of the table",
+						  len - off) < 0)
+				return -ENOMEM;
 			break;
 		}
 		st.type = t[off];

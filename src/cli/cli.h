@@ -37,6 +37,7 @@ struct cli {
 	const char *proxy;
 	long timeout_s;
 	long connect_timeout_s;
+	long slot_wait_s;
 	int retries;
 	const char *headers[MAX_HEADERS + 1];
 	size_t n_headers;

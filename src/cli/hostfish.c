@@ -52,6 +52,8 @@ static const char usage_text[] =
 	"  --timeout SEC          bound on each request (default 30)\n"
 	"  --connect-timeout SEC  bound on connecting (default 10)\n"
 	"  --retries N            retries of idempotent requests (default 2)\n"
+	"  --slot-wait SEC        wait this long for one of the host's 8 connections to the\n"
+	"                         BMC when all are in use (default 60)\n"
 	"  -H, --header 'N: V'    add a request header (repeatable)\n"
 	"  --json                 machine-readable output for status, sessions, login\n"
 	"  -i, --include          print the status line and headers before the body\n"
@@ -92,6 +94,7 @@ enum {
 	OPT_TIMEOUT,
 	OPT_CONNECT_TIMEOUT,
 	OPT_RETRIES,
+	OPT_SLOT_WAIT,
 	OPT_JSON,
 	OPT_LOG_FILE,
 	OPT_NO_SESSION_CACHE,
@@ -112,6 +115,7 @@ static const struct option long_options[] = {
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT },
 	{ "retries", required_argument, NULL, OPT_RETRIES },
+	{ "slot-wait", required_argument, NULL, OPT_SLOT_WAIT },
 	{ "header", required_argument, NULL, 'H' },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "include", no_argument, NULL, 'i' },
@@ -333,6 +337,12 @@ static int parse_options(struct cli *cli, int argc, char **argv)
 			}
 			cli->retries = (int)v;
 			break;
+		case OPT_SLOT_WAIT:
+			if (!parse_long(optarg, 1, 3600, &cli->slot_wait_s)) {
+				cli_error("--slot-wait: expected seconds between 1 and 3600");
+				return -1;
+			}
+			break;
 		case 'H':
 			if (cli->n_headers == MAX_HEADERS) {
 				cli_error("too many headers (at most %d)", MAX_HEADERS);
@@ -387,6 +397,7 @@ static int create_client(struct cli *cli)
 	o.retries = cli->retries;
 	o.connect_timeout_ms = cli->connect_timeout_s * 1000;
 	o.timeout_ms = cli->timeout_s * 1000;
+	o.slot_wait_ms = cli->slot_wait_s * 1000;
 	o.ca_file = cli->cacert;
 	o.insecure = cli->insecure;
 	o.client_cert = cli->cert;

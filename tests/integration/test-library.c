@@ -91,6 +91,9 @@ static hf_client *new_client(const char *user, const char *password, struct logc
 	hf_options o = HF_OPTIONS_INIT;
 	hf_client *c = NULL;
 
+	/* connections keep their host-wide slot for the client's life: leave room for the
+	 * other clients this test opens while the main one is alive */
+	o.max_connections = 6;
 	o.url = env("EMU_URL");
 	o.ca_file = env("EMU_CA");
 	o.username = user;
@@ -198,7 +201,7 @@ static void test_main(void)
 	   PER_THREAD, total);
 	ok(state_num("sessions_created") - created0 == 1,
 	   "the threads shared one session (created %ld)", state_num("sessions_created") - created0);
-	ok(state_num("peak_connections") <= 8, "peak connections within 8 (%ld)",
+	ok(state_num("peak_connections") <= 6, "peak connections within the client's 6 (%ld)",
 	   state_num("peak_connections"));
 	ok(hf_client_session(c, &token, &uri) == 0 && token && uri, "the session is known: %s",
 	   uri ? uri : "(none)");

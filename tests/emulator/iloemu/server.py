@@ -255,10 +255,10 @@ class EmulatorServer(ThreadingHTTPServer):
         return sock, addr
 
     def shutdown_request(self, request):
-        try:
-            super().shutdown_request(request)
-        finally:
-            self.app.state.connection_closed()
+        # The connection is gone for the BMC the moment it decides to close it: count it
+        # before the close reaches the client, which may then reuse the freed capacity.
+        self.app.state.connection_closed()
+        super().shutdown_request(request)
 
     def handle_error(self, request, client_address):
         exc = sys.exc_info()[1]
