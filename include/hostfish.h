@@ -258,6 +258,20 @@ int hf_client_resume_session(hf_client *client, const char *token, const char *u
  */
 int hf_client_keep_session(hf_client *client, int keep);
 
+/* hf_client_prune_sessions() flags */
+#define HF_PRUNE_ALL 1u /* also every other session on the BMC (administrators only) */
+
+/*
+ * Delete the sessions this host created and nobody owns any more: left by processes that
+ * were killed or crashed (libhostfish journals every session it creates, under
+ * $HOSTFISH_RUNTIME_DIR/journal/).  Each orphan is deleted with its own token, so no
+ * credentials are needed.  Sessions kept by "hostfish login" are not orphans.  With
+ * HF_PRUNE_ALL, every other session on the BMC except the client's own is deleted too, with
+ * the client's credentials.  *deleted (may be NULL) counts the sessions deleted.  Returns 0,
+ * or -EIO when some could not be deleted (see hf_client_last_error()).
+ */
+int hf_client_prune_sessions(hf_client *client, unsigned flags, unsigned *deleted);
+
 /*
  * Abort the requests in flight on this client (they return -EINTR); requests started after
  * the call are not affected, so a signal handler can call this and the program can still

@@ -49,6 +49,7 @@ struct hf_client {
 	bool owns_session; /* delete it at free */
 	unsigned session_gen; /* bumped on every login: one re-login per expiry */
 	char *sessions_path; /* the service root's Links.Sessions */
+	int journal_lock_fd; /* held while this client owns its journaled session */
 	char *basic_auth; /* "Basic base64" */
 
 	/* bumped by hf_client_interrupt(): requests started under an older value abort */
@@ -90,6 +91,14 @@ int hf_session_relogin(hf_client *c, unsigned gen);
 bool hf_session_auth_uses_session(const hf_client *c);
 /* Free the session state (token wiped) without contacting the BMC. */
 void hf_session_forget(hf_client *c);
+
+/* journal.c: every session this host creates (see the file's comment) */
+int hf_journal_record(hf_client *c); /* the token just arrived: record it, take the lock */
+int hf_journal_update(hf_client *c, bool kept); /* URI learnt, or handed to a cache */
+void hf_journal_remove(hf_client *c, const char *token); /* the session is gone */
+void hf_journal_forget(hf_client *c); /* drop our lock (the entry stays) */
+/* Delete the journal's orphans with their own tokens; counts what was deleted / failed. */
+int hf_journal_prune(hf_client *c, unsigned *deleted, unsigned *failed);
 
 /* response.c */
 int hf_response_build(hf_response **ret, const char *method, const char *url, const char *path,

@@ -271,6 +271,7 @@ _hf_public_ int hf_client_new(hf_client **ret, const hf_options *o)
 	pthread_cond_init(&c->conn_free, NULL);
 	for (r = 0; r < HF_MAX_CONNECTIONS; r++)
 		c->slot_fd[r] = -1;
+	c->journal_lock_fd = -1;
 	{
 		/* recursive: login and logout send requests that read the token themselves */
 		pthread_mutexattr_t attr;
@@ -402,6 +403,7 @@ _hf_public_ void hf_client_free(hf_client *c)
 		hf_transport_close(&c->transport);
 	}
 	hf_session_forget(c);
+	hf_journal_forget(c); /* a session left behind stays journaled: prune can find it */
 	hf_slots_fini(&c->slots);
 	free(c->sessions_path);
 	hf_free_secret(c->basic_auth);

@@ -181,6 +181,8 @@ static int adopt_session(hf_client *c, hf_response *resp, const char *base)
 		return -ENOMEM;
 	c->owns_session = true;
 	c->session_gen++;
+	/* before anything else can fail: a journal entry that prune can find if we die */
+	hf_journal_record(c);
 
 	if (loc) {
 		r = hf_location_to_path(loc, base, c->origin, &uri);
@@ -199,6 +201,8 @@ static int adopt_session(hf_client *c, hf_response *resp, const char *base)
 		hf_log_warning(&c->log, "login: the BMC did not say where the session is; it "
 					"will be looked up again at logout");
 	c->session_uri = uri;
+	if (uri)
+		hf_journal_update(c, false);
 	hf_log_info(&c->log, "session created: %s", uri ? uri : "(URI unknown)");
 	return 0;
 }
@@ -258,11 +262,31 @@ static int login_cert(hf_client *c)
 	return r;
 }
 
+static int login_once(hf_client *c)
+{
+	return c->auth == HF_AUTH_CERT ? login_cert(c) : login_password(c);
+}
+
 int hf_session_login_locked(hf_client *c)
 {
+	unsigned pruned = 0;
+	int r;
+
 	if (c->token)
 		return 0;
-	return c->auth == HF_AUTH_CERT ? login_cert(c) : login_password(c);
+	r = login_once(c);
+	if (r != -EUSERS)
+		return r;
+	/* the BMC is full: if some of the sessions are our own orphans, free them and try
+	 * once more (never anyone else's: that needs "sessions prune --all") */
+	hf_journal_prune(c, &pruned, NULL);
+	if (pruned == 0)
+		return r;
+	hf_log_warning(&c->log, "the BMC's session limit was reached; deleted %u orphaned "
+				"session%s of this host and logging in again",
+		       pruned, pruned == 1 ? "" : "s");
+	hf_client_clear_error(c);
+	return login_once(c);
 }
 
 int hf_session_relogin(hf_client *c, unsigned gen)
@@ -274,6 +298,7 @@ int hf_session_relogin(hf_client *c, unsigned gen)
 		hf_log_info(&c->log, "the BMC no longer knows session %s; logging in again",
 			    c->session_uri ? c->session_uri : "(unknown)");
 		/* gone on the BMC: nothing to delete */
+		hf_journal_remove(c, c->token);
 		hf_session_forget(c);
 		if (c->auth == HF_AUTH_SESSION && !c->password) {
 			hf_client_set_error(c, -EACCES, HF_ERROR_AUTH, 401, NULL,
@@ -352,8 +377,10 @@ _hf_public_ int hf_client_logout(hf_client *c)
 		r = status >= 500 ? -EIO : -EPERM;
 	}
 	hf_response_free(resp);
-	if (r == 0)
+	if (r == 0) {
+		hf_journal_remove(c, c->token);
 		hf_session_forget(c);
+	}
 	pthread_mutex_unlock(&c->session_lock);
 	return r;
 }
@@ -375,6 +402,10 @@ _hf_public_ int hf_client_keep_session(hf_client *c, int keep)
 		return -ENOENT;
 	pthread_mutex_lock(&c->session_lock);
 	c->owns_session = !keep;
+	if (keep)
+		hf_journal_update(c, true); /* the caller's cache answers for it now */
+	else
+		hf_journal_record(c); /* ours again: an orphan if we die */
 	pthread_mutex_unlock(&c->session_lock);
 	return 0;
 }
@@ -409,4 +440,86 @@ _hf_public_ int hf_client_resume_session(hf_client *c, const char *token, const 
 		c->auth = HF_AUTH_SESSION;
 	pthread_mutex_unlock(&c->session_lock);
 	return 0;
+}
+
+_hf_public_ int hf_client_prune_sessions(hf_client *c, unsigned flags, unsigned *ret_deleted)
+{
+	unsigned deleted = 0, failed = 0;
+	hf_response *coll = NULL;
+	struct json_object *members;
+	size_t i, n;
+	int r;
+
+	if (!c || (flags & ~HF_PRUNE_ALL))
+		return -EINVAL;
+	hf_client_begin(c);
+	pthread_mutex_lock(&c->session_lock);
+	r = hf_journal_prune(c, &deleted, &failed);
+	if (r < 0 && r != -EIO) {
+		pthread_mutex_unlock(&c->session_lock);
+		return r;
+	}
+	if (!(flags & HF_PRUNE_ALL))
+		goto out;
+
+	/* every session but our own: the administrator asked for it */
+	if (hf_session_auth_uses_session(c)) {
+		r = hf_session_login_locked(c);
+		if (r < 0) {
+			pthread_mutex_unlock(&c->session_lock);
+			return r;
+		}
+	}
+	r = hf_client_send(c, "GET", sessions_path(c), NULL, NULL, 0, HF_SEND_AUTH, NULL, &coll);
+	if (r < 0)
+		goto out_err;
+	if (hf_response_status(coll) != 200) {
+		r = hf_response_status(coll) == 401 || hf_response_status(coll) == 403 ? -EACCES
+										       : -EIO;
+		hf_client_set_error(c, r, r == -EACCES ? HF_ERROR_AUTH : HF_ERROR_HTTP_SERVER,
+				    hf_response_status(coll), hf_response_redfish_error(coll),
+				    "cannot list the BMC's sessions: %d %s", hf_response_status(coll),
+				    hf_response_reason(coll));
+		goto out_err;
+	}
+	n = json_object_object_get_ex(hf_response_json(coll), "Members", &members) &&
+			    json_object_is_type(members, json_type_array)
+		    ? json_object_array_length(members)
+		    : 0;
+	for (i = 0; i < n; i++) {
+		static const char *const id_key[] = { "@odata.id", NULL };
+		const char *id = json_path_string(json_object_array_get_idx(members, i), id_key);
+		_cleanup_free_ char *path = NULL;
+		hf_response *resp = NULL;
+
+		if (!id || hf_location_to_path(id, sessions_path(c), c->origin, &path) < 0)
+			continue;
+		if (c->session_uri && hf_path_same(path, c->session_uri))
+			continue;
+		if (hf_client_send(c, "DELETE", path, NULL, NULL, 0, HF_SEND_AUTH, NULL, &resp) ==
+			    0 &&
+		    hf_response_status(resp) >= 200 && hf_response_status(resp) < 300) {
+			hf_log_info(&c->log, "session %s deleted", path);
+			deleted++;
+		} else if (!resp || (hf_response_status(resp) != 404)) {
+			failed++;
+		}
+		hf_response_free(resp);
+	}
+out:
+	hf_response_free(coll);
+	pthread_mutex_unlock(&c->session_lock);
+	if (ret_deleted)
+		*ret_deleted = deleted;
+	if (failed) {
+		hf_client_set_error(c, -EIO, HF_ERROR_HTTP_SERVER, 0, NULL,
+				    "%u session%s could not be deleted", failed,
+				    failed == 1 ? "" : "s");
+		return -EIO;
+	}
+	return 0;
+out_err:
+	hf_response_free(coll);
+	pthread_mutex_unlock(&c->session_lock);
+	return r;
 }

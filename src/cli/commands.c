@@ -276,6 +276,26 @@ out:
 	return rc;
 }
 
+static int cmd_prune(struct cli *cli, bool all)
+{
+	unsigned deleted = 0;
+	int r = hf_client_prune_sessions(cli->client, all ? HF_PRUNE_ALL : 0, &deleted);
+
+	if (cli->json) {
+		struct json_object *out = json_object_new_object();
+
+		json_object_object_add(out, "deleted", json_object_new_int64(deleted));
+		json_object_object_add(out, "ok", json_object_new_boolean(r == 0));
+		cli_print_json(out);
+		json_object_put(out);
+	} else {
+		printf("deleted %u session%s\n", deleted, deleted == 1 ? "" : "s");
+	}
+	if (r < 0)
+		return cli_report_error(cli, r, "sessions prune");
+	return EXIT_OK;
+}
+
 int cmd_sessions(struct cli *cli, int argc, char **argv)
 {
 	hf_response *root = NULL, *coll = NULL;
@@ -284,8 +304,14 @@ int cmd_sessions(struct cli *cli, int argc, char **argv)
 	size_t i, n;
 	int rc;
 
+	if (argc >= 1 && strcmp(argv[0], "prune") == 0) {
+		if (argc == 1)
+			return cmd_prune(cli, false);
+		if (argc == 2 && strcmp(argv[1], "--all") == 0)
+			return cmd_prune(cli, true);
+	}
 	if (argc != 0) {
-		cli_error("usage: hostfish sessions");
+		cli_error("usage: hostfish sessions [prune [--all]]");
 		return EXIT_USAGE;
 	}
 	rc = get_json(cli, "/redfish/v1/", &root);

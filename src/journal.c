@@ -1,0 +1,327 @@
+/*
+ * journal.c - a record of every session this host creates, so that none is ever lost.
+ *
+ * When the BMC hands over a token, before anything else happens with it, the client writes
+ *
+ *     $HOSTFISH_RUNTIME_DIR/journal/<endpoint hash>/<token hash>.json   (0600, atomic)
+ *
+ * and holds an flock() on the sibling <token hash>.lock for as long as it owns the session.
+ * A process that dies (SIGKILL, crash, power cut of the host excepted) drops the lock, so
+ * "the lock can be taken" means "nobody owns this session any more": an orphan.  A session
+ * handed to the session cache is marked "kept" and is not an orphan.  Entries go when the
+ * session is deleted or found gone.  The token is kept so that an orphan can be deleted with
+ * its own credentials; the directory is private (0700) like the session cache.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "client-private.h"
+
+#define ENTRY_MAX 65536
+
+static int journal_dir(const char *endpoint, char **ret, char *err, size_t errlen)
+{
+	_cleanup_free_ char *parent = NULL;
+	char key[33];
+	int r;
+
+	r = hf_endpoint_key(endpoint, key, sizeof(key));
+	if (r < 0)
+		return r;
+	if (asprintf(&parent, "%s/journal", hf_runtime_dir()) < 0)
+		return -ENOMEM;
+	r = hf_private_dir(hf_runtime_dir(), err, errlen);
+	if (r == 0)
+		r = hf_private_dir(parent, err, errlen);
+	if (r < 0)
+		return r;
+	if (asprintf(ret, "%s/%s", parent, key) < 0)
+		return -ENOMEM;
+	r = hf_private_dir(*ret, err, errlen);
+	if (r < 0) {
+		free(*ret);
+		*ret = NULL;
+	}
+	return r;
+}
+
+static int write_entry(const char *dir, const char *name, struct json_object *obj)
+{
+	char path[4096], tmp[4096];
+	const char *text = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN);
+	size_t len = strlen(text);
+	int fd, r = 0;
+
+	snprintf(path, sizeof(path), "%s/%s.json", dir, name);
+	snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, name);
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fchmod(fd, 0600) < 0 || write(fd, text, len) != (ssize_t)len || fsync(fd) < 0)
+		r = errno ? -errno : -EIO;
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	if (r == 0 && rename(tmp, path) < 0)
+		r = -errno;
+	if (r < 0)
+		unlink(tmp);
+	hf_wipe((char *)text, len);
+	return r;
+}
+
+static void token_name(const char *token, char *out, size_t outlen)
+{
+	/* the endpoint-key hash serves for tokens as well: 32 hex characters */
+	if (hf_endpoint_key(token, out, outlen) < 0)
+		snprintf(out, outlen, "invalid");
+}
+
+static struct json_object *entry_object(const hf_client *c, const char *state)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "bmc", json_object_new_string(hf_client_endpoint(c)));
+	if (c->username)
+		json_object_object_add(o, "user", json_object_new_string(c->username));
+	json_object_object_add(o, "token", json_object_new_string(c->token));
+	if (c->session_uri)
+		json_object_object_add(o, "uri", json_object_new_string(c->session_uri));
+	json_object_object_add(o, "pid", json_object_new_int64((int64_t)getpid()));
+	json_object_object_add(o, "created", json_object_new_int64((int64_t)time(NULL)));
+	json_object_object_add(o, "state", json_object_new_string(state));
+	return o;
+}
+
+void hf_journal_forget(hf_client *c)
+{
+	if (c->journal_lock_fd >= 0)
+		close(c->journal_lock_fd);
+	c->journal_lock_fd = -1;
+}
+
+int hf_journal_record(hf_client *c)
+{
+	_cleanup_free_ char *dir = NULL;
+	struct json_object *o;
+	char name[33], path[4096], err[512];
+	int fd, r;
+
+	if (!c->token)
+		return -EINVAL;
+	r = journal_dir(hf_client_endpoint(c), &dir, err, sizeof(err));
+	if (r < 0) {
+		hf_log_warning(&c->log, "warning: sessions are not journaled (an orphan could not "
+					"be pruned later): %s",
+			       err);
+		return r;
+	}
+	token_name(c->token, name, sizeof(name));
+	hf_journal_forget(c);
+	snprintf(path, sizeof(path), "%s/%s.lock", dir, name);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		r = -errno;
+		if (fd >= 0)
+			close(fd);
+		return r;
+	}
+	c->journal_lock_fd = fd;
+	o = entry_object(c, "owned");
+	r = write_entry(dir, name, o);
+	json_object_put(o);
+	return r;
+}
+
+int hf_journal_update(hf_client *c, bool kept)
+{
+	_cleanup_free_ char *dir = NULL;
+	struct json_object *o;
+	char name[33], err[512];
+	int r;
+
+	if (!c->token)
+		return 0;
+	r = journal_dir(hf_client_endpoint(c), &dir, err, sizeof(err));
+	if (r < 0)
+		return r;
+	token_name(c->token, name, sizeof(name));
+	o = entry_object(c, kept ? "kept" : "owned");
+	r = write_entry(dir, name, o);
+	json_object_put(o);
+	/* kept: the session cache answers for it now; the lock says nothing any more */
+	if (kept)
+		hf_journal_forget(c);
+	return r;
+}
+
+static void remove_entry(const char *dir, const char *name)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/%s.json", dir, name);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/%s.lock", dir, name);
+	unlink(path);
+}
+
+void hf_journal_remove(hf_client *c, const char *token)
+{
+	_cleanup_free_ char *dir = NULL;
+	char name[33], err[512];
+
+	if (!token || journal_dir(hf_client_endpoint(c), &dir, err, sizeof(err)) < 0)
+		return;
+	token_name(token, name, sizeof(name));
+	remove_entry(dir, name);
+	hf_journal_forget(c);
+}
+
+static char *entry_string(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
+		return NULL;
+	return strdup(json_object_get_string(v));
+}
+
+/* Delete one orphan with its own token.  1 deleted, 0 already gone, negative: still there. */
+static int delete_orphan(hf_client *c, const char *token, const char *uri)
+{
+	struct hf_headers h = { 0 };
+	hf_response *resp = NULL;
+	int r, status;
+
+	if (hf_headers_set(&h, "X-Auth-Token", token) < 0)
+		return -ENOMEM;
+	r = hf_client_send(c, "DELETE", uri, &h, NULL, 0, 0, NULL, &resp);
+	hf_headers_clear(&h);
+	if (r < 0)
+		return r;
+	status = hf_response_status(resp);
+	hf_response_free(resp);
+	if (status >= 200 && status < 300)
+		return 1;
+	if (status == 401 || status == 404)
+		return 0; /* expired or deleted meanwhile */
+	return status >= 500 ? -EIO : -EPERM;
+}
+
+/* The session a token belongs to, when the journal never learnt its URI. */
+static char *uri_of_token(hf_client *c, const char *token)
+{
+	struct hf_headers h = { 0 };
+	struct json_object *v;
+	hf_response *resp = NULL;
+	char *uri = NULL;
+
+	if (hf_headers_set(&h, "X-Auth-Token", token) == 0 &&
+	    hf_client_send(c, "GET", "/redfish/v1/SessionService/Sessions/", &h, NULL, 0, 0, NULL,
+			   &resp) == 0 &&
+	    hf_response_status(resp) == 200 &&
+	    json_object_object_get_ex(hf_response_json(resp), "Oem", &v) &&
+	    json_object_object_get_ex(v, "Hpe", &v) && json_object_object_get_ex(v, "Links", &v) &&
+	    json_object_object_get_ex(v, "MySession", &v) &&
+	    json_object_object_get_ex(v, "@odata.id", &v) &&
+	    hf_location_to_path(json_object_get_string(v), "/", c->origin, &uri) < 0)
+		uri = NULL;
+	hf_response_free(resp);
+	hf_headers_clear(&h);
+	return uri;
+}
+
+int hf_journal_prune(hf_client *c, unsigned *ret_deleted, unsigned *ret_failed)
+{
+	_cleanup_free_ char *dir = NULL;
+	unsigned deleted = 0, failed = 0;
+	struct dirent *de;
+	char err[512];
+	DIR *d;
+	int r;
+
+	r = journal_dir(hf_client_endpoint(c), &dir, err, sizeof(err));
+	if (r < 0) {
+		hf_client_set_error(c, r, HF_ERROR_TRANSPORT, 0, NULL, "cannot read the journal: %s",
+				    err);
+		return r;
+	}
+	d = opendir(dir);
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		char name[64], path[4096], buf[ENTRY_MAX + 1];
+		struct json_object *o;
+		char *token = NULL, *uri = NULL, *state = NULL;
+		size_t len = strlen(de->d_name);
+		ssize_t n;
+		int lfd, jfd;
+
+		if (len != 37 || strcmp(de->d_name + 32, ".json") != 0)
+			continue;
+		snprintf(name, sizeof(name), "%.32s", de->d_name);
+		/* our own session is not an orphan, whatever its lock says */
+		snprintf(path, sizeof(path), "%s/%s.lock", dir, name);
+		lfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (lfd < 0)
+			continue;
+		if (flock(lfd, LOCK_EX | LOCK_NB) < 0) {
+			close(lfd); /* a live owner */
+			continue;
+		}
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		jfd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		n = jfd >= 0 ? read(jfd, buf, ENTRY_MAX) : -1;
+		if (jfd >= 0)
+			close(jfd);
+		buf[n > 0 ? n : 0] = '\0';
+		o = hf_json_parse(buf, n > 0 ? (size_t)n : 0);
+		hf_wipe(buf, sizeof(buf));
+		token = entry_string(o, "token");
+		uri = entry_string(o, "uri");
+		state = entry_string(o, "state");
+		json_object_put(o);
+
+		if (state && strcmp(state, "kept") == 0) {
+			/* the session cache's: "hostfish logout" deletes it */
+		} else if (!token || (c->token && strcmp(token, c->token) == 0)) {
+			if (!token)
+				remove_entry(dir, name); /* unreadable: its owner died writing it */
+		} else {
+			if (!uri)
+				uri = uri_of_token(c, token);
+			r = uri ? delete_orphan(c, token, uri) : 0;
+			if (r >= 0) {
+				hf_log_info(&c->log, "orphaned session %s: %s", uri ? uri : "(unknown)",
+					    r ? "deleted" : "already gone");
+				deleted += r;
+				remove_entry(dir, name);
+			} else {
+				hf_log_warning(&c->log, "orphaned session %s could not be deleted: %s",
+					       uri, strerror(-r));
+				failed++;
+			}
+		}
+		if (token)
+			hf_free_secret(token);
+		free(uri);
+		free(state);
+		close(lfd);
+	}
+	closedir(d);
+	if (ret_deleted)
+		*ret_deleted = deleted;
+	if (ret_failed)
+		*ret_failed = failed;
+	return failed ? -EIO : 0;
+}
