@@ -272,7 +272,7 @@ static int parse_status_line(struct reader *rd, const unsigned char *l, size_t n
 /* "name: value" into h (NULL: check and drop, for trailers). */
 static int parse_field(struct reader *rd, const unsigned char *l, size_t n, struct hf_headers *h)
 {
-	size_t i = 0, v, e;
+	size_t i = 0, v, e, k;
 
 	if (is_ows(l[0]))
 		return fail(rd, -EPROTO, "folded HTTP header line (obs-fold)");
@@ -284,8 +284,8 @@ static int parse_field(struct reader *rd, const unsigned char *l, size_t n, stru
 		;
 	for (e = n; e > v && is_ows(l[e - 1]); e--)
 		;
-	for (n = v; n < e; n++)
-		if (!is_field_char(l[n]))
+	for (k = v; k < e; k++)
+		if (!is_field_char(l[k]))
 			return fail(rd, -EPROTO, "control character in HTTP header value");
 	if (h && hf_headers_add(h, (const char *)l, i, (const char *)l + v, e - v) < 0)
 		return fail(rd, -ENOMEM, "out of memory");
