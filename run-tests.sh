@@ -1,35 +1,56 @@
 #!/bin/bash
-# hostfish's whole test suite: installs what it needs (Debian 12, as root), builds, runs
-# every test (unit, emulator, integration) and ends with "N passed, N failed[, N skipped]".
+# hostfish's whole test suite: installs what it needs (Debian 12, as root), builds, runs every
+# test (unit, fuzz-corpus replay, emulator, integration, build) twice - once as built for
+# release and once under AddressSanitizer + UndefinedBehaviorSanitizer - and ends with
+# "N passed, N failed[, N skipped]" over both runs.
+#   HOSTFISH_TEST_SANITIZERS=no ./run-tests.sh   skips the sanitizer run
 set -uo pipefail
 src=$(cd "$(dirname "$0")" && pwd)
 cd "$src"
 
 bash .ci/deps.sh || exit 1
-build=$(bash .ci/build.sh) || exit 1
-cd "$build"
 
-make -j"$(nproc)" check >check.out 2>&1
-rc=$?
-# the per-test summary, and every failure in full
-grep -E '^(PASS|FAIL|ERROR|SKIP|XFAIL|XPASS):' check.out | grep -vE '^PASS:' || true
-if [ $rc -ne 0 ]; then
-	for log in $(find . -name '*.log' ! -name 'test-suite.log' ! -name 'config.log'); do
-		grep -qE '^(not ok|Bail out)|^# (FAIL|ERROR)' "$log" 2>/dev/null || continue
-		echo "===== $log"
-		tail -60 "$log"
-	done
+total_pass=0 total_fail=0 total_skip=0
+
+# run_suite NAME BUILD_DIR [CONFIGURE ARGS...]
+run_suite() {
+	local name=$1 build rc pass fail err skip xpass log
+	shift
+	build=$(BUILD_DIR=$1 bash .ci/build.sh "${@:2}") || {
+		echo "[$name] build failed"
+		total_fail=$((total_fail + 1))
+		return
+	}
+	( cd "$build" && make -j"$(nproc)" check >check.out 2>&1 )
+	rc=$?
+	echo "[$name] $(grep -E '^# TOTAL:' "$build/check.out" | tail -1)"
+	grep -E '^(FAIL|ERROR|XPASS):' "$build/check.out" | sed "s/^/[$name] /"
+	if [ $rc -ne 0 ]; then
+		for log in $(cd "$build" && find . -name '*.log' ! -name 'test-suite.log' ! -name 'config.log'); do
+			grep -qE '^(not ok|Bail out)|^# (FAIL|ERROR)' "$build/$log" 2>/dev/null || continue
+			echo "===== [$name] $log"
+			grep -E -B3 -A25 '^(not ok|Bail out)' "$build/$log" | head -80
+		done
+	fi
+	count() { sed -n "s/^# $1: *\([0-9]*\)$/\1/p" "$build/check.out" | tail -1; }
+	pass=$(count PASS) fail=$(count FAIL) err=$(count ERROR) skip=$(count SKIP) xpass=$(count XPASS)
+	pass=${pass:-0} skip=${skip:-0}
+	fail=$(( ${fail:-0} + ${err:-0} + ${xpass:-0} ))
+	if [ $rc -ne 0 ] && [ "$fail" -eq 0 ]; then
+		tail -30 "$build/check.out"
+		fail=1
+	fi
+	total_pass=$((total_pass + pass)) total_fail=$((total_fail + fail)) total_skip=$((total_skip + skip))
+}
+
+run_suite release "$src/_build"
+if [ "${HOSTFISH_TEST_SANITIZERS:-yes}" != no ]; then
+	run_suite sanitizers "$src/_build-asan" --enable-sanitizers
 fi
-count() { sed -n "s/^# $1: *\([0-9]*\)$/\1/p" check.out | tail -1; }
-pass=$(count PASS); fail=$(count FAIL); err=$(count ERROR); skip=$(count SKIP); xpass=$(count XPASS)
-pass=${pass:-0}; fail=$(( ${fail:-0} + ${err:-0} + ${xpass:-0} )); skip=${skip:-0}
-if [ $rc -ne 0 ] && [ "$fail" -eq 0 ]; then
-	tail -30 check.out
-	fail=1
-fi
-if [ "$skip" -gt 0 ]; then
-	echo "$pass passed, $fail failed, $skip skipped"
+
+if [ "$total_skip" -gt 0 ]; then
+	echo "$total_pass passed, $total_fail failed, $total_skip skipped"
 else
-	echo "$pass passed, $fail failed"
+	echo "$total_pass passed, $total_fail failed"
 fi
-[ "$fail" -eq 0 ]
+[ "$total_fail" -eq 0 ]

@@ -8,7 +8,7 @@ build=${BUILD_DIR:-$src/_build}
 mkdir -p "$build"
 cd "$build"
 if [ ! -f Makefile ] || [ "$src/configure" -nt Makefile ]; then
-	"$src/configure" --enable-werror "$@" >configure.out 2>&1 || { cat configure.out; exit 1; }
+	"$src/configure" --enable-werror "$@" >configure.out 2>&1 || { cat configure.out >&2; exit 1; }
 fi
-make -j"$(nproc)" >make.out 2>&1 || { tail -50 make.out; exit 1; }
+make -j"$(nproc)" >make.out 2>&1 || { tail -50 make.out >&2; exit 1; }
 echo "$build"
