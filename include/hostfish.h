@@ -137,6 +137,12 @@ typedef struct hf_options {
 	 * under $HOSTFISH_RUNTIME_DIR, default /run/hostfish).  When all are taken, wait in
 	 * turn this long before failing with -EBUSY; default 60000. */
 	long slot_wait_ms;
+
+	/* When hostfishd, the local agent, runs and serves the same BMC (its socket is
+	 * agent_socket, default $HOSTFISH_RUNTIME_DIR/hostfishd.sock), "auto" sends requests
+	 * through it: it holds the session and the connections.  direct = 1 never does. */
+	int direct;
+	const char *agent_socket;
 } hf_options;
 
 /* Static initialiser: version set, retries -1 (default), everything else zero.  Every field is
@@ -144,7 +150,8 @@ typedef struct hf_options {
 #define HF_OPTIONS_INIT                                                                          \
 	{                                                                                        \
 		HF_OPTIONS_VERSION, NULL, NULL, NULL, NULL, HF_AUTH_AUTO, -1, 0L, 0L, NULL, 0,  \
-			NULL, NULL, NULL, NULL, NULL, NULL, HF_LOG_ERROR, 0, 0, NULL, NULL, 0L   \
+			NULL, NULL, NULL, NULL, NULL, NULL, HF_LOG_ERROR, 0, 0, NULL, NULL, 0L,  \
+			0, NULL                                                                  \
 	}
 
 /* Initialise *opts as HF_OPTIONS_INIT does.  Returns 0, or -EINVAL for an unknown version. */
@@ -183,7 +190,7 @@ typedef struct hf_error {
  */
 const hf_error *hf_client_last_error(const hf_client *client);
 
-/* The name of the transport in use ("https", ...), borrowed. */
+/* The name of the transport in use ("https", "agent", ...), borrowed. */
 const char *hf_client_transport(const hf_client *client);
 
 /* The BMC's identity for caches and host-wide limits, e.g. "https://10.0.0.5:443", borrowed. */

@@ -345,6 +345,8 @@ _hf_public_ int hf_client_new(hf_client **ret, const hf_options *o)
 	cfg.client_key = o->client_key;
 	cfg.client_key_passphrase = o->client_key_passphrase;
 	cfg.proxy = o->proxy;
+	cfg.direct = o->direct != 0;
+	cfg.agent_socket = o->agent_socket;
 	cfg.log = &c->log;
 	r = hf_transport_open(o->transport, &cfg, &c->transport, why, sizeof(why));
 	if (r < 0) {
@@ -364,10 +366,21 @@ _hf_public_ int hf_client_new(hf_client **ret, const hf_options *o)
 		}
 		hf_url_clear(&u);
 	}
-	r = hf_slots_init(&c->slots, hf_client_endpoint(c), HF_MAX_CONNECTIONS,
-			  o->slot_wait_ms ? o->slot_wait_ms : HF_DEFAULT_SLOT_WAIT_MS, &c->log);
-	if (r < 0)
-		goto fail;
+	if (c->transport.ops->caps & HF_TCAP_AGENT) {
+		/* hostfishd logs in and holds the BMC's connections for everyone */
+		if (c->auth != HF_AUTH_NONE)
+			hf_log_info(&c->log, "hostfishd authenticates the requests: the credentials "
+					     "given are not used (--direct bypasses the agent)");
+		c->auth = HF_AUTH_NONE;
+		c->auth_was_auto = false;
+		c->slots.dir = NULL;
+	} else {
+		r = hf_slots_init(&c->slots, hf_client_endpoint(c), HF_MAX_CONNECTIONS,
+				  o->slot_wait_ms ? o->slot_wait_ms : HF_DEFAULT_SLOT_WAIT_MS,
+				  &c->log);
+		if (r < 0)
+			goto fail;
+	}
 	if (o->insecure && (c->transport.ops->caps & HF_TCAP_NETWORK))
 		hf_log_warning(&c->log, "warning: --insecure: the BMC's TLS certificate is not "
 					"verified; anyone on the path can read the credentials");

@@ -29,6 +29,7 @@ struct https_ctx {
 	char *client_key_passphrase;
 	char *proxy;
 	char *interface;
+	char *unix_socket;
 	const struct hf_logger *log;
 };
 
@@ -116,6 +117,7 @@ static void https_fini(void *p)
 	hf_free_secret(ctx->client_key_passphrase);
 	hf_free_secret(ctx->proxy); /* may carry proxy credentials */
 	free(ctx->interface);
+	free(ctx->unix_socket);
 	free(ctx);
 }
 
@@ -157,11 +159,13 @@ static int https_init(const struct hf_transport_config *cfg, void **ret, char *e
 	ctx->client_key_passphrase = hf_strdup(cfg->client_key_passphrase);
 	ctx->proxy = hf_strdup(cfg->proxy);
 	ctx->interface = hf_strdup(cfg->interface);
+	ctx->unix_socket = hf_strdup(cfg->unix_socket);
 	ctx->log = cfg->log;
 	if (!ctx->base || (cfg->ca_file && !ctx->ca_file) ||
 	    (cfg->client_cert && !ctx->client_cert) || (cfg->client_key && !ctx->client_key) ||
 	    (cfg->client_key_passphrase && !ctx->client_key_passphrase) ||
-	    (cfg->proxy && !ctx->proxy) || (cfg->interface && !ctx->interface)) {
+	    (cfg->proxy && !ctx->proxy) || (cfg->interface && !ctx->interface) ||
+	    (cfg->unix_socket && !ctx->unix_socket)) {
 		https_fini(ctx);
 		return -ENOMEM;
 	}
@@ -374,6 +378,8 @@ static int https_exchange(void *p, void *c, const struct hf_transport_request *r
 	curl_easy_setopt(h, CURLOPT_PROXY, ctx->proxy ? ctx->proxy : "");
 	if (ctx->interface)
 		curl_easy_setopt(h, CURLOPT_INTERFACE, ctx->interface);
+	if (ctx->unix_socket)
+		curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, ctx->unix_socket);
 
 
 	if (strcmp(req->method, "HEAD") == 0) {

@@ -16,6 +16,7 @@
 /* Capability bits (hf_transport_ops.caps). */
 #define HF_TCAP_NETWORK (1u << 0) /* speaks TCP/TLS: TLS, proxy options apply */
 #define HF_TCAP_INBAND (1u << 1) /* reaches this host's own BMC (8-connection cap applies) */
+#define HF_TCAP_AGENT (1u << 2) /* hostfishd: it authenticates, and it holds the BMC's slots */
 
 /* What the client hands a backend at init; strings are borrowed for the call. */
 struct hf_transport_config {
@@ -27,6 +28,9 @@ struct hf_transport_config {
 	const char *client_key_passphrase;
 	const char *proxy;
 	const char *interface; /* bind connections to this NIC (hostif), or NULL */
+	const char *unix_socket; /* https backend: plain HTTP over this Unix socket, or NULL */
+	const char *agent_socket; /* hostfishd's socket (NULL: $HOSTFISH_RUNTIME_DIR's) */
+	bool direct; /* never use hostfishd, even when it serves this BMC */
 	const struct hf_logger *log;
 };
 
@@ -102,6 +106,7 @@ struct hf_transport {
 extern const struct hf_transport_ops *const hf_transports[];
 
 extern const struct hf_transport_ops hf_transport_https;
+extern const struct hf_transport_ops hf_transport_agent;
 
 /* Find a backend by name.  NULL when there is none of that name. */
 const struct hf_transport_ops *hf_transport_find(const char *name);

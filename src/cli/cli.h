@@ -46,6 +46,7 @@ struct cli {
 	int verbose;
 	const char *log_file;
 	bool no_session_cache;
+	bool direct;
 
 	/* state */
 	hf_client *client;

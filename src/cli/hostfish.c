@@ -62,6 +62,8 @@ static const char usage_text[] =
 	"  -i, --include          print the status line and headers before the body\n"
 	"  -v, --verbose          log every request and response to stderr (secrets masked)\n"
 	"  --log-file FILE        log every request and response to FILE (mode 0600)\n"
+	"  --direct               talk to the BMC directly even when hostfishd (the local agent)\n"
+	"                         serves it\n"
 	"  --no-session-cache     do not use a session kept by 'login': own session, deleted\n"
 	"                         at exit\n"
 	"  -h, --help             show this help\n"
@@ -101,6 +103,7 @@ enum {
 	OPT_JSON,
 	OPT_LOG_FILE,
 	OPT_NO_SESSION_CACHE,
+	OPT_DIRECT,
 };
 
 static const struct option long_options[] = {
@@ -125,6 +128,7 @@ static const struct option long_options[] = {
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "log-file", required_argument, NULL, OPT_LOG_FILE },
 	{ "no-session-cache", no_argument, NULL, OPT_NO_SESSION_CACHE },
+	{ "direct", no_argument, NULL, OPT_DIRECT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -373,6 +377,9 @@ static int parse_options(struct cli *cli, int argc, char **argv)
 		case OPT_NO_SESSION_CACHE:
 			cli->no_session_cache = true;
 			break;
+		case OPT_DIRECT:
+			cli->direct = true;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			exit(EXIT_OK);
@@ -401,6 +408,7 @@ static int create_client(struct cli *cli)
 	o.connect_timeout_ms = cli->connect_timeout_s * 1000;
 	o.timeout_ms = cli->timeout_s * 1000;
 	o.slot_wait_ms = cli->slot_wait_s * 1000;
+	o.direct = cli->direct;
 	o.ca_file = cli->cacert;
 	o.insecure = cli->insecure;
 	o.client_cert = cli->cert;
@@ -525,6 +533,11 @@ int main(int argc, char **argv)
 		rc = EXIT_AUTH;
 		goto out;
 	}
+	/* this process's own sessions: never the agent's */
+	if (commands[i].fn == cmd_login || commands[i].fn == cmd_logout ||
+	    (commands[i].fn == cmd_sessions && argc - optind > 1 &&
+	     strcmp(argv[optind + 1], "prune") == 0))
+		cli.direct = true;
 	install_signal_handlers();
 	rc = create_client(&cli);
 	if (rc)
