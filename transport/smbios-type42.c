@@ -342,7 +342,7 @@ static int decode_protocols(struct ctx *c, size_t off)
 {
 	struct hf_smbios_hostif *h = c->h;
 	const uint8_t *d = c->st->data;
-	size_t len = c->st->length;
+	size_t len = c->st->length, cap;
 	unsigned i;
 	int r;
 
@@ -351,7 +351,10 @@ static int decode_protocols(struct ctx *c, size_t off)
 	h->protocol_count = d[off++];
 	if (!h->protocol_count)
 		return 0;
-	h->protocols = calloc(h->protocol_count, sizeof(*h->protocols));
+	/* room for no more records than can fit (2 bytes each at least), and never 0 */
+	cap = (len - off) / 2 + 1;
+	h->protocols = calloc(h->protocol_count < cap ? h->protocol_count : cap,
+			      sizeof(*h->protocols));
 	if (!h->protocols)
 		return -ENOMEM;
 	for (i = 0; i < h->protocol_count; i++) {

@@ -28,6 +28,9 @@
 
 #define TYPE_END_OF_TABLE 127
 #define TYPE_HOST_INTERFACE 42
+/* Real tables hold a handful of Type 42 structures; this bounds the memory a crafted table
+ * (thousands of tiny Type 42s claiming 255 records each) can make the decoder use. */
+#define MAX_TYPE42 64
 
 struct ep_info {
 	const char *anchor;
@@ -280,6 +283,7 @@ const char *hf_smbios_struct_string(const struct hf_smbios_struct *st, uint8_t n
  */
 static int walk(struct hf_smbios *s, const uint8_t *t, size_t len, uint16_t count)
 {
+	unsigned n_type42 = 0;
 	bool end = false;
 	size_t off = 0;
 	int r;
@@ -324,8 +328,13 @@ static int walk(struct hf_smbios *s, const uint8_t *t, size_t len, uint16_t coun
 		/* up to and with the last string's NUL, without the set's final NUL */
 		st.strings_len = p == off + st.length ? 0 : p + 1 - (off + st.length);
 		s->n_structures++;
-		if (st.type == TYPE_HOST_INTERFACE) {
+		if (st.type == TYPE_HOST_INTERFACE && n_type42++ < MAX_TYPE42) {
 			r = hf_smbios_decode_type42(s, &st);
+			if (r < 0)
+				return r;
+		} else if (st.type == TYPE_HOST_INTERFACE && n_type42 == MAX_TYPE42 + 1) {
+			r = hf_smbios_add_error(s, "more than %d Type 42 structures: the others are"
+						" not decoded", MAX_TYPE42);
 			if (r < 0)
 				return r;
 		}
@@ -413,7 +422,7 @@ int hf_smbios_parse_dump(const uint8_t *buf, size_t len, struct hf_smbios **ret,
 	/* dmidecode --dump-bin rewrites the table address to the table's offset in the file */
 	if (ei.table_addr < ei.size || ei.table_addr > len) {
 		snprintf(err, errlen,
-			 "the table offset 0x%llx is outside the dump (%zu bytes after a %zu-byte"
+			 "the table offset 0x%llx is outside the dump (%zu bytes, %zu of them the"
 			 " entry point)",
 			 (unsigned long long)ei.table_addr, len, ei.size);
 		return -EBADMSG;

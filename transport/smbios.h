@@ -152,7 +152,8 @@ struct hf_smbios {
  * Returns 0 and *ret (caller frees with hf_smbios_free), or a negative errno with a message
  * in err: -EBADMSG (not an entry point, truncated, table shorter than announced), -ENOTSUP
  * (a legacy _DMI_ entry point), -ENOMEM.  Errors inside the table are reported in
- * (*ret)->errors, not as a failure.
+ * (*ret)->errors, not as a failure.  At most 64 Type 42 structures are decoded (an error
+ * says so when there are more), which bounds the memory a crafted table can cost.
  */
 int hf_smbios_parse(const uint8_t *ep, size_t ep_len, const uint8_t *table, size_t table_len,
 		    struct hf_smbios **ret, char *err, size_t errlen);
