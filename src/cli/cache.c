@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,8 +35,12 @@ static const char *runtime_dir(void)
 	return "/run/hostfish";
 }
 
-/* Create (0700) or check a private directory of ours. */
-static int private_dir(const char *path)
+/*
+ * Create (0700) or check a directory of ours.  strict: nobody else may even read it (the
+ * sessions directory); otherwise nobody else may write it (the runtime directory, which
+ * systemd may create 0755 so that group members reach hostfishd's socket).
+ */
+static int private_dir(const char *path, bool strict)
 {
 	struct stat st;
 
@@ -51,10 +56,12 @@ static int private_dir(const char *path)
 		cli_error("cannot inspect %s: %s", path, strerror(e));
 		return -e;
 	}
-	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 0077)) {
+	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
+	    (st.st_mode & (strict ? 0077 : 0022))) {
 		cli_error("refusing to use %s: it must be a directory owned by uid %u with mode "
-			  "0700 (it is %s, uid %u, mode %04o)",
-			  path, (unsigned)geteuid(), S_ISDIR(st.st_mode) ? "a directory" : "not a directory",
+			  "%s (it is %s, uid %u, mode %04o)",
+			  path, (unsigned)geteuid(), strict ? "0700" : "0700 or 0755",
+			  S_ISDIR(st.st_mode) ? "a directory" : "not a directory",
 			  (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
 		return -EPERM;
 	}
@@ -103,12 +110,12 @@ static int ensure_dirs(void)
 	char *sub = NULL;
 	int r;
 
-	r = private_dir(runtime_dir());
+	r = private_dir(runtime_dir(), false);
 	if (r < 0)
 		return r;
 	if (asprintf(&sub, "%s/sessions", runtime_dir()) < 0)
 		return -ENOMEM;
-	r = private_dir(sub);
+	r = private_dir(sub, true);
 	free(sub);
 	return r;
 }
