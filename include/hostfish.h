@@ -143,6 +143,10 @@ typedef struct hf_options {
 	 * through it: it holds the session and the connections.  direct = 1 never does. */
 	int direct;
 	const char *agent_socket;
+
+	/* HPE's CHIF channel library for the "chif" transport (iLO 5/6): this file, else
+	 * $HOSTFISH_CHIF_LIBRARY, else where HPE installs it (ilorest_chif.so, libilorestchif.so). */
+	const char *chif_library;
 } hf_options;
 
 /* Static initialiser: version set, retries -1 (default), everything else zero.  Every field is
@@ -151,7 +155,7 @@ typedef struct hf_options {
 	{                                                                                        \
 		HF_OPTIONS_VERSION, NULL, NULL, NULL, NULL, HF_AUTH_AUTO, -1, 0L, 0L, NULL, 0,  \
 			NULL, NULL, NULL, NULL, NULL, NULL, HF_LOG_ERROR, 0, 0, NULL, NULL, 0L,  \
-			0, NULL                                                                  \
+			0, NULL, NULL                                                            \
 	}
 
 /* Initialise *opts as HF_OPTIONS_INIT does.  Returns 0, or -EINVAL for an unknown version. */

@@ -347,6 +347,9 @@ _hf_public_ int hf_client_new(hf_client **ret, const hf_options *o)
 	cfg.proxy = o->proxy;
 	cfg.direct = o->direct != 0;
 	cfg.agent_socket = o->agent_socket;
+	cfg.username = o->username;
+	cfg.password = o->password;
+	cfg.chif_library = o->chif_library;
 	cfg.log = &c->log;
 	r = hf_transport_open(o->transport, &cfg, &c->transport, why, sizeof(why));
 	if (r < 0) {

@@ -17,6 +17,7 @@
 const struct hf_transport_ops *const hf_transports[] = {
 	&hf_transport_agent,
 	&hf_transport_https,
+	&hf_transport_chif,
 	NULL,
 };
 
@@ -27,8 +28,6 @@ static const struct {
 } absent[] = {
 	{ "hostif", "transport 'hostif' (Redfish Host Interface, SMBIOS Type 42) is not part of "
 		    "this version of hostfish; give the BMC's address with --url" },
-	{ "chif", "transport 'chif' (iLO 5/6 CHIF blobstore) is not part of this version of "
-		  "hostfish; give the BMC's address with --url" },
 };
 
 const struct hf_transport_ops *hf_transport_find(const char *name)

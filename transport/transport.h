@@ -31,6 +31,13 @@ struct hf_transport_config {
 	const char *unix_socket; /* https backend: plain HTTP over this Unix socket, or NULL */
 	const char *agent_socket; /* hostfishd's socket (NULL: $HOSTFISH_RUNTIME_DIR's) */
 	bool direct; /* never use hostfishd, even when it serves this BMC */
+	/* chif: the vendor library to dlopen (--chif-library), NULL for the environment
+	 * (HOSTFISH_CHIF_LIBRARY) and then HPE's install locations */
+	const char *chif_library;
+	/* chif: credentials for iLO security states that demand them (HighSecurity, FIPS,
+	 * CNSA, SecureStandard); NULL when none were given */
+	const char *username;
+	const char *password;
 	const struct hf_logger *log;
 };
 
@@ -107,6 +114,7 @@ extern const struct hf_transport_ops *const hf_transports[];
 
 extern const struct hf_transport_ops hf_transport_https;
 extern const struct hf_transport_ops hf_transport_agent;
+extern const struct hf_transport_ops hf_transport_chif;
 
 /* Find a backend by name.  NULL when there is none of that name. */
 const struct hf_transport_ops *hf_transport_find(const char *name);

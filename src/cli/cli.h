@@ -47,6 +47,7 @@ struct cli {
 	const char *log_file;
 	bool no_session_cache;
 	bool direct;
+	const char *chif_library;
 
 	/* state */
 	hf_client *client;

@@ -42,6 +42,8 @@ static const char usage_text[] =
 	"  --url URL              BMC address, https://host[:port] (default: $HOSTFISH_URL;\n"
 	"                         without one, an in-band transport is used)\n"
 	"  --transport NAME       auto, https, hostif or chif (default auto)\n"
+	"  --chif-library FILE    HPE's CHIF library for --transport chif (default: \n"
+	"                         $HOSTFISH_CHIF_LIBRARY, else where iLOrest installs it)\n"
 	"  --user NAME            user name; the password comes from $HOSTFISH_PASSWORD or\n"
 	"                         --password-file, never from the command line\n"
 	"  --password-file FILE   read the password from the first line of FILE\n"
@@ -72,7 +74,9 @@ static const char usage_text[] =
 	"Environment:\n"
 	"  HOSTFISH_URL           default for --url\n"
 	"  HOSTFISH_PASSWORD      the password for --user\n"
-	"  HOSTFISH_RUNTIME_DIR   where sessions are kept (default /run/hostfish)\n"
+	"  HOSTFISH_RUNTIME_DIR   sessions, connection slots, session journal, hostfishd's socket\n"
+	"                         (default /run/hostfish)\n"
+	"  HOSTFISH_CHIF_LIBRARY  HPE's CHIF library (see --chif-library)\n"
 	"\n"
 	"Exit codes:\n"
 	"  0  success\n"
@@ -104,6 +108,7 @@ enum {
 	OPT_LOG_FILE,
 	OPT_NO_SESSION_CACHE,
 	OPT_DIRECT,
+	OPT_CHIF_LIBRARY,
 };
 
 static const struct option long_options[] = {
@@ -129,6 +134,7 @@ static const struct option long_options[] = {
 	{ "log-file", required_argument, NULL, OPT_LOG_FILE },
 	{ "no-session-cache", no_argument, NULL, OPT_NO_SESSION_CACHE },
 	{ "direct", no_argument, NULL, OPT_DIRECT },
+	{ "chif-library", required_argument, NULL, OPT_CHIF_LIBRARY },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -380,6 +386,9 @@ static int parse_options(struct cli *cli, int argc, char **argv)
 		case OPT_DIRECT:
 			cli->direct = true;
 			break;
+		case OPT_CHIF_LIBRARY:
+			cli->chif_library = optarg;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			exit(EXIT_OK);
@@ -409,6 +418,7 @@ static int create_client(struct cli *cli)
 	o.timeout_ms = cli->timeout_s * 1000;
 	o.slot_wait_ms = cli->slot_wait_s * 1000;
 	o.direct = cli->direct;
+	o.chif_library = cli->chif_library;
 	o.ca_file = cli->cacert;
 	o.insecure = cli->insecure;
 	o.client_cert = cli->cert;
@@ -424,6 +434,8 @@ static int create_client(struct cli *cli)
 		return EXIT_USAGE; /* the reason went through log_cb */
 	if (r == -ENOTSUP)
 		return EXIT_TRANSPORT;
+	if (r == -EACCES)
+		return EXIT_AUTH; /* the reason went through log_cb */
 	if (r < 0) {
 		cli_error("cannot create the client: %s", strerror(-r));
 		return EXIT_TRANSPORT;

@@ -10,6 +10,7 @@ import shutil
 import signal
 import socket
 import ssl
+import struct
 import subprocess
 import sys
 import tempfile
@@ -764,6 +765,163 @@ class TestSignals(unittest.TestCase):
         finally:
             emu.stop()
 
+
+
+class ChifChannel:
+    """A Python client of the emulator's CHIF socket (framing and packets of iloemu/chif.py)."""
+
+    def __init__(self, path):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(10)
+        self.sock.connect(path)
+        self.seq = 100
+
+    def frame(self, op, payload=b""):
+        self.sock.sendall(struct.pack("<IB", 1 + len(payload), ord(op)) + payload)
+        head = b""
+        while len(head) < 4:
+            chunk = self.sock.recv(4 - len(head))
+            if not chunk:
+                raise ConnectionError("closed")
+            head += chunk
+        (n,) = struct.unpack("<I", head)
+        data = b""
+        while len(data) < n:
+            data += self.sock.recv(n - len(data))
+        return data[0], data[1:]
+
+    def packet(self, cmd, body):
+        self.seq += 1
+        pkt = struct.pack("<HHHH", 8 + len(body), self.seq, cmd, 0x0B) + body
+        status, reply = self.frame("X", pkt)
+        if status:
+            return status, None, None
+        return 0, reply, struct.unpack_from("<I", reply, 8)[0]
+
+    @staticmethod
+    def kn(key, ns="volatile"):
+        return key.encode().ljust(32, b"\0") + ns.encode().ljust(32, b"\0")
+
+    def close(self):
+        self.sock.close()
+
+
+class TestChif(unittest.TestCase):
+    emu = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls.sockdir = tempfile.mkdtemp(prefix="iloemu-chif-")
+        cls.path = os.path.join(cls.sockdir, "chif.sock")
+        cls.emu = Emulator("--chif-socket", cls.path,
+                           "--fault", "chif-seq:path=/chif/list,count=1",
+                           "--fault", "chif-reset:path=/chif/security,count=1")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.emu.stop()
+        shutil.rmtree(cls.sockdir, ignore_errors=True)
+
+    def chan(self):
+        c = ChifChannel(self.path)
+        self.addCleanup(c.close)
+        return c
+
+    def rest(self, c, raw, rsp_key="rspkey"):
+        body = struct.pack("<I", len(raw)) + ChifChannel.kn(rsp_key) + raw
+        return c.packet(8, body)
+
+    def test_ping_and_state(self):
+        c = self.chan()
+        self.assertEqual(c.frame("P")[0], 0)
+        self.assertEqual(c.frame("S"), (0, bytes([3])))
+        self.assertEqual(self.emu.state()["peak_channels"] >= 1, True)
+
+    def test_blob_store(self):
+        c = self.chan()
+        kn = ChifChannel.kn("k1")
+        self.assertEqual(c.packet(4, kn)[2], 12)                    # info: not found
+        self.assertEqual(c.packet(1, kn)[2], 0)                     # create
+        self.assertEqual(c.packet(1, kn)[2], 20)                    # again: not modified
+        self.assertEqual(wait_for(lambda: self.emu.state()["blobs"] == 1), True)
+        self.assertEqual(c.packet(2, struct.pack("<II", 0, 5) + kn + b"hello")[2], 0)
+        self.assertEqual(c.packet(2, struct.pack("<II", 9, 1) + kn + b"x")[2], 2)  # hole
+        self.assertEqual(c.packet(2, struct.pack("<II", 5, 3) + kn + b"ab")[2], 2)  # count
+        self.assertEqual(c.packet(3, kn)[2], 0)                     # finalize
+        self.assertEqual(c.packet(2, struct.pack("<II", 5, 1) + kn + b"!")[2], 2)  # final
+        _, reply, err = c.packet(4, kn)
+        self.assertEqual((err, struct.unpack_from("<I", reply, 16)[0]), (0, 5))
+        _, reply, err = c.packet(5, struct.pack("<II", 1, 3) + kn)
+        self.assertEqual((err, reply[20:20 + struct.unpack_from("<I", reply, 16)[0]]), (0, b"ell"))
+        self.assertEqual(c.packet(1, ChifChannel.kn("k2", "nosuchns"))[2], 2)
+        self.assertEqual(c.packet(6, kn)[2], 0)                     # delete
+        self.assertEqual(c.packet(6, kn)[2], 20)                    # gone: not modified
+        self.assertEqual(wait_for(lambda: self.emu.state()["blobs"] == 0), True)
+
+    def test_rest_inline_production_local_admin(self):
+        c = self.chan()
+        _, reply, err = self.rest(c, b"GET /redfish/v1/Chassis/ HTTP/1.1\r\nHost: \r\n\r\n")
+        mode, length = struct.unpack_from("<II", reply, 12)
+        self.assertEqual((err, mode), (0, 0))
+        text = reply[24:24 + length]
+        self.assertTrue(text.startswith(b"HTTP/1.1 200 OK\r\n"), text[:80])
+        self.assertEqual(struct.unpack_from("<H", reply, 2)[0], c.seq)
+
+    def test_rest_blobs_both_ways(self):
+        c = self.chan()
+        body = json.dumps({"AssetTag": "q" * 20000}).encode()
+        raw = (b"PATCH /redfish/v1/Systems/1/ HTTP/1.1\r\nHost: \r\nContent-Type: application/json\r\n"
+               b"Content-Length: %d\r\n\r\n" % len(body)) + body
+        kn = ChifChannel.kn("req1")
+        self.assertEqual(c.packet(1, kn)[2], 0)
+        for off in range(0, len(raw), 4000):
+            part = raw[off:off + 4000]
+            self.assertEqual(c.packet(2, struct.pack("<II", off, len(part)) + kn + part)[2], 0)
+        self.assertEqual(c.packet(3, kn)[2], 0)
+        _, reply, err = c.packet(9, "req1".encode().ljust(32, b"\0") + ChifChannel.kn("rsp0"))
+        self.assertEqual(err, 0)
+        self.assertTrue(reply[24:].startswith(b"HTTP/1.1 200"), reply[24:80])
+        _, reply, err = self.rest(c, b"GET /redfish/v1/Systems/1/ HTTP/1.1\r\nHost: \r\n\r\n",
+                                  "rsp1")
+        mode = struct.unpack_from("<I", reply, 12)[0]
+        self.assertEqual((err, mode), (0, 1))          # 20 KB answer, no gzip asked: a blob
+        _, info, _ = c.packet(4, ChifChannel.kn("rsp1"))
+        self.assertGreater(struct.unpack_from("<I", info, 16)[0], 20000)
+        for key in ("req1", "rsp1"):
+            self.assertEqual(c.packet(6, ChifChannel.kn(key))[2], 0)
+        self.assertEqual(c.packet(9, "req1".encode().ljust(32, b"\0") + ChifChannel.kn("rsp1"))[2], 12)
+
+    def test_faults(self):
+        c = self.chan()
+        seq_before = c.seq
+        _, reply, _ = c.packet(7, "volatile".encode().ljust(32, b"\0"))
+        self.assertNotEqual(struct.unpack_from("<H", reply, 2)[0], seq_before + 1)  # chif-seq
+        d = self.chan()
+        self.assertEqual(d.frame("P")[0], 0)              # d is open (served) before the reset
+        self.assertEqual(c.packet(10, b"\0" * 8)[0], 19)  # chif-reset
+        self.assertEqual(d.packet(10, b"\0" * 8)[0], 19)  # every open channel is dead
+        self.assertEqual(d.frame("P")[0], 19)
+        self.assertEqual(self.chan().packet(10, b"\0" * 8)[0], 0)  # a new channel works
+
+
+class TestChifSecure(unittest.TestCase):
+    def test_highsecurity(self):
+        d = tempfile.mkdtemp(prefix="iloemu-chif-")
+        path = os.path.join(d, "chif.sock")
+        emu = Emulator("--chif-socket", path, "--security-state", "fips", *USERS)
+        try:
+            c = ChifChannel(path)
+            self.assertEqual(c.frame("S"), (0, bytes([5])))
+            self.assertEqual(c.packet(7, b"\0" * 32)[0], 13)          # not authorised
+            _, reply, _ = c.packet(10, b"\0" * 8)                    # the state is readable
+            self.assertEqual(reply[72], 5)
+            self.assertEqual(c.frame("V", b"Administrator\0wrong\0")[0], 13)
+            self.assertEqual(c.frame("A", b"Administrator\0emulator\0")[0], 0)
+            self.assertEqual(c.packet(7, b"volatile".ljust(32, b"\0"))[0], 0)
+            c.close()
+        finally:
+            emu.stop()
+            shutil.rmtree(d, ignore_errors=True)
 
 
 class TapResult(unittest.TestResult):

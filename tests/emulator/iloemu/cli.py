@@ -10,6 +10,7 @@ import threading
 from .emulator import Emulator
 from .faults import Fault
 from .server import EmulatorServer, make_tls_context
+from .chif import SECURITY_STATES, ChifServer
 from .sessions import ROLES
 
 STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
@@ -96,6 +97,10 @@ def build_parser(default_mockup):
     p.add_argument("--state-file", metavar="FILE")
     p.add_argument("--fault", type=parse_fault, action="append", default=[], metavar="SPEC")
     p.add_argument("--log", metavar="FILE")
+    p.add_argument("--chif-socket", metavar="PATH",
+                   help="serve the CHIF emulator library on this Unix socket")
+    p.add_argument("--security-state", choices=tuple(SECURITY_STATES), default="production",
+                   help="iLO security state the CHIF channel enforces")
     return p
 
 
@@ -127,6 +132,7 @@ def main(argv=None):
         host, port = args.listen
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         server = EmulatorServer((host, port), family, app, tls)
+        chif = ChifServer(args.chif_socket, app, args.security_state) if args.chif_socket else None
         app.state.write(strict=True)
         if args.port_file:
             write_port_file(args.port_file, server.server_address[1])
@@ -138,11 +144,15 @@ def main(argv=None):
     serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
                                name="serve", daemon=True)
     serving.start()
+    if chif is not None:
+        threading.Thread(target=chif.serve_forever, name="chif", daemon=True).start()
     reaper = threading.Thread(target=_reap, args=(app, stop), name="reaper", daemon=True)
     reaper.start()
     signal.sigwait(STOP_SIGNALS)
     stop.set()
     server.shutdown()
+    if chif is not None:
+        chif.shutdown()
     server.server_close()
     app.state.write()
     app.state.close()

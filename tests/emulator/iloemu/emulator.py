@@ -72,7 +72,8 @@ class Emulator:
             resp = Response(200, data)
             resp.headers.append(("Content-Encoding", "gzip"))
             return resp
-        return Response(200, huge_body(fault.params.get("bytes", DEFAULT_HUGE_BODY), path))
+        return Response(200, huge_body(fault.params.get("bytes", DEFAULT_HUGE_BODY), path,
+                                       fault.params.get("random", 0)))
 
     def finish(self, method, path, status):
         """Record a request and rewrite the state file (before the answer is sent)."""

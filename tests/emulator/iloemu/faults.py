@@ -1,6 +1,7 @@
 """Fault injection: --fault KIND[:key=value,...] parsing, matching and fault bodies."""
 
 import json
+import random as _random
 import zlib
 
 KINDS = {
@@ -12,14 +13,23 @@ KINDS = {
     "malformed": (1, set()),
     "gzip-bomb": (1, {"size"}),
     "huge-header": (1, {"bytes"}),
-    "huge-body": (1, {"bytes"}),
+    "huge-body": (1, {"bytes", "random"}),  # random=1: incompressible filler
     "redirect": (1, {"to", "status"}),
+    # CHIF channel faults (only the CHIF socket sees them; blob operations match the path
+    # /chif/<create|write|finalize|info|read|delete|list|security> and the method CHIF,
+    # REST packets the method and path of the HTTP request they carry)
+    "chif-seq": (1, set()),       # a reply with the wrong sequence number
+    "chif-fail": (1, set()),      # the exchange fails (EIO)
+    "chif-reset": (1, set()),     # BMC reset: every open channel fails until reopened
+    "chif-badparam": (1, set()),  # the operation answers error code 2 (bad parameter)
+    "chif-notfound": (1, set()),  # the operation answers error code 12 (not found)
 }
+CHIF_KINDS = {"chif-seq", "chif-fail", "chif-reset", "chif-badparam", "chif-notfound"}
 COMMON = {"path", "method", "count", "after"}
 # Faults that replace the answer (at most one fires per request).
 ANSWER_KINDS = {"drop", "unavailable", "truncate", "malformed", "gzip-bomb", "huge-body",
                 "redirect"}
-INT_KEYS = {"ms", "retry_after", "size", "bytes", "count", "after", "status"}
+INT_KEYS = {"ms", "retry_after", "size", "bytes", "count", "after", "status", "random"}
 
 
 class Fault:
@@ -96,7 +106,7 @@ class Faults:
     def plan(self, method, path):
         plan = Plan()
         for fault in self.faults:
-            if not fault.matches(method, path):
+            if fault.kind in CHIF_KINDS or not fault.matches(method, path):
                 continue
             if fault.kind in ANSWER_KINDS and plan.answer is not None:
                 continue
@@ -109,6 +119,13 @@ class Faults:
             else:
                 plan.answer = fault
         return plan
+
+    def plan_chif(self, method, path):
+        """The CHIF fault kind that fires for one channel packet, or None."""
+        for fault in self.faults:
+            if fault.kind in CHIF_KINDS and fault.matches(method, path) and fault.take():
+                return fault.kind
+        return None
 
     def gzip_bomb(self, size):
         """Gzip data that inflates to size bytes of '{' (cached)."""
@@ -126,11 +143,20 @@ class Faults:
         return self._bombs[size]
 
 
-def huge_body(size, path):
-    """A valid JSON object of exactly size bytes (at least the minimal object)."""
+def huge_body(size, path, random=0):
+    """A valid JSON object of exactly size bytes (at least the minimal object).
+
+    random: the filler is incompressible (letters and digits from a fixed seed), so that
+    gzip cannot shrink the answer (CHIF tests need answers that stay large)."""
     head = json.dumps({"@odata.id": path, "Filler": ""})
     pad = max(0, size - len(head.encode()))
-    return (head[:-2] + "x" * pad + '"}').encode()
+    if random:
+        rng = _random.Random(size)
+        alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+        filler = "".join(rng.choice(alphabet) for _ in range(pad))
+    else:
+        filler = "x" * pad
+    return (head[:-2] + filler + '"}').encode()
 
 
 def huge_header(size):

@@ -20,6 +20,10 @@ class State:
         self.log = collections.deque(maxlen=self.LOG_KEEP)
         self.connections = 0
         self.peak_connections = 0
+        self.blobs = 0              # CHIF blobs currently stored
+        self.blobs_created = 0
+        self.channels = 0           # open CHIF channels
+        self.peak_channels = 0
         self._write_lock = threading.Lock()
         self._seq = 0
         self._written = 0
@@ -33,6 +37,17 @@ class State:
     def connection_closed(self):
         with self.lock:
             self.connections -= 1
+        self.write()
+
+    def channel_opened(self):
+        with self.lock:
+            self.channels += 1
+            self.peak_channels = max(self.peak_channels, self.channels)
+        self.write()
+
+    def channel_closed(self):
+        with self.lock:
+            self.channels -= 1
         self.write()
 
     def record(self, method, path, status):
@@ -61,6 +76,10 @@ class State:
                 "sessions_expired": self.sessions.expired,
                 "connections": self.connections,
                 "peak_connections": self.peak_connections,
+                "blobs": self.blobs,
+                "blobs_created": self.blobs_created,
+                "channels": self.channels,
+                "peak_channels": self.peak_channels,
                 "log": list(self.log),
             }
 

@@ -1,0 +1,87 @@
+/*
+ * chif.h - the CHIF backend's internals: HPE's channel library, loaded at run time.
+ *
+ * HPE ships the CHIF channel code only as a closed library (ilorest_chif.so,
+ * libilorestchif.so).  Its entry points and calling conventions are those that HPE's
+ * python-ilorest-library (redfish/hpilo/rishpilo.py, risblobstore2.py) uses.  The needed
+ * symbols are listed once, in HF_CHIF_SYMBOLS; each becomes a typed sym_ pointer.
+ */
+#ifndef HOSTFISH_CHIF_H
+#define HOSTFISH_CHIF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Where HPE's packages install the library; then the bare names on the search path. */
+#define HF_CHIF_LIBRARY_ENV "HOSTFISH_CHIF_LIBRARY"
+#define HF_CHIF_DEFAULT_LIBRARIES                                                           \
+	"/opt/ilorest/lib64/libilorestchif.so", "/usr/lib64/ilorest_chif.so", "ilorest_chif.so", \
+		"libilorestchif.so"
+
+/* Channel errors (errno values of the Linux library, as python-ilorest-library reads them) */
+#define HF_CHIF_ERR_ACCESS_DENIED 13
+#define HF_CHIF_ERR_NO_DRIVER 19
+
+/* Blobstore2 error codes (u32 at byte 8 of every reply) */
+#define HF_CHIF_BLOB_SUCCESS 0
+#define HF_CHIF_BLOB_BADPARAMETER 2
+#define HF_CHIF_BLOB_NOTFOUND 12
+#define HF_CHIF_BLOB_NOTMODIFIED 20
+
+/* X(return type, name, parameter list) */
+#define HF_CHIF_SYMBOLS(X)                                                                 \
+	X(int, ChifInitialize, (void *reserved))                                           \
+	X(int, ChifCreate, (void **handle))                                                \
+	X(int, ChifPing, (void *handle))                                                   \
+	X(int, ChifSetRecvTimeout, (void *handle, int ms))                                 \
+	X(int, ChifPacketExchange, (void *handle, const void *send, void *recv, int size)) \
+	X(int, ChifClose, (void *handle))                                                  \
+	X(int, ChifIsSecurityRequired, (void))                                             \
+	X(unsigned char *, initiate_credentials, (const char *user, const char *password)) \
+	X(int, ChifVerifyCredentials, (void))                                              \
+	X(int, ChifDisableSecurity, (void))                                                \
+	X(unsigned char *, get_security_state, (void))                                     \
+	X(unsigned char *, create_not_blobentry, (const char *key, const char *ns))        \
+	X(unsigned char *, write_fragment,                                                 \
+	  (unsigned offset, unsigned count, const char *key, const char *ns))              \
+	X(unsigned char *, finalize_blob, (const char *key, const char *ns))               \
+	X(unsigned char *, get_info, (const char *key, const char *ns))                    \
+	X(unsigned char *, read_fragment,                                                  \
+	  (unsigned offset, unsigned count, const char *key, const char *ns))              \
+	X(unsigned char *, delete_blob, (const char *key, const char *ns))                 \
+	X(unsigned char *, rest_immediate, (unsigned len, const char *key, const char *ns)) \
+	X(unsigned char *, rest_immediate_blobdesc,                                        \
+	  (const char *req_key, const char *rsp_key, const char *ns))                      \
+	X(int, size_of_createRequest, (void))                                              \
+	X(int, size_of_writeRequest, (void))                                               \
+	X(int, size_of_finalizeRequest, (void))                                            \
+	X(int, size_of_infoRequest, (void))                                                \
+	X(int, size_of_readRequest, (void))                                                \
+	X(int, size_of_deleteRequest, (void))                                              \
+	X(int, size_of_restImmediateRequest, (void))                                       \
+	X(int, size_of_restBlobRequest, (void))                                            \
+	X(int, size_of_restResponseFixed, (void))                                          \
+	X(int, size_of_responseHeaderBlob, (void))                                         \
+	X(int, size_of_securityStateRequest, (void))                                       \
+	X(int, max_read_size, (void))                                                      \
+	X(int, max_write_size, (void))                                                     \
+	X(int, get_max_buffer_size, (void))                                                \
+	X(void, updaterandval, (unsigned short value))
+
+struct hf_chif_lib {
+	void *dl;
+	char path[512]; /* the file that was loaded, for messages */
+#define HF_CHIF_SYM_FIELD(ret, name, args) ret(*sym_##name) args;
+	HF_CHIF_SYMBOLS(HF_CHIF_SYM_FIELD)
+#undef HF_CHIF_SYM_FIELD
+};
+
+/*
+ * Load the library and resolve every symbol: the explicit path when given (no fall-back),
+ * else $HOSTFISH_CHIF_LIBRARY, else HF_CHIF_DEFAULT_LIBRARIES in order.  -ENOTSUP with what
+ * was tried, the dlerror() text and how to get the library in err.
+ */
+int hf_chif_lib_open(const char *path, struct hf_chif_lib *lib, char *err, size_t errlen);
+void hf_chif_lib_close(struct hf_chif_lib *lib);
+
+#endif /* HOSTFISH_CHIF_H */
