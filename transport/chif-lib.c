@@ -70,8 +70,11 @@ int hf_chif_lib_open(const char *path, struct hf_chif_lib *lib, char *err, size_
 		const char *e;
 
 		dlerror();
+		/* names is &path with n == 1 when a path was given: index 0 only */
+		/* cppcheck-suppress objectIndex */
 		lib->dl = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
 		if (lib->dl) {
+			/* cppcheck-suppress objectIndex */
 			snprintf(lib->path, sizeof(lib->path), "%s", names[i]);
 			r = resolve(lib, err, errlen);
 			if (r < 0) {

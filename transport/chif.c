@@ -225,7 +225,7 @@ static int exchange_packet(struct chif_ctx *ctx, struct chif_conn *conn, struct 
 	snprintf(errbuf, errlen,
 		 "CHIF: no valid answer from the iLO after %u channels of %u exchanges (last "
 		 "error %d, %u wrong sequence numbers)",
-		 CHIF_REOPENS + 1, CHIF_TRIES, st, mismatches);
+		 (unsigned)(CHIF_REOPENS + 1), (unsigned)CHIF_TRIES, st, mismatches);
 	return -ECONNRESET;
 }
 
@@ -431,7 +431,7 @@ static int query_state(struct chif_ctx *ctx, struct chif_conn *conn)
 {
 	char err[256];
 	unsigned sends = 0;
-	struct packet pkt;
+	struct packet pkt = { 0 };
 	int state = -1;
 
 	pkt.out = calloc(2, ctx->max_buffer);

@@ -151,8 +151,10 @@ int hf_http1_serialize(const struct hf_transport_request *req, const char *host,
 		  strcmp(req->method, "PUT") == 0 || strcmp(req->method, "PATCH") == 0;
 
 	r = hf_buf_printf(&b, "%s %s HTTP/1.1\r\nHost: %s\r\n", req->method, req->path, host);
-	for (h = req->headers, i = 0; r == 0 && h && i < h->n; i++)
-		r = hf_buf_printf(&b, "%s: %s\r\n", h->v[i].name, h->v[i].value);
+	h = req->headers;
+	if (h)
+		for (i = 0; r == 0 && i < h->n; i++)
+			r = hf_buf_printf(&b, "%s: %s\r\n", h->v[i].name, h->v[i].value);
 	/* HPE's client adds it to every request that has headers (connections.py,
 	 * Blobstore2Connection.blobstore_headers) */
 	if (r == 0 && !have_conn)

@@ -336,7 +336,9 @@ static int https_exchange(void *p, void *c, const struct hf_transport_request *r
 	if (req->no_resend && conn->used) {
 		CURL *fresh = curl_easy_init();
 
+		/* url is freed by its cleanup attribute, which cppcheck does not model */
 		if (!fresh)
+			/* cppcheck-suppress memleak */
 			return -ENOMEM;
 		curl_easy_cleanup(conn->curl);
 		conn->curl = fresh;
