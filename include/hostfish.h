@@ -147,6 +147,9 @@ typedef struct hf_options {
 	/* HPE's CHIF channel library for the "chif" transport (iLO 5/6): this file, else
 	 * $HOSTFISH_CHIF_LIBRARY, else where HPE installs it (ilorest_chif.so, libilorestchif.so). */
 	const char *chif_library;
+	/* The hostif transport, hostif trust/up: read SMBIOS from this "dmidecode --dump-bin"
+	 * file instead of the kernel's tables (/sys/firmware/dmi/tables, readable by root). */
+	const char *smbios_file;
 } hf_options;
 
 /* Static initialiser: version set, retries -1 (default), everything else zero.  Every field is
@@ -155,7 +158,7 @@ typedef struct hf_options {
 	{                                                                                        \
 		HF_OPTIONS_VERSION, NULL, NULL, NULL, NULL, HF_AUTH_AUTO, -1, 0L, 0L, NULL, 0,  \
 			NULL, NULL, NULL, NULL, NULL, NULL, HF_LOG_ERROR, 0, 0, NULL, NULL, 0L,  \
-			0, NULL, NULL                                                            \
+			0, NULL, NULL, NULL                                                      \
 	}
 
 /* Initialise *opts as HF_OPTIONS_INIT does.  Returns 0, or -EINVAL for an unknown version. */
@@ -349,6 +352,41 @@ const hf_message *hf_redfish_error_info(const hf_redfish_error *err, size_t i);
 /* The stable code (enum hf_redfish_code) of the first entry whose MessageId is known, else
  * of the first entry, else of error.code. */
 int hf_redfish_error_class(const hf_redfish_error *err);
+
+/* ---- host discovery and the Redfish Host Interface ---- */
+
+/*
+ * Describe what this host offers to reach its BMC, without contacting it: the SMBIOS Type 42
+ * records ("host_interfaces"), the host interface's NIC ("nic") and the BMC's address on it
+ * ("endpoint"), the BMC's PCI functions ("pci"), the CHIF device and library ("chif"), the
+ * host interface's credential sources ("credentials"), the transport "auto" would choose and
+ * why ("transport": {"choice": "hostif"|"chif"|"none", "why": ...}) and what went wrong
+ * ("errors", always present).  smbios_file: a "dmidecode --dump-bin" file, NULL for the
+ * kernel's tables.  flags: 0.  Returns 0 and *ret (owned by the caller, json_object_put()),
+ * -EINVAL, -ENOMEM.  Problems found on the host are reported in the document, not as a
+ * failure.
+ */
+int hf_discover(const char *smbios_file, unsigned flags, struct json_object **ret);
+
+/*
+ * Trust the certificate the BMC presents on the host interface now: connect (bound to the
+ * host interface's NIC), and pin its SHA-256 fingerprint for the hostif transport's trust on
+ * first use, replacing an earlier pin.  opts (HF_OPTIONS_VERSION): smbios_file, timeout_ms and
+ * the log callback are used.  Returns 0 with the fingerprint ("AB:CD:...") and the pin file's
+ * path (both owned by the caller, free()), or a negative errno with the reason logged at
+ * HF_LOG_ERROR: -ENOTSUP (no host interface), -ECONNREFUSED, -ETIMEDOUT..., -EPERM (the state
+ * directory, $HOSTFISH_STATE_DIR or /var/lib/hostfish, is not private).
+ */
+int hf_hostif_trust(const hf_options *opts, char **ret_fingerprint, char **ret_pin_file);
+
+/*
+ * Bring the host interface's NIC up and give it the host address its Type 42 record
+ * specifies (static or auto-configure) when it lacks it; for a DHCP-assigned host address
+ * the report says what is needed.  Needs root (-EPERM).  opts as for hf_hostif_trust().
+ * Returns 0 and a report (owned by the caller): {"interface", "host_ip_assignment",
+ * "actions": [...], "dhcp"?}, or a negative errno with the reason logged.
+ */
+int hf_hostif_up(const hf_options *opts, struct json_object **ret);
 
 /* ---- utilities ---- */
 

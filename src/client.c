@@ -350,6 +350,7 @@ _hf_public_ int hf_client_new(hf_client **ret, const hf_options *o)
 	cfg.username = o->username;
 	cfg.password = o->password;
 	cfg.chif_library = o->chif_library;
+	cfg.smbios_file = o->smbios_file;
 	cfg.log = &c->log;
 	r = hf_transport_open(o->transport, &cfg, &c->transport, why, sizeof(why));
 	if (r < 0) {
@@ -383,6 +384,18 @@ _hf_public_ int hf_client_new(hf_client **ret, const hf_options *o)
 				  &c->log);
 		if (r < 0)
 			goto fail;
+	}
+	if (strcmp(c->transport.ops->name, "hostif") == 0 && c->auth == HF_AUTH_NONE) {
+		/* the BMC answers nothing but the service root without credentials here */
+		snprintf(why, sizeof(why),
+			 "authentication is always required over the host interface: give --user "
+			 "and a password (HOSTFISH_PASSWORD or --password-file), or a client "
+			 "certificate; 'hostfish discover' lists the other credential sources of "
+			 "this host (UEFI RedfishOSCredentials, HPE application account, IPMI "
+			 "bootstrapping), which this version does not use yet");
+		options_log(o, why);
+		r = -EACCES;
+		goto fail;
 	}
 	if (o->insecure && (c->transport.ops->caps & HF_TCAP_NETWORK))
 		hf_log_warning(&c->log, "warning: --insecure: the BMC's TLS certificate is not "
@@ -926,9 +939,11 @@ _hf_public_ int hf_request(hf_client *c, const char *method, const char *path,
 	if (r < 0)
 		goto out;
 
-	/* only the service root is readable without credentials */
+	/* only the service root is readable without credentials (not over the host interface,
+	 * where a BMC may demand them for every request) */
 	needs_auth = !((strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0) &&
-		       is_service_root(p));
+		       is_service_root(p)) ||
+		     c->transport.ops == &hf_transport_hostif;
 	uses_session = hf_session_auth_uses_session(c);
 	if (needs_auth && uses_session) {
 		pthread_mutex_lock(&c->session_lock);

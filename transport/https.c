@@ -17,6 +17,9 @@
 #include <string.h>
 
 #include <curl/curl.h>
+#include <openssl/evp.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include "transport.h"
 
@@ -31,6 +34,8 @@ struct https_ctx {
 	char *interface;
 	char *unix_socket;
 	const struct hf_logger *log;
+	int (*leaf_check)(void *userdata, const unsigned char sha256[32]);
+	void *leaf_userdata;
 };
 
 struct https_conn {
@@ -104,6 +109,37 @@ static void set_close_socket(CURL *h)
 	curl_easy_setopt(h, CURLOPT_CLOSESOCKETDATA, NULL);
 }
 
+/*
+ * Leaf-certificate verification (cfg->tls_leaf_check): OpenSSL asks this callback about
+ * every certificate of the chain and every problem it finds; the answer depends only on the
+ * leaf's fingerprint, and an accepted leaf clears the error so that libcurl's own check of
+ * the verification result passes too.
+ */
+static int leaf_verify(int preverify_ok, X509_STORE_CTX *store)
+{
+	SSL *ssl = X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx());
+	SSL_CTX *sslctx = ssl ? SSL_get_SSL_CTX(ssl) : NULL;
+	struct https_ctx *ctx = sslctx ? SSL_CTX_get_app_data(sslctx) : NULL;
+	X509 *leaf = X509_STORE_CTX_get0_cert(store);
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+
+	if (!ctx || !ctx->leaf_check || !leaf || !X509_digest(leaf, EVP_sha256(), md, &mdlen) ||
+	    mdlen != 32 || ctx->leaf_check(ctx->leaf_userdata, md) != 0) {
+		X509_STORE_CTX_set_error(store, X509_V_ERR_CERT_REJECTED);
+		return 0;
+	}
+	X509_STORE_CTX_set_error(store, X509_V_OK);
+	return 1;
+}
+
+static CURLcode on_ssl_ctx(CURL *h, void *sslctx, void *userdata)
+{
+	SSL_CTX_set_app_data((SSL_CTX *)sslctx, userdata);
+	SSL_CTX_set_verify((SSL_CTX *)sslctx, SSL_VERIFY_PEER, leaf_verify);
+	return CURLE_OK;
+}
+
 static void https_fini(void *p)
 {
 	struct https_ctx *ctx = p;
@@ -161,6 +197,8 @@ static int https_init(const struct hf_transport_config *cfg, void **ret, char *e
 	ctx->interface = hf_strdup(cfg->interface);
 	ctx->unix_socket = hf_strdup(cfg->unix_socket);
 	ctx->log = cfg->log;
+	ctx->leaf_check = cfg->tls_leaf_check;
+	ctx->leaf_userdata = cfg->tls_leaf_userdata;
 	if (!ctx->base || (cfg->ca_file && !ctx->ca_file) ||
 	    (cfg->client_cert && !ctx->client_cert) || (cfg->client_key && !ctx->client_key) ||
 	    (cfg->client_key_passphrase && !ctx->client_key_passphrase) ||
@@ -368,6 +406,17 @@ static int https_exchange(void *p, void *c, const struct hf_transport_request *r
 	curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, ctx->insecure ? 0L : 2L);
 	if (ctx->ca_file)
 		curl_easy_setopt(h, CURLOPT_CAINFO, ctx->ca_file);
+	if (ctx->leaf_check && !ctx->insecure) {
+		/* the pinned leaf identifies the BMC: no CA, no host name */
+		curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
+		if (curl_easy_setopt(h, CURLOPT_SSL_CTX_FUNCTION, on_ssl_ctx) != CURLE_OK) {
+			snprintf(errbuf, errlen, "this libcurl's TLS library cannot check a pinned "
+						 "certificate: give --cacert");
+			r = -EINVAL;
+			goto out;
+		}
+		curl_easy_setopt(h, CURLOPT_SSL_CTX_DATA, ctx);
+	}
 	if (ctx->client_cert) {
 		curl_easy_setopt(h, CURLOPT_SSLCERT, ctx->client_cert);
 		curl_easy_setopt(h, CURLOPT_SSLKEY, ctx->client_key ? ctx->client_key

@@ -16,18 +16,10 @@
 
 const struct hf_transport_ops *const hf_transports[] = {
 	&hf_transport_agent,
+	&hf_transport_hostif,
 	&hf_transport_https,
 	&hf_transport_chif,
 	NULL,
-};
-
-/* Backends of the design that this build does not contain yet, with what to do instead. */
-static const struct {
-	const char *name;
-	const char *why;
-} absent[] = {
-	{ "hostif", "transport 'hostif' (Redfish Host Interface, SMBIOS Type 42) is not part of "
-		    "this version of hostfish; give the BMC's address with --url" },
 };
 
 const struct hf_transport_ops *hf_transport_find(const char *name)
@@ -89,19 +81,10 @@ int hf_transport_open(const char *name, const struct hf_transport_config *cfg,
 				used += (size_t)snprintf(errbuf + used, errlen - used, " %s: %s;",
 							 ops->name, why);
 		}
-		for (i = 0; i < HF_ARRAY_SIZE(absent); i++)
-			if (used < errlen)
-				used += (size_t)snprintf(errbuf + used, errlen - used, " %s: %s;",
-							 absent[i].name, absent[i].why);
 		return -ENOTSUP;
 	}
 	ops = hf_transport_find(name);
 	if (!ops) {
-		for (i = 0; i < HF_ARRAY_SIZE(absent); i++)
-			if (strcmp(absent[i].name, name) == 0) {
-				snprintf(errbuf, errlen, "%s", absent[i].why);
-				return -ENOTSUP;
-			}
 		/* the name is echoed; hf_one_line() neutralises control characters in it */
 		snprintf(errbuf, errlen, "unknown transport '%.64s' (known: auto, https, hostif, chif)",
 			 name);

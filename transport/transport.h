@@ -39,6 +39,12 @@ struct hf_transport_config {
 	const char *username;
 	const char *password;
 	const struct hf_logger *log;
+	const char *smbios_file; /* hostif: a "dmidecode --dump-bin" file, NULL: the kernel's */
+	/* https: verify the BMC by its leaf certificate instead of CA and host name (the hostif
+	 * backend's pins).  Called during each TLS handshake with the leaf's SHA-256; 0 accepts
+	 * it, anything else refuses it (-EKEYREJECTED).  NULL: ordinary verification. */
+	int (*tls_leaf_check)(void *userdata, const unsigned char sha256[32]);
+	void *tls_leaf_userdata;
 };
 
 struct hf_transport_request {
@@ -114,6 +120,7 @@ extern const struct hf_transport_ops *const hf_transports[];
 
 extern const struct hf_transport_ops hf_transport_https;
 extern const struct hf_transport_ops hf_transport_agent;
+extern const struct hf_transport_ops hf_transport_hostif;
 extern const struct hf_transport_ops hf_transport_chif;
 
 /* Find a backend by name.  NULL when there is none of that name. */

@@ -48,6 +48,7 @@ struct cli {
 	bool no_session_cache;
 	bool direct;
 	const char *chif_library;
+	const char *smbios; /* --smbios FILE */
 
 	/* state */
 	hf_client *client;
@@ -91,5 +92,9 @@ int cmd_login(struct cli *cli, int argc, char **argv);
 int cmd_logout(struct cli *cli, int argc, char **argv);
 int cmd_sessions(struct cli *cli, int argc, char **argv);
 int cmd_status(struct cli *cli, int argc, char **argv);
+
+/* discover.c, hostif.c: commands that need no client (they run before one is created) */
+int cmd_discover(struct cli *cli, int argc, char **argv);
+int cmd_hostif(struct cli *cli, int argc, char **argv);
 
 #endif /* HOSTFISH_CLI_H */

@@ -37,11 +37,18 @@ static const char usage_text[] =
 	"                         (left by killed processes); --all: every session but your\n"
 	"                         own (needs an administrator's credentials)\n"
 	"  status                 manager type and firmware, system model, power, health\n"
+	"  discover [--json]      SMBIOS Type 42 host interfaces, their NIC, iLO PCI devices,\n"
+	"                         CHIF, credential sources, and the transport auto would use\n"
+	"  hostif up              bring the host interface's NIC up with the record's host\n"
+	"                         address (root)\n"
+	"  hostif trust           pin the certificate the BMC presents on the host interface\n"
 	"\n"
 	"Options:\n"
 	"  --url URL              BMC address, https://host[:port] (default: $HOSTFISH_URL;\n"
 	"                         without one, an in-band transport is used)\n"
 	"  --transport NAME       auto, https, hostif or chif (default auto)\n"
+	"  --smbios FILE          read SMBIOS from a 'dmidecode --dump-bin' FILE (hostif,\n"
+	"                         discover)\n"
 	"  --chif-library FILE    HPE's CHIF library for --transport chif (default: \n"
 	"                         $HOSTFISH_CHIF_LIBRARY, else where iLOrest installs it)\n"
 	"  --user NAME            user name; the password comes from $HOSTFISH_PASSWORD or\n"
@@ -77,6 +84,7 @@ static const char usage_text[] =
 	"  HOSTFISH_RUNTIME_DIR   sessions, connection slots, session journal, hostfishd's socket\n"
 	"                         (default /run/hostfish)\n"
 	"  HOSTFISH_CHIF_LIBRARY  HPE's CHIF library (see --chif-library)\n"
+	"  HOSTFISH_STATE_DIR     host-interface certificate pins (default /var/lib/hostfish)\n"
 	"\n"
 	"Exit codes:\n"
 	"  0  success\n"
@@ -109,6 +117,7 @@ enum {
 	OPT_NO_SESSION_CACHE,
 	OPT_DIRECT,
 	OPT_CHIF_LIBRARY,
+	OPT_SMBIOS,
 };
 
 static const struct option long_options[] = {
@@ -135,6 +144,7 @@ static const struct option long_options[] = {
 	{ "no-session-cache", no_argument, NULL, OPT_NO_SESSION_CACHE },
 	{ "direct", no_argument, NULL, OPT_DIRECT },
 	{ "chif-library", required_argument, NULL, OPT_CHIF_LIBRARY },
+	{ "smbios", required_argument, NULL, OPT_SMBIOS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -150,6 +160,7 @@ static const struct {
 	{ "put", "PUT", NULL },		{ "patch", "PATCH", NULL },
 	{ "login", NULL, cmd_login },	{ "logout", NULL, cmd_logout },
 	{ "sessions", NULL, cmd_sessions }, { "status", NULL, cmd_status },
+	{ "discover", NULL, cmd_discover }, { "hostif", NULL, cmd_hostif },
 };
 
 /*
@@ -389,6 +400,9 @@ static int parse_options(struct cli *cli, int argc, char **argv)
 		case OPT_CHIF_LIBRARY:
 			cli->chif_library = optarg;
 			break;
+		case OPT_SMBIOS:
+			cli->smbios = optarg;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			exit(EXIT_OK);
@@ -419,6 +433,7 @@ static int create_client(struct cli *cli)
 	o.slot_wait_ms = cli->slot_wait_s * 1000;
 	o.direct = cli->direct;
 	o.chif_library = cli->chif_library;
+	o.smbios_file = cli->smbios;
 	o.ca_file = cli->cacert;
 	o.insecure = cli->insecure;
 	o.client_cert = cli->cert;
@@ -550,6 +565,11 @@ int main(int argc, char **argv)
 	    (commands[i].fn == cmd_sessions && argc - optind > 1 &&
 	     strcmp(argv[optind + 1], "prune") == 0))
 		cli.direct = true;
+	/* commands that need no client: they describe or prepare the host */
+	if (commands[i].fn == cmd_discover || commands[i].fn == cmd_hostif) {
+		rc = commands[i].fn(&cli, argc - optind - 1, argv + optind + 1);
+		goto out;
+	}
 	install_signal_handlers();
 	rc = create_client(&cli);
 	if (rc)

@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 import unittest
+import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 EMULATOR = os.environ.get("ILO_EMULATOR") or os.path.join(HERE, "ilo-emulator")
@@ -922,6 +923,54 @@ class TestChifSecure(unittest.TestCase):
         finally:
             emu.stop()
             shutil.rmtree(d, ignore_errors=True)
+
+
+class TestGeneration7(EmuCase):
+    """--generation 7: an iLO 7, reached over the host interface only."""
+    ARGS = USERS + ["--generation", "7"]
+
+    def test_service_root_needs_credentials(self):
+        r = self.emu.request("GET", "/redfish/v1/")
+        self.assertEqual(r.status, 401)
+        self.assertEqual(r.message_ids(), ["Base.1.4.NoValidSession"])
+        r = self.emu.request("GET", "/redfish/v1/", auth=ADMIN)
+        self.assertEqual(r.status, 200)
+        mgr = r.json["Oem"]["Hpe"]["Manager"][0]
+        self.assertEqual(mgr["ManagerType"], "iLO 7")
+        self.assertEqual(r.header("ETag"), r.json["@odata.etag"])
+
+    def test_manager_model_and_firmware(self):
+        r = self.emu.request("GET", "/redfish/v1/Managers/1/", auth=ADMIN)
+        self.assertEqual(r.status, 200)
+        self.assertEqual(r.json["Model"], "iLO 7")
+        self.assertTrue(r.json["FirmwareVersion"].startswith("iLO 7 v"))
+
+    def test_host_interfaces_enabled(self):
+        r = self.emu.request("GET", "/redfish/v1/Managers/1/HostInterfaces/", auth=ADMIN)
+        self.assertEqual(r.status, 200)
+        self.assertTrue(r.json["Members"])
+        for m in r.json["Members"]:
+            hi = self.emu.request("GET", m["@odata.id"], auth=ADMIN)
+            self.assertEqual(hi.status, 200)
+            self.assertIs(hi.json["InterfaceEnabled"], True)
+
+    def test_app_accounts(self):
+        r = self.emu.request("GET", "/redfish/v1/AccountService/Oem/Hpe/AppAccounts/")
+        self.assertEqual(r.status, 401)
+        token, _ = self.emu.login()
+        r = self.emu.request("GET", "/redfish/v1/AccountService/Oem/Hpe/AppAccounts/", token=token)
+        self.assertEqual(r.status, 200)
+        self.assertEqual(r.json["Members"], [])
+        acc = self.emu.request("GET", "/redfish/v1/AccountService/", token=token)
+        self.assertEqual(acc.json["Oem"]["Hpe"]["Links"]["AppAccounts"]["@odata.id"],
+                         "/redfish/v1/AccountService/Oem/Hpe/AppAccounts/")
+
+    def test_sessions_work(self):
+        token, r = self.emu.login()
+        self.assertTrue(token)
+        loc = r.header("Location")
+        d = self.emu.request("DELETE", urllib.parse.urlsplit(loc).path, token=token)
+        self.assertIn(d.status, (200, 204))
 
 
 class TapResult(unittest.TestResult):

@@ -259,7 +259,7 @@ static void test_client_new_transports(void **state)
 	check_bad_options(&o, -ENOTSUP, "CHIF");
 	o.url = NULL;
 	o.transport = "hostif";
-	check_bad_options(&o, -ENOTSUP, "Host Interface");
+	check_bad_options(&o, -ENOTSUP, "SMBIOS");
 
 	/* auto without a URL: no in-band transport here, every reason listed */
 	o.transport = "auto";

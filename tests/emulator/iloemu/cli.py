@@ -8,6 +8,7 @@ import sys
 import threading
 
 from .emulator import Emulator
+from . import gen7
 from .faults import Fault
 from .server import EmulatorServer, make_tls_context
 from .chif import SECURITY_STATES, ChifServer
@@ -97,6 +98,9 @@ def build_parser(default_mockup):
     p.add_argument("--state-file", metavar="FILE")
     p.add_argument("--fault", type=parse_fault, action="append", default=[], metavar="SPEC")
     p.add_argument("--log", metavar="FILE")
+    p.add_argument("--generation", type=int, choices=(5, 7), default=5,
+                   help="7: iLO 7 (host interface only, authentication for every request, "
+                        "application accounts)")
     p.add_argument("--chif-socket", metavar="PATH",
                    help="serve the CHIF emulator library on this Unix socket")
     p.add_argument("--security-state", choices=tuple(SECURITY_STATES), default="production",
@@ -129,6 +133,8 @@ def main(argv=None):
         app = Emulator(args.mockup, users, args.max_sessions, args.session_timeout,
                        args.error_dialect, args.session_location, dict(args.cert_user),
                        args.fault, args.state_file, args.log, "https" if tls else "http")
+        if args.generation == 7:
+            gen7.apply(app)
         host, port = args.listen
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         server = EmulatorServer((host, port), family, app, tls)

@@ -86,6 +86,8 @@ class Service:
         coll_id = (links.get("Sessions") or {}).get("@odata.id", "/redfish/v1/SessionService/Sessions/")
         self.sessions_key = norm_key(coll_id)
         self.sessions.coll_odata_id = coll_id
+        # iLO 7 over the host interface: even the service root needs credentials
+        self.auth_everything = False
 
     # ---- helpers -----------------------------------------------------
     def error(self, exc):
@@ -133,7 +135,7 @@ class Service:
                 return self.cert_login(req)
             if key == self.sessions_key and req.method == "POST":
                 return self.login(req)
-            if key == ROOT and req.method in ("GET", "HEAD"):
+            if key == ROOT and req.method in ("GET", "HEAD") and not self.auth_everything:
                 return self.get_resource(key, None)
             auth = self.authenticate(req)
         except ApiError as exc:

@@ -1,0 +1,840 @@
+/*
+ * hostif.c - the "hostif" backend: Redfish over the DMTF Redfish Host Interface (DSP0270).
+ *
+ * SMBIOS Type 42 names the NIC between host and BMC and the BMC's address on it.  This
+ * backend finds both and hands the https backend the URL, the NIC to bind every connection
+ * to (CURLOPT_INTERFACE "if!NAME": never routed elsewhere) and, unless --cacert or --insecure
+ * was given, a leaf-certificate check that implements trust on first use.
+ *
+ * The BMC's address (hf_hostif_endpoint):
+ *  - service IP discovery static (1) or auto-configure (3): the record's service address;
+ *  - DHCP (2): the record's host name when it resolves; else the DHCP server of the NIC's
+ *    lease (dhclient, systemd-networkd, NetworkManager lease files: best effort, the BMC is
+ *    normally the DHCP server of its own vNIC); else, for HPE's vNIC (USB 03f0:2927), HPE's
+ *    documented default 16.1.15.1.  Which one was used is logged.
+ *  - unknown or host-selected: the service address when the record has one.
+ * The port is the record's (0 means 443).
+ *
+ * Trust on first use: the pin file DIR/hostif-UUID-ADDR-PORT.pin (DIR = $HOSTFISH_STATE_DIR,
+ * default /var/lib/hostfish, 0700; files 0600, written atomically) holds the SHA-256
+ * fingerprint of the BMC's leaf certificate.  No pin yet: the first certificate is accepted,
+ * pinned and the fact logged as a warning.  A pin: exactly that certificate is accepted; any
+ * other is refused (-EKEYREJECTED, exit 5) with both fingerprints and the way out,
+ * "hostfish hostif trust", which pins the certificate presented now.  The pin replaces the CA
+ * and host-name checks (a BMC's self-signed certificate names its host name, not the vNIC's
+ * address); the TLS handshake still proves the peer holds the pinned certificate's key.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netdb.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "hostif.h"
+#include "transport.h"
+
+/* ---- paths ---- */
+
+const char *hf_sysfs_root(void)
+{
+	const char *r = secure_getenv("HOSTFISH_SYSFS_ROOT");
+
+	return r && *r ? r : "/";
+}
+
+const char *hf_state_dir(void)
+{
+	const char *d = secure_getenv("HOSTFISH_STATE_DIR");
+
+	return d && *d ? d : HF_STATE_DIR_DEFAULT;
+}
+
+static const char *prefix(const char *root)
+{
+	if (!root || !*root || strcmp(root, "/") == 0)
+		return "";
+	return root;
+}
+
+/* ---- the record and its NIC ---- */
+
+static const struct hf_smbios_rfip *first_rfip(const struct hf_smbios_hostif *h)
+{
+	size_t i;
+
+	for (i = 0; i < h->n_protocols; i++)
+		if (h->protocols[i].type == HF_SMBIOS_PROTO_REDFISH_OVER_IP &&
+		    h->protocols[i].decoded)
+			return &h->protocols[i].rfip;
+	return NULL;
+}
+
+int hf_hostif_locate(const char *root, const struct hf_smbios *s, struct hf_hostif_target *t,
+		     char *why, size_t whylen)
+{
+	struct hf_buf reasons = { 0 };
+	size_t i, network = 0, redfish = 0;
+	int r = -ENOENT;
+
+	memset(t, 0, sizeof(*t));
+	for (i = 0; i < s->n_hostif; i++) {
+		const struct hf_smbios_hostif *h = &s->hostif[i];
+		const struct hf_smbios_rfip *rf;
+		char nwhy[512];
+
+		if (h->interface_type != HF_SMBIOS_IFTYPE_NETWORK)
+			continue;
+		network++;
+		if (h->pre_3_2) {
+			hf_buf_printf(&reasons, "%shandle 0x%04x is a pre-3.2 record (not decoded)",
+				      reasons.len ? "; " : "", h->handle);
+			continue;
+		}
+		rf = first_rfip(h);
+		if (!rf)
+			continue;
+		redfish++;
+		if (hf_netif_find(root, &h->device, &t->nic, nwhy, sizeof(nwhy)) == 0) {
+			t->hostif = h;
+			t->rfip = rf;
+			r = 0;
+			goto out;
+		}
+		hf_buf_printf(&reasons, "%shandle 0x%04x: %s", reasons.len ? "; " : "", h->handle,
+			      nwhy);
+	}
+	if (s->n_hostif == 0)
+		snprintf(why, whylen, "SMBIOS %s has no Type 42 (host interface) record",
+			 s->version);
+	else if (network == 0)
+		snprintf(why, whylen, "SMBIOS has %zu Type 42 record(s) but no network host "
+				      "interface",
+			 s->n_hostif);
+	else if (redfish == 0)
+		snprintf(why, whylen, "no network host interface has a Redfish-over-IP protocol "
+				      "record%s%s",
+			 reasons.len ? ": " : "", reasons.len ? reasons.data : "");
+	else
+		snprintf(why, whylen, "the host interface's NIC was not found: %s",
+			 reasons.data ? reasons.data : "?");
+out:
+	hf_buf_free(&reasons);
+	return r;
+}
+
+void hf_hostif_target_clear(struct hf_hostif_target *t)
+{
+	hf_netif_clear(&t->nic);
+	t->hostif = NULL;
+	t->rfip = NULL;
+}
+
+/* ---- the endpoint ---- */
+
+int hf_hostif_resolve(const char *name, char *addr, size_t addrlen)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_ADDRCONFIG };
+	struct addrinfo *res = NULL;
+	int r;
+
+	r = getaddrinfo(name, NULL, &hints, &res);
+	if (r != 0 || !res)
+		return -ENOENT;
+	r = getnameinfo(res->ai_addr, res->ai_addrlen, addr, (socklen_t)addrlen, NULL, 0,
+			NI_NUMERICHOST);
+	freeaddrinfo(res);
+	return r == 0 ? 0 : -ENOENT;
+}
+
+static bool valid_ip(const char *s)
+{
+	unsigned char b[16];
+
+	return inet_pton(AF_INET, s, b) == 1 || inet_pton(AF_INET6, s, b) == 1;
+}
+
+static void trim(char *s)
+{
+	size_t n = strlen(s);
+
+	while (n && (s[n - 1] == '\n' || s[n - 1] == '\r' || s[n - 1] == ' ' || s[n - 1] == ';' ||
+		     s[n - 1] == '\t'))
+		s[--n] = '\0';
+}
+
+/*
+ * One lease file: "KEY=VALUE" lines (networkd, NetworkManager's internal client) with
+ * SERVER_ADDRESS, or dhclient's "lease { interface "X"; option dhcp-server-identifier A; }"
+ * blocks (the last block of the interface wins).  ifname NULL: the file is the interface's.
+ */
+static int lease_file(const char *path, const char *ifname, char *addr, size_t addrlen)
+{
+	char line[512], block_if[IF_NAMESIZE + 2] = "", block_srv[64] = "", found[64] = "";
+	bool in_block = false;
+	FILE *f = fopen(path, "re");
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		char *p = line;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		trim(p);
+		if (strncmp(p, "SERVER_ADDRESS=", 15) == 0 && valid_ip(p + 15)) {
+			snprintf(found, sizeof(found), "%s", p + 15);
+		} else if (strncmp(p, "lease", 5) == 0 && strchr(p, '{')) {
+			in_block = true;
+			block_if[0] = block_srv[0] = '\0';
+		} else if (in_block && strncmp(p, "interface ", 10) == 0) {
+			char *q = p + 10;
+
+			if (*q == '"')
+				q++;
+			q[strcspn(q, "\"")] = '\0';
+			snprintf(block_if, sizeof(block_if), "%s", q);
+		} else if (in_block && strncmp(p, "option dhcp-server-identifier ", 30) == 0) {
+			snprintf(block_srv, sizeof(block_srv), "%s", p + 30);
+		} else if (in_block && p[0] == '}') {
+			in_block = false;
+			if (block_srv[0] && valid_ip(block_srv) &&
+			    (!ifname || strcmp(block_if, ifname) == 0 || !block_if[0]))
+				snprintf(found, sizeof(found), "%s", block_srv);
+		}
+	}
+	fclose(f);
+	if (!found[0])
+		return -ENOENT;
+	if (strlen(found) >= addrlen)
+		return -ENAMETOOLONG;
+	strcpy(addr, found);
+	return 0;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+
+	return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+/* Every file of dir accepted by want(); the last one with a server wins (sorted by name). */
+static int lease_dir(const char *dir, const char *ifname, bool (*want)(const char *, const char *),
+		     bool per_interface_file, char *addr, size_t addrlen, char *file,
+		     size_t filelen)
+{
+	struct dirent **names = NULL;
+	int n, i, r = -ENOENT;
+
+	n = scandir(dir, &names, NULL, alphasort);
+	if (n < 0)
+		return -ENOENT;
+	for (i = 0; i < n; i++) {
+		char path[PATH_MAX], a[64];
+
+		if (names[i]->d_name[0] != '.' && want(names[i]->d_name, ifname) &&
+		    (size_t)snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name) <
+			    sizeof(path) &&
+		    lease_file(path, per_interface_file ? NULL : ifname, a, sizeof(a)) == 0 &&
+		    strlen(a) < addrlen) {
+			strcpy(addr, a);
+			snprintf(file, filelen, "%s", path);
+			r = 0;
+		}
+		free(names[i]);
+	}
+	free(names);
+	return r;
+}
+
+static bool want_dhclient(const char *name, const char *ifname)
+{
+	return ends_with(name, ".leases") || ends_with(name, ".lease");
+}
+
+static bool want_nm(const char *name, const char *ifname)
+{
+	char suffix[IF_NAMESIZE + 8];
+
+	snprintf(suffix, sizeof(suffix), "-%s.lease", ifname);
+	return ends_with(name, suffix);
+}
+
+int hf_hostif_dhcp_server(const char *root, const char *ifname, unsigned ifindex, char *addr,
+			  size_t addrlen, char *file, size_t filelen)
+{
+	char dir[PATH_MAX];
+
+	/* systemd-networkd: one file per interface, named by its index */
+	if (ifindex) {
+		snprintf(dir, sizeof(dir), "%s/run/systemd/netif/leases/%u", prefix(root), ifindex);
+		if (lease_file(dir, NULL, addr, addrlen) == 0) {
+			snprintf(file, filelen, "%s", dir);
+			return 0;
+		}
+	}
+	/* NetworkManager: internal-UUID-IFNAME.lease (KEY=VALUE) or dhclient-UUID-IFNAME.lease */
+	snprintf(dir, sizeof(dir), "%s/var/lib/NetworkManager", prefix(root));
+	if (lease_dir(dir, ifname, want_nm, true, addr, addrlen, file, filelen) == 0)
+		return 0;
+	/* ISC dhclient (Debian: /var/lib/dhcp, Red Hat: /var/lib/dhclient) */
+	snprintf(dir, sizeof(dir), "%s/var/lib/dhcp", prefix(root));
+	if (lease_dir(dir, ifname, want_dhclient, false, addr, addrlen, file, filelen) == 0)
+		return 0;
+	snprintf(dir, sizeof(dir), "%s/var/lib/dhclient", prefix(root));
+	return lease_dir(dir, ifname, want_dhclient, false, addr, addrlen, file, filelen);
+}
+
+static bool is_hpe_vnic(const struct hf_smbios_device *d)
+{
+	return (d->type == HF_SMBIOS_DEV_USB || d->type == HF_SMBIOS_DEV_USB_V2) &&
+	       d->vendor_id == 0x03f0 && d->product_id == 0x2927;
+}
+
+static void make_url(struct hf_hostif_endpoint *ep, const char *ifname)
+{
+	struct in6_addr a6;
+
+	if (inet_pton(AF_INET6, ep->addr, &a6) == 1) {
+		if (IN6_IS_ADDR_LINKLOCAL(&a6))
+			snprintf(ep->url, sizeof(ep->url), "https://[%s%%25%s]:%u", ep->addr, ifname,
+				 ep->port);
+		else
+			snprintf(ep->url, sizeof(ep->url), "https://[%s]:%u", ep->addr, ep->port);
+	} else {
+		snprintf(ep->url, sizeof(ep->url), "https://%s:%u", ep->addr, ep->port);
+	}
+}
+
+int hf_hostif_endpoint(const char *root, const struct hf_hostif_target *t,
+		       hf_hostif_resolve_fn resolve, struct hf_hostif_endpoint *ep, char *why,
+		       size_t whylen)
+{
+	const struct hf_smbios_rfip *rf = t->rfip;
+	char file[PATH_MAX];
+	bool has_ip = rf->service_ip[0] && valid_ip(rf->service_ip);
+	struct hf_buf tried = { 0 };
+	int r = 0;
+
+	memset(ep, 0, sizeof(*ep));
+	ep->port = rf->port ? rf->port : 443;
+	if (!resolve)
+		resolve = hf_hostif_resolve;
+	switch (rf->service_ip_discovery) {
+	case HF_SMBIOS_IP_STATIC:
+	case HF_SMBIOS_IP_AUTOCONF:
+		if (!has_ip) {
+			snprintf(why, whylen, "the Redfish-over-IP record announces a %s service "
+					      "address but holds none (format %s)",
+				 hf_smbios_ip_assignment_name(rf->service_ip_discovery),
+				 hf_smbios_ip_format_name(rf->service_ip_format));
+			return -EINVAL;
+		}
+		snprintf(ep->addr, sizeof(ep->addr), "%s", rf->service_ip);
+		ep->source = "record";
+		snprintf(ep->detail, sizeof(ep->detail), "the record's %s service address",
+			 hf_smbios_ip_assignment_name(rf->service_ip_discovery));
+		break;
+	case HF_SMBIOS_IP_DHCP:
+		if (rf->hostname && rf->hostname[0]) {
+			if (resolve(rf->hostname, ep->addr, sizeof(ep->addr)) == 0) {
+				ep->source = "hostname";
+				snprintf(ep->detail, sizeof(ep->detail), "the record's host name %s",
+					 rf->hostname);
+				break;
+			}
+			hf_buf_printf(&tried, "the record's host name %s does not resolve",
+				      rf->hostname);
+		} else {
+			hf_buf_printf(&tried, "the record has no host name");
+		}
+		if (hf_hostif_dhcp_server(root, t->nic.name, t->nic.ifindex, ep->addr,
+					  sizeof(ep->addr), file, sizeof(file)) == 0) {
+			ep->source = "dhcp-lease";
+			snprintf(ep->detail, sizeof(ep->detail), "the DHCP server of %s's lease (%.200s)",
+				 t->nic.name, file);
+			break;
+		}
+		hf_buf_printf(&tried, "; no DHCP lease of %s names its server (dhclient, "
+				      "systemd-networkd, NetworkManager)",
+			      t->nic.name);
+		if (is_hpe_vnic(&t->hostif->device)) {
+			snprintf(ep->addr, sizeof(ep->addr), "%s", HF_HOSTIF_HPE_DEFAULT);
+			ep->source = "hpe-default";
+			snprintf(ep->detail, sizeof(ep->detail),
+				 "HPE's documented default for its vNIC (USB 03f0:2927), since %s",
+				 tried.data);
+			break;
+		}
+		hf_buf_printf(&tried, "; the NIC is not HPE's vNIC, whose default address is "
+				      "known");
+		snprintf(why, whylen, "the BMC's address is assigned by DHCP and could not be "
+				      "found: %s",
+			 tried.data ? tried.data : "?");
+		r = -ENOENT;
+		break;
+	default:
+		if (has_ip) {
+			snprintf(ep->addr, sizeof(ep->addr), "%s", rf->service_ip);
+			ep->source = "record";
+			snprintf(ep->detail, sizeof(ep->detail),
+				 "the record's service address (discovery type %s)",
+				 hf_smbios_ip_assignment_name(rf->service_ip_discovery));
+			break;
+		}
+		snprintf(why, whylen, "the Redfish-over-IP record's service discovery type is %s "
+				      "and it holds no service address",
+			 hf_smbios_ip_assignment_name(rf->service_ip_discovery));
+		r = -ENOENT;
+	}
+	hf_buf_free(&tried);
+	if (r == 0)
+		make_url(ep, t->nic.name);
+	return r;
+}
+
+/* ---- pins ---- */
+
+void hf_hostif_fingerprint_text(const unsigned char md[32], char out[96])
+{
+	static const char hex[] = "0123456789ABCDEF";
+	int i;
+
+	for (i = 0; i < 32; i++) {
+		out[i * 3] = hex[md[i] >> 4];
+		out[i * 3 + 1] = hex[md[i] & 15];
+		out[i * 3 + 2] = i == 31 ? '\0' : ':';
+	}
+}
+
+int hf_hostif_pin_path(const char *dir, const char *uuid, const char *addr, unsigned port,
+		       char *out, size_t outlen)
+{
+	char a[HF_SMBIOS_ADDRSTRLEN];
+	size_t i;
+
+	/* ':' of IPv6 addresses is fine in a file name; anything else odd is not */
+	snprintf(a, sizeof(a), "%s", addr);
+	for (i = 0; a[i]; i++)
+		if (!strchr("0123456789abcdefABCDEF.:", a[i]))
+			a[i] = '_';
+	if ((size_t)snprintf(out, outlen, "%s/hostif-%s-%s-%u.pin", dir,
+			     uuid && *uuid ? uuid : "no-uuid", a, port) >= outlen)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+static bool fingerprint_valid(const char *fp)
+{
+	int i;
+
+	if (strlen(fp) != 95)
+		return false;
+	for (i = 0; i < 95; i++)
+		if (i % 3 == 2 ? fp[i] != ':' : !strchr("0123456789ABCDEF", fp[i]))
+			return false;
+	return true;
+}
+
+int hf_hostif_pin_load(const char *path, char fp[96], char *why, size_t whylen)
+{
+	char buf[512], *p;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 0;
+		snprintf(why, whylen, "cannot read the pin file %s: %s", path, strerror(errno));
+		return -errno;
+	}
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n < 0) {
+		snprintf(why, whylen, "cannot read the pin file %s: %s", path, strerror(errno));
+		return -EIO;
+	}
+	buf[n] = '\0';
+	/* "sha256 AB:CD:...", then a comment line naming the BMC */
+	p = buf;
+	if (strncmp(p, "sha256 ", 7) == 0)
+		p += 7;
+	p[strcspn(p, "\n")] = '\0';
+	if (!fingerprint_valid(p)) {
+		snprintf(why, whylen, "the pin file %s is malformed (expected 'sha256 AB:CD:...'); "
+				      "remove it or run 'hostfish hostif trust'",
+			 path);
+		return -EBADMSG;
+	}
+	strcpy(fp, p);
+	return 1;
+}
+
+int hf_hostif_pin_store(const char *dir, const char *path, const char *fp, const char *what,
+			char *why, size_t whylen)
+{
+	char tmp[PATH_MAX];
+	struct hf_buf text = { 0 };
+	int fd, r;
+
+	r = hf_private_dir(dir, why, whylen);
+	if (r < 0)
+		return r;
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid()) >= sizeof(tmp))
+		return -ENAMETOOLONG;
+	if (hf_buf_printf(&text, "sha256 %s\n# %s\n", fp, what ? what : "") < 0)
+		return -ENOMEM;
+	unlink(tmp);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		r = -errno;
+		snprintf(why, whylen, "cannot create %s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	if (write(fd, text.data, text.len) != (ssize_t)text.len || fsync(fd) < 0) {
+		r = -errno ? -errno : -EIO;
+		snprintf(why, whylen, "cannot write %s: %s", tmp, strerror(errno));
+		close(fd);
+		unlink(tmp);
+		goto out;
+	}
+	close(fd);
+	if (rename(tmp, path) < 0) {
+		r = -errno;
+		snprintf(why, whylen, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
+		unlink(tmp);
+		goto out;
+	}
+	r = 0;
+out:
+	hf_buf_free(&text);
+	return r;
+}
+
+/* ---- the backend ---- */
+
+struct hostif_ctx {
+	void *https;
+	char *endpoint; /* "https://addr:port" */
+	char *what; /* "BMC UUID at addr:port" for messages */
+	const struct hf_logger *log;
+	pthread_mutex_t lock;
+	bool pinning; /* TOFU active (no --cacert, no --insecure) */
+	bool trust_now; /* accept the certificate presented now and re-pin it */
+	bool have_pin;
+	bool pin_unsaved; /* have_pin came from this process's first connection */
+	char pin[96];
+	char rejected[96]; /* the last certificate refused */
+	char *pin_path;
+	char *state_dir;
+};
+
+static int leaf_check(void *p, const unsigned char md[32])
+{
+	struct hostif_ctx *ctx = p;
+	char fp[96];
+	int r = 0;
+
+	hf_hostif_fingerprint_text(md, fp);
+	pthread_mutex_lock(&ctx->lock);
+	if (!ctx->have_pin || (ctx->trust_now && !ctx->pin_unsaved)) {
+		strcpy(ctx->pin, fp);
+		ctx->have_pin = true;
+		ctx->pin_unsaved = true;
+	} else if (strcmp(ctx->pin, fp) != 0) {
+		strcpy(ctx->rejected, fp);
+		r = -1;
+	}
+	pthread_mutex_unlock(&ctx->lock);
+	return r;
+}
+
+/* After a successful exchange: write a pin learnt on this connection. */
+static int save_pin(struct hostif_ctx *ctx, char *why, size_t whylen)
+{
+	char fp[96];
+	bool save;
+	int r = 0;
+
+	pthread_mutex_lock(&ctx->lock);
+	save = ctx->pin_unsaved;
+	strcpy(fp, ctx->pin);
+	ctx->pin_unsaved = false;
+	pthread_mutex_unlock(&ctx->lock);
+	if (!save)
+		return 0;
+	r = hf_hostif_pin_store(ctx->state_dir, ctx->pin_path, fp, ctx->what, why, whylen);
+	if (r < 0)
+		return r;
+	if (!ctx->trust_now)
+		hf_log_warning(ctx->log,
+			       "warning: trust on first use: pinned the certificate of the %s, "
+			       "SHA256 %s, in %s",
+			       ctx->what, fp, ctx->pin_path);
+	return 0;
+}
+
+static void hostif_fini(void *p)
+{
+	struct hostif_ctx *ctx = p;
+
+	if (!ctx)
+		return;
+	if (ctx->https)
+		hf_transport_https.fini(ctx->https);
+	free(ctx->endpoint);
+	free(ctx->what);
+	free(ctx->pin_path);
+	free(ctx->state_dir);
+	pthread_mutex_destroy(&ctx->lock);
+	free(ctx);
+}
+
+static int load_target(const char *root, const char *smbios_file, struct hf_smbios **s,
+		       struct hf_hostif_target *t, char *why, size_t whylen)
+{
+	char err[512];
+	int r;
+
+	r = hf_smbios_load_at(root, smbios_file, s, err, sizeof(err));
+	if (r < 0) {
+		snprintf(why, whylen, "cannot read SMBIOS%s%s: %s", smbios_file ? " from " : "",
+			 smbios_file ? smbios_file : "", err);
+		return r;
+	}
+	r = hf_hostif_locate(root, *s, t, why, whylen);
+	if (r < 0) {
+		hf_smbios_free(*s);
+		*s = NULL;
+	}
+	return r;
+}
+
+static int hostif_probe(const struct hf_transport_config *cfg, char *why, size_t whylen)
+{
+	struct hf_hostif_target t;
+	struct hf_smbios *s = NULL;
+	const char *root = hf_sysfs_root();
+	int r;
+
+	r = load_target(strcmp(root, "/") ? root : NULL, cfg->smbios_file, &s, &t, why, whylen);
+	if (r < 0)
+		return r;
+	hf_hostif_target_clear(&t);
+	hf_smbios_free(s);
+	return 0;
+}
+
+static int hostif_open(const char *root, const struct hf_transport_config *cfg, bool trust_now,
+		       void **ret, char *errbuf, size_t errlen)
+{
+	struct hf_transport_config c = *cfg;
+	struct hf_hostif_endpoint ep;
+	struct hf_hostif_target t;
+	struct hf_smbios *s = NULL;
+	struct hostif_ctx *ctx;
+	char ifname[IF_NAMESIZE + 4], path[PATH_MAX], why[512];
+	int r;
+
+	r = load_target(root, cfg->smbios_file, &s, &t, errbuf, errlen);
+	if (r < 0)
+		return r == -ENOENT ? -ENOTSUP : r;
+	r = hf_hostif_endpoint(root, &t, NULL, &ep, errbuf, errlen);
+	if (r < 0) {
+		r = -ENOTSUP;
+		goto out;
+	}
+	ctx = calloc(1, sizeof(*ctx));
+	if (!ctx) {
+		r = -ENOMEM;
+		goto out;
+	}
+	pthread_mutex_init(&ctx->lock, NULL);
+	ctx->log = cfg->log;
+	ctx->trust_now = trust_now;
+	ctx->endpoint = strdup(ep.url);
+	if (asprintf(&ctx->what, "BMC %s at %s port %u (host interface %s)", t.rfip->uuid,
+		     ep.addr, ep.port, t.nic.name) < 0)
+		ctx->what = NULL;
+	ctx->state_dir = strdup(hf_state_dir());
+	if (!ctx->endpoint || !ctx->what || !ctx->state_dir ||
+	    hf_hostif_pin_path(ctx->state_dir, t.rfip->uuid, ep.addr, ep.port, path,
+			       sizeof(path)) < 0 ||
+	    !(ctx->pin_path = strdup(path))) {
+		hostif_fini(ctx);
+		r = -ENOMEM;
+		goto out;
+	}
+	hf_log_info(cfg->log, "host interface: %s (%s, matched by %s), BMC %s from %s",
+		    t.nic.name, t.nic.driver[0] ? t.nic.driver : "no driver", t.nic.matched_by,
+		    ep.url, ep.detail);
+	if (strcmp(ep.source, "record") != 0)
+		hf_log_warning(cfg->log, "host interface: using %s for the BMC's address (%s)",
+			       ep.addr, ep.detail);
+
+	ctx->pinning = trust_now || (!cfg->ca_file && !cfg->insecure);
+	if (ctx->pinning && !trust_now) {
+		r = hf_hostif_pin_load(ctx->pin_path, ctx->pin, why, sizeof(why));
+		if (r < 0) {
+			snprintf(errbuf, errlen, "%s", why);
+			hostif_fini(ctx);
+			r = -EINVAL;
+			goto out;
+		}
+		ctx->have_pin = r == 1;
+		if (!ctx->have_pin)
+			hf_log_info(cfg->log, "no pinned certificate for the %s yet (%s): the first "
+					      "one is trusted and pinned",
+				    ctx->what, ctx->pin_path);
+	}
+	snprintf(ifname, sizeof(ifname), "if!%s", t.nic.name);
+	c.url = ep.url;
+	c.interface = ifname;
+	c.proxy = NULL; /* the host interface is never proxied */
+	if (ctx->pinning) {
+		c.tls_leaf_check = leaf_check;
+		c.tls_leaf_userdata = ctx;
+		c.insecure = false;
+		c.ca_file = NULL;
+	}
+	r = hf_transport_https.init(&c, &ctx->https, errbuf, errlen);
+	if (r < 0) {
+		ctx->https = NULL;
+		hostif_fini(ctx);
+		goto out;
+	}
+	*ret = ctx;
+	r = 0;
+out:
+	hf_hostif_target_clear(&t);
+	hf_smbios_free(s);
+	return r;
+}
+
+static int hostif_init(const struct hf_transport_config *cfg, void **ret, char *errbuf,
+		       size_t errlen)
+{
+	const char *root = hf_sysfs_root();
+
+	return hostif_open(strcmp(root, "/") ? root : NULL, cfg, false, ret, errbuf, errlen);
+}
+
+static const char *hostif_endpoint(void *p)
+{
+	return ((struct hostif_ctx *)p)->endpoint;
+}
+
+static int hostif_conn_open(void *p, void **conn, char *errbuf, size_t errlen)
+{
+	return hf_transport_https.conn_open(((struct hostif_ctx *)p)->https, conn, errbuf, errlen);
+}
+
+static void hostif_conn_close(void *p, void *conn)
+{
+	hf_transport_https.conn_close(((struct hostif_ctx *)p)->https, conn);
+}
+
+static int hostif_exchange(void *p, void *conn, const struct hf_transport_request *req,
+			   struct hf_transport_response *resp, char *errbuf, size_t errlen)
+{
+	struct hostif_ctx *ctx = p;
+	char rejected[96] = "", pin[96] = "", why[512];
+	int r;
+
+	r = hf_transport_https.exchange(ctx->https, conn, req, resp, errbuf, errlen);
+	if (!ctx->pinning)
+		return r;
+	pthread_mutex_lock(&ctx->lock);
+	if (ctx->rejected[0]) {
+		strcpy(rejected, ctx->rejected);
+		strcpy(pin, ctx->pin);
+		ctx->rejected[0] = '\0';
+	}
+	pthread_mutex_unlock(&ctx->lock);
+	if (r < 0 && rejected[0]) {
+		snprintf(errbuf, errlen,
+			 "the certificate of the %s is not the one pinned: pinned SHA256 %s (%s), "
+			 "presented SHA256 %s; if the BMC's certificate was replaced on purpose, "
+			 "accept the new one with 'hostfish hostif trust'",
+			 ctx->what, pin, ctx->pin_path, rejected);
+		return -EKEYREJECTED;
+	}
+	if (r == 0 && save_pin(ctx, why, sizeof(why)) < 0)
+		/* the answer is good; the next run will trust on first use again */
+		hf_log_warning(ctx->log, "warning: cannot record the BMC's certificate: %s", why);
+	return r;
+}
+
+int hf_hostif_trust_at(const char *root, const char *smbios_file, const struct hf_logger *log,
+		       long timeout_ms, char **ret_fp, char **ret_path, char *why, size_t whylen)
+{
+	struct hf_transport_config cfg = { .smbios_file = smbios_file, .log = log };
+	struct hf_transport_response resp = { 0 };
+	struct hf_headers headers = { 0 };
+	struct hf_transport_request req = {
+		.method = "GET",
+		.path = "/redfish/v1/",
+		.headers = &headers,
+		.connect_timeout_ms = timeout_ms,
+		.timeout_ms = timeout_ms,
+		.max_body = 1 << 20,
+		.no_resend = true,
+	};
+	struct hostif_ctx *ctx = NULL;
+	void *conn = NULL;
+	char *fp = NULL, *path = NULL;
+	int r;
+
+	r = hostif_open(root, &cfg, true, (void **)&ctx, why, whylen);
+	if (r < 0)
+		return r;
+	r = hostif_conn_open(ctx, &conn, why, whylen);
+	if (r < 0)
+		goto out;
+	/* the handshake is what matters; any HTTP answer proves it completed */
+	r = hf_transport_https.exchange(ctx->https, conn, &req, &resp, why, whylen);
+	hostif_conn_close(ctx, conn);
+	if (r < 0)
+		goto out;
+	r = save_pin(ctx, why, whylen);
+	if (r < 0)
+		goto out;
+	fp = strdup(ctx->pin);
+	path = strdup(ctx->pin_path);
+	if (!fp || !path) {
+		free(fp);
+		free(path);
+		r = -ENOMEM;
+		goto out;
+	}
+	*ret_fp = fp;
+	*ret_path = path;
+out:
+	hf_transport_response_clear(&resp);
+	hostif_fini(ctx);
+	return r;
+}
+
+const struct hf_transport_ops hf_transport_hostif = {
+	.abi = HF_TRANSPORT_ABI,
+	.name = "hostif",
+	.caps = HF_TCAP_NETWORK | HF_TCAP_INBAND,
+	.description = "Redfish Host Interface (SMBIOS Type 42 -> NIC -> HTTPS bound to it)",
+	.probe = hostif_probe,
+	.init = hostif_init,
+	.fini = hostif_fini,
+	.endpoint = hostif_endpoint,
+	.conn_open = hostif_conn_open,
+	.conn_close = hostif_conn_close,
+	.exchange = hostif_exchange,
+};
