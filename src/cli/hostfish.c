@@ -46,7 +46,7 @@ static const char usage_text[] =
 	"Options:\n"
 	"  --url URL              BMC address, https://host[:port] (default: $HOSTFISH_URL;\n"
 	"                         without one, an in-band transport is used)\n"
-	"  --transport NAME       auto, https, hostif or chif (default auto)\n"
+	"  --transport NAME       auto, agent, https, hostif or chif (default auto)\n"
 	"  --smbios FILE          read SMBIOS from a 'dmidecode --dump-bin' FILE (hostif,\n"
 	"                         discover)\n"
 	"  --chif-library FILE    HPE's CHIF library for --transport chif (default: \n"
