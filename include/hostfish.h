@@ -388,6 +388,20 @@ int hf_hostif_trust(const hf_options *opts, char **ret_fingerprint, char **ret_p
  */
 int hf_hostif_up(const hf_options *opts, struct json_object **ret);
 
+/*
+ * HPE application accounts (iLO 7): an account whose token HPE's vendor library keeps in the
+ * host's TPM and exchanges for a session on the host interface (the hostif transport uses it
+ * when no user name is given).  action: "status", "create" (needs opts->username and
+ * opts->password of an iLO user allowed to create it) or "delete".  opts (HF_OPTIONS_VERSION):
+ * chif_library (NULL: $HOSTFISH_CHIF_LIBRARY, then HPE's locations), username, password and
+ * the log callback are used.  Returns 0 and a report (owned by the caller, json_object_put()):
+ * {"library", "app_id", "ready", "ilo_type"?, "security_state"?, "exists", "action"?}, or a
+ * negative errno with the reason logged at HF_LOG_ERROR: -EINVAL, -ENOTSUP (no library with
+ * these entry points), -EACCES (credentials missing or rejected), -EEXIST, -ENOENT (no
+ * account to delete), -EIO.
+ */
+int hf_appaccount(const hf_options *opts, const char *action, struct json_object **ret);
+
 /* ---- utilities ---- */
 
 /* The library's version, "MAJOR.MINOR.PATCH", static. */

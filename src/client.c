@@ -14,6 +14,7 @@
 #include <openssl/evp.h>
 
 #include "client-private.h"
+#include "transport/creds.h"
 
 /* ---- errors ---- */
 
@@ -239,6 +240,36 @@ static int check_options(const hf_options *o, char *why, size_t len)
 	return 0;
 }
 
+/* No --user on the host interface: the host's own credential sources (transport/creds.h). */
+static int use_hostif_credentials(hf_client *c, char *why, size_t whylen)
+{
+	struct hf_creds cr = { 0 };
+	int r;
+
+	r = hf_hostif_credentials(&c->transport, c->timeout_ms, &cr, why, whylen);
+	if (r < 0)
+		return r == -ENOMEM ? r : -EACCES;
+	if (cr.session_token) {
+		/* an application account: HPE's library opened the session, and it is ours
+		 * to delete; journaled before anything else can fail */
+		c->token = cr.session_token;
+		c->session_uri = cr.session_uri;
+		cr.session_token = cr.session_uri = NULL;
+		c->owns_session = true;
+		c->session_gen++;
+		c->auth = HF_AUTH_SESSION;
+		c->auth_was_auto = false;
+		hf_journal_record(c);
+	} else {
+		c->username = cr.username;
+		c->password = cr.password;
+		cr.username = cr.password = NULL;
+		c->auth = HF_AUTH_SESSION;
+	}
+	hf_creds_clear(&cr);
+	return 0;
+}
+
 static void options_log(const hf_options *o, char *msg)
 {
 	hf_one_line(msg);
@@ -386,16 +417,13 @@ _hf_public_ int hf_client_new(hf_client **ret, const hf_options *o)
 			goto fail;
 	}
 	if (strcmp(c->transport.ops->name, "hostif") == 0 && c->auth == HF_AUTH_NONE) {
-		/* the BMC answers nothing but the service root without credentials here */
-		snprintf(why, sizeof(why),
-			 "authentication is always required over the host interface: give --user "
-			 "and a password (HOSTFISH_PASSWORD or --password-file), or a client "
-			 "certificate; 'hostfish discover' lists the other credential sources of "
-			 "this host (UEFI RedfishOSCredentials, HPE application account, IPMI "
-			 "bootstrapping), which this version does not use yet");
-		options_log(o, why);
-		r = -EACCES;
-		goto fail;
+		/* the BMC answers nothing but the service root without credentials here: after
+		 * --user, the UEFI variable, an HPE application account, IPMI bootstrapping */
+		r = use_hostif_credentials(c, why, sizeof(why));
+		if (r < 0) {
+			options_log(o, why);
+			goto fail;
+		}
 	}
 	if (o->insecure && (c->transport.ops->caps & HF_TCAP_NETWORK))
 		hf_log_warning(&c->log, "warning: --insecure: the BMC's TLS certificate is not "

@@ -19,6 +19,7 @@
 
 #include <json-c/json.h>
 
+#include "transport/creds.h"
 #include "transport/hostif.h"
 #include "transport/netif.h"
 #include "transport/smbios.h"
@@ -318,18 +319,26 @@ static int credentials_json(const char *root, const struct hf_hostif_target *t,
 			    bool app_accounts, struct json_object *o)
 {
 	struct json_object *src = json_object_new_array(), *s;
-	char path[PATH_MAX];
+	char path[PATH_MAX], efivars[PATH_MAX], uefi_why[768], ipmi_why[PATH_MAX + 128];
+	struct hf_creds cr = { 0 };
 	bool uefi, ipmi_adv, ipmi_dev;
 	int r = 0;
 
 	if (!src)
 		return -ENOMEM;
-	snprintf(path, sizeof(path),
-		 "%s/sys/firmware/efi/efivars/RedfishOSCredentials-" UEFI_CRED_GUID, pfx(root));
-	uefi = access(path, F_OK) == 0;
+	/* the efivars directory: $HOSTFISH_EFIVARS_ROOT, else under the root */
+	if (secure_getenv("HOSTFISH_EFIVARS_ROOT") && *pfx(root) == '\0')
+		snprintf(efivars, sizeof(efivars), "%s", hf_efivars_root());
+	else
+		snprintf(efivars, sizeof(efivars), "%s" HF_EFIVARS_DEFAULT, pfx(root));
+	uefi = hf_uefi_creds_load(efivars, &cr, uefi_why, sizeof(uefi_why)) == 0;
+	hf_creds_clear(&cr);
 	ipmi_adv = t && t->hostif->device.has_characteristics &&
 		   (t->hostif->device.characteristics & 1);
-	snprintf(path, sizeof(path), "%s/dev/ipmi0", pfx(root));
+	if (*pfx(root) == '\0')
+		snprintf(path, sizeof(path), "%s", hf_ipmi_device());
+	else
+		snprintf(path, sizeof(path), "%s" HF_IPMI_DEVICE_DEFAULT, pfx(root));
 	ipmi_dev = access(path, F_OK) == 0;
 
 #define SOURCE(name_, avail_, detail_)                                                         \
@@ -343,19 +352,25 @@ static int credentials_json(const char *root, const struct hf_hostif_target *t,
 	} while (0)
 	SOURCE("user", false, "--user with HOSTFISH_PASSWORD or --password-file");
 	SOURCE("uefi-redfish-os-credentials", uefi,
-	       uefi ? "the UEFI variable RedfishOSCredentials exists (reading it is not "
-		      "implemented in this version)"
-		    : "no UEFI variable RedfishOSCredentials-" UEFI_CRED_GUID);
+	       uefi ? "RedfishIndications announces OS credentials and RedfishOSCredentials "
+		      "holds a well-formed user name and password"
+		    : uefi_why);
 	SOURCE("hpe-application-account", app_accounts,
-	       app_accounts ? "HPE's library offers application accounts (not used by this "
-			      "version)"
+	       app_accounts ? "HPE's library offers application accounts ('hostfish "
+			      "appaccount status' says whether this host has one)"
 			    : "HPE's library with application accounts is not installed");
-	SOURCE("ipmi-bootstrap", ipmi_adv && ipmi_dev,
-	       !ipmi_adv ? "the record does not advertise IPMI credential bootstrapping"
-	       : !ipmi_dev
-		       ? "the record advertises IPMI credential bootstrapping but /dev/ipmi0 "
-			 "is missing"
-		       : "advertised and /dev/ipmi0 exists (not used by this version)");
+	if (!ipmi_adv)
+		snprintf(ipmi_why, sizeof(ipmi_why),
+			 "the record does not advertise IPMI credential bootstrapping");
+	else if (!ipmi_dev)
+		snprintf(ipmi_why, sizeof(ipmi_why),
+			 "the record advertises IPMI credential bootstrapping but %s is missing "
+			 "(load ipmi_si and ipmi_devintf)",
+			 path);
+	else
+		snprintf(ipmi_why, sizeof(ipmi_why),
+			 "the record advertises IPMI credential bootstrapping and %s exists", path);
+	SOURCE("ipmi-bootstrap", ipmi_adv && ipmi_dev, ipmi_why);
 #undef SOURCE
 	if (r == 0 && json_object_object_add(o, "sources", src) < 0)
 		r = -ENOMEM;

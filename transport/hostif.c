@@ -40,6 +40,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "creds.h"
 #include "hostif.h"
 #include "transport.h"
 
@@ -537,6 +538,9 @@ struct hostif_ctx {
 	char rejected[96]; /* the last certificate refused */
 	char *pin_path;
 	char *state_dir;
+	/* credentials: the record advertises IPMI bootstrapping; HPE's library to use */
+	bool ipmi_advertised;
+	char *library;
 };
 
 static int leaf_check(void *p, const unsigned char md[32])
@@ -596,6 +600,7 @@ static void hostif_fini(void *p)
 	free(ctx->what);
 	free(ctx->pin_path);
 	free(ctx->state_dir);
+	free(ctx->library);
 	pthread_mutex_destroy(&ctx->lock);
 	free(ctx);
 }
@@ -662,6 +667,9 @@ static int hostif_open(const char *root, const struct hf_transport_config *cfg, 
 	pthread_mutex_init(&ctx->lock, NULL);
 	ctx->log = cfg->log;
 	ctx->trust_now = trust_now;
+	ctx->ipmi_advertised = t.hostif->device.has_characteristics &&
+			       (t.hostif->device.characteristics & 1);
+	ctx->library = hf_strdup(cfg->chif_library);
 	ctx->endpoint = strdup(ep.url);
 	if (asprintf(&ctx->what, "BMC %s at %s port %u (host interface %s)", t.rfip->uuid,
 		     ep.addr, ep.port, t.nic.name) < 0)
@@ -823,6 +831,24 @@ out:
 	hf_transport_response_clear(&resp);
 	hostif_fini(ctx);
 	return r;
+}
+
+int hf_hostif_credentials(struct hf_transport *t, long timeout_ms, struct hf_creds *c,
+			  char *why, size_t whylen)
+{
+	struct hostif_ctx *ctx;
+	struct hf_creds_context cc = { 0 };
+
+	if (!t || t->ops != &hf_transport_hostif || !t->ctx) {
+		snprintf(why, whylen, "not the host interface transport");
+		return -EINVAL;
+	}
+	ctx = t->ctx;
+	cc.library = ctx->library;
+	cc.ipmi_advertised = ctx->ipmi_advertised;
+	cc.timeout_ms = timeout_ms;
+	cc.log = ctx->log;
+	return hf_creds_find(&cc, c, why, whylen);
 }
 
 const struct hf_transport_ops hf_transport_hostif = {

@@ -96,5 +96,7 @@ int cmd_status(struct cli *cli, int argc, char **argv);
 /* discover.c, hostif.c: commands that need no client (they run before one is created) */
 int cmd_discover(struct cli *cli, int argc, char **argv);
 int cmd_hostif(struct cli *cli, int argc, char **argv);
+/* appaccount.c */
+int cmd_appaccount(struct cli *cli, int argc, char **argv);
 
 #endif /* HOSTFISH_CLI_H */

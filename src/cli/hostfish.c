@@ -161,6 +161,7 @@ static const struct {
 	{ "login", NULL, cmd_login },	{ "logout", NULL, cmd_logout },
 	{ "sessions", NULL, cmd_sessions }, { "status", NULL, cmd_status },
 	{ "discover", NULL, cmd_discover }, { "hostif", NULL, cmd_hostif },
+	{ "appaccount", NULL, cmd_appaccount },
 };
 
 /*
@@ -566,7 +567,8 @@ int main(int argc, char **argv)
 	     strcmp(argv[optind + 1], "prune") == 0))
 		cli.direct = true;
 	/* commands that need no client: they describe or prepare the host */
-	if (commands[i].fn == cmd_discover || commands[i].fn == cmd_hostif) {
+	if (commands[i].fn == cmd_discover || commands[i].fn == cmd_hostif ||
+	    commands[i].fn == cmd_appaccount) {
 		rc = commands[i].fn(&cli, argc - optind - 1, argv + optind + 1);
 		goto out;
 	}

@@ -16,6 +16,13 @@ Requests (op):
   'S' security state query  -> status 0 + u8 state
   'V' verify credentials    -> status 0 or 13; payload "user\\0password\\0"
   'A' authorise the channel -> status 0 or 13; same payload
+HPE application accounts (iLO 7; the library's GenerateAppToken, GetSessionID,
+DeleteAppToken; payload fields NUL-terminated):
+  'G' create   "appid\0appname\0user\0password\0" -> 0 + the account's token,
+               -8 (as u8 248) bad credentials, 201 (-55) exists
+  'L' session  "appid\0token\0" -> 0 + "token\0location\0" (a session the HTTPS side
+               knows), 2 the token is not (or no longer) valid
+  'D' delete   "appid\0token\0" -> 0, 2 unknown
 Packets (all little-endian; layout shared with tests/emulator/chif/chif-emu.c):
   header:   u16 size, u16 sequence, u16 command, u16 service
   key, namespace: 32-byte NUL-padded fields
@@ -316,6 +323,33 @@ class ChifServer:
             return (OK if ok else CHIF_EACCES), b""
         if op == b"X":
             return self.exchange(chan, payload)
+        if op in (b"G", b"L", b"D"):
+            return self.app_account(op, payload)
+        return CHIF_EIO, b""
+
+    # ---- HPE application accounts (iLO 7) ----------------------------
+    def app_account(self, op, payload):
+        from . import gen7
+        parts = [p.decode("utf-8", "replace") for p in payload.split(b"\0")]
+        if op == b"G" and len(parts) >= 4:
+            with self.app.lock:
+                if self.app.sessions.check(parts[2], parts[3]) is None:
+                    return 256 - 8, b""
+                token = gen7.app_account_create(self.app, parts[0], parts[1])
+            if token is None:
+                return 256 - 55, b""
+            return OK, token.encode()
+        if op == b"L" and len(parts) >= 2:
+            with self.app.lock:
+                sess = gen7.app_account_session(self.app, parts[0], parts[1])
+                if sess is None:
+                    return 2, b""
+                return OK, sess.token.encode() + b"\0" + \
+                    ("https://ilo.example" + self.app.sessions.uri(sess)).encode() + b"\0"
+        if op == b"D" and len(parts) >= 2:
+            with self.app.lock:
+                ok = gen7.app_account_delete(self.app, parts[0], parts[1])
+            return (OK if ok else 2), b""
         return CHIF_EIO, b""
 
     # ---- packets -----------------------------------------------------

@@ -6,6 +6,8 @@ included.  Host applications may hold an HPE "application account" whose token l
 host TPM; the accounts are listed under /redfish/v1/AccountService/Oem/Hpe/AppAccounts/.
 """
 
+import secrets
+
 from .tree import ROOT, Entry, compute_etag
 
 MANAGER = ROOT + "/Managers/1"
@@ -62,3 +64,59 @@ def apply(app):
     })
     # over the host interface nothing is readable without credentials
     app.service.auth_everything = True
+
+
+# ---- application accounts (driven by the CHIF emulator library's GenerateAppToken,
+# GetSessionID, DeleteAppToken through iloemu/chif.py; the caller holds app.lock) ----
+
+def _accounts(app):
+    if not hasattr(app, "app_accounts"):
+        app.app_accounts = {}      # app id -> {"name", "token"}
+    return app.app_accounts
+
+
+def _publish(app):
+    coll = app.tree.get_data(APP_ACCOUNTS)
+    if not isinstance(coll, dict):
+        return
+    members = []
+    for appid, acct in sorted(_accounts(app).items()):
+        key = "%s/%s" % (APP_ACCOUNTS, appid)
+        members.append({"@odata.id": key + "/"})
+        _add(app.tree, key, {
+            "@odata.id": key + "/",
+            "@odata.type": "#HpeiLOAppAccount.v1_0_0.HpeiLOAppAccount",
+            "Id": appid, "AppID": appid, "AppName": acct["name"],
+            "Name": "Application Account",
+        })
+    coll["Members"] = members
+    coll["Members@odata.count"] = len(members)
+    _retag(coll)
+
+
+def app_account_create(app, appid, name):
+    """A new account: its token (kept by the library in the host's "TPM"), None if it exists."""
+    accts = _accounts(app)
+    if appid in accts:
+        return None
+    accts[appid] = {"name": name, "token": secrets.token_hex(16)}
+    _publish(app)
+    return accts[appid]["token"]
+
+
+def app_account_session(app, appid, token):
+    acct = _accounts(app).get(appid)
+    if acct is None or not secrets.compare_digest(acct["token"], token):
+        return None
+    return app.sessions.create("app:" + appid, "Administrator", "AppAccount", "127.0.0.1")
+
+
+def app_account_delete(app, appid, token):
+    acct = _accounts(app).get(appid)
+    if acct is None or not secrets.compare_digest(acct["token"], token):
+        return False
+    del _accounts(app)[appid]
+    entry = "%s/%s" % (APP_ACCOUNTS, appid)
+    app.tree.entries.pop(entry, None)
+    _publish(app)
+    return True
