@@ -386,6 +386,7 @@ int hf_netif_bmc_pci(const char *root, struct hf_pci_bmc **ret, char *why, size_
 	struct pci_access *volatile pacc = NULL;
 	struct hf_pci_bmc *volatile list = NULL;
 	volatile int count = 0;
+	volatile bool cleaning = false;
 	char path[PATH_MAX];
 	jmp_buf jump;
 	struct pci_dev *d;
@@ -393,9 +394,16 @@ int hf_netif_bmc_pci(const char *root, struct hf_pci_bmc **ret, char *why, size_
 	*ret = NULL;
 	pci_msg[0] = '\0';
 	if (setjmp(jump)) {
+		/* free libpci's state too; should pci_cleanup() itself report an error, its
+		 * handler jumps back here once more and the cleanup is not tried again */
+		if (pacc && !cleaning) {
+			cleaning = true;
+			snprintf(why, whylen, "libpci: %s", pci_msg);
+			pci_cleanup(pacc);
+		} else if (!cleaning) {
+			snprintf(why, whylen, "libpci: %s", pci_msg);
+		}
 		pci_jump = NULL;
-		snprintf(why, whylen, "libpci: %s", pci_msg);
-		/* libpci's state after its error is not trustworthy enough to clean up */
 		free(list);
 		return -EIO;
 	}
