@@ -11,6 +11,7 @@
 #define HOSTFISH_HOSTIF_H
 
 #include "hostfish-private.h"
+#include "transport.h" /* hf_sysfs_root() */
 #include "netif.h"
 #include "smbios.h"
 
@@ -66,9 +67,6 @@ int hf_hostif_dhcp_server(const char *root, const char *ifname, unsigned ifindex
 			  size_t addrlen, char *file, size_t filelen);
 
 /* ---- pins (trust on first use) ---- */
-
-/* $HOSTFISH_SYSFS_ROOT (a fixture tree, for tests), else "/". */
-const char *hf_sysfs_root(void);
 
 /* $HOSTFISH_STATE_DIR, else /var/lib/hostfish. */
 const char *hf_state_dir(void);

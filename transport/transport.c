@@ -75,8 +75,10 @@ int hf_transport_open(const char *name, const struct hf_transport_config *cfg,
 			if (!(ops->caps & HF_TCAP_INBAND) || !ops->probe)
 				continue;
 			why[0] = '\0';
-			if (ops->probe(cfg, why, sizeof(why)) == 0)
+			if (ops->probe(cfg, why, sizeof(why)) == 0) {
+				hf_log_info(cfg->log, "transport auto: using %s", ops->name);
 				return init_one(ops, cfg, t, errbuf, errlen);
+			}
 			if (used < errlen)
 				used += (size_t)snprintf(errbuf + used, errlen - used, " %s: %s;",
 							 ops->name, why);
