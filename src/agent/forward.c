@@ -1,0 +1,335 @@
+/*
+ * forward.c - one client request to the BMC through the shared hf_client, and its answer back.
+ *
+ * Request: the method, path and body as received; headers minus the hop-by-hop ones, Host,
+ * Content-Length and Expect (the library frames the request itself), Accept-Encoding (the
+ * library decodes, the client gets identity) and every credential (Authorization,
+ * X-Auth-Token, Cookie): the agent's own session is used, and a client's access is what its
+ * group allows, never what a token it holds would.
+ *
+ * Answer: the BMC's status, reason and headers minus the hop-by-hop ones, Content-Length,
+ * Content-Encoding, Transfer-Encoding (the body was decoded) and Set-Cookie; the decoded body
+ * with its own Content-Length.  When the library has no answer to give: 502 (transport),
+ * 504 (timeout), 503 (the agent cannot authenticate to the BMC, or is stopping), each with a
+ * Redfish-style error body that says why.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "agent.h"
+
+static const char *const request_drop[] = {
+	"Connection",	       "Keep-Alive", "Proxy-Connection", "Proxy-Authorization",
+	"Proxy-Authenticate",  "TE",	     "Trailer",		 "Transfer-Encoding",
+	"Upgrade",	       "Host",	     "Content-Length",	 "Expect",
+	"Authorization",       "X-Auth-Token", "Cookie",	 "Accept-Encoding",
+	NULL,
+};
+
+static const char *const response_drop[] = {
+	"Connection",	      "Keep-Alive",	   "Proxy-Connection", "Proxy-Authenticate",
+	"TE",		      "Trailer",	   "Transfer-Encoding", "Upgrade",
+	"Content-Length",     "Content-Encoding", "Set-Cookie",	      NULL,
+};
+
+static bool in_list(const char *const *list, const char *name)
+{
+	for (; *list; list++)
+		if (strcasecmp(*list, name) == 0)
+			return true;
+	return false;
+}
+
+/* Is "name" one of the tokens of a Connection header value (hop-by-hop by declaration)? */
+static bool named_by_connection(const char *connection, const char *name)
+{
+	size_t n = strlen(name);
+	const char *v = connection;
+
+	while (v && *v) {
+		size_t len;
+
+		while (*v == ' ' || *v == '\t' || *v == ',')
+			v++;
+		len = strcspn(v, ", \t");
+		if (len == n && strncasecmp(v, name, n) == 0)
+			return true;
+		v += len;
+	}
+	return false;
+}
+
+static bool hex(char ch)
+{
+	return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F');
+}
+
+/*
+ * Only /redfish and what is under it, without dot segments, encoded dots, slashes or
+ * backslashes, or a fragment: the BMC must not be led to resolve a path outside /redfish
+ * (iLO serves more than Redfish with the same session).
+ */
+bool forward_path_ok(const char *target)
+{
+	size_t plen = strcspn(target, "?");
+	size_t i;
+
+	if (strncmp(target, "/redfish", 8) != 0 || (plen > 8 && target[8] != '/'))
+		return false;
+	if (strchr(target, '#') || memchr(target, '\\', plen))
+		return false;
+	for (i = 0; i < plen; i++) {
+		if (target[i] == '%') {
+			if (i + 2 >= plen || !hex(target[i + 1]) || !hex(target[i + 2]))
+				return false;
+			if (target[i + 1] == '2' && strchr("eEfF", target[i + 2]))
+				return false;
+			if (target[i + 1] == '5' && strchr("cC", target[i + 2]))
+				return false;
+			if (target[i + 1] == '0' && target[i + 2] == '0')
+				return false;
+		}
+		if (target[i] == '/' && target[i + 1] == '.') {
+			size_t j = i + 2;
+
+			if (j < plen && target[j] == '.')
+				j++;
+			if (j >= plen || target[j] == '/')
+				return false;
+		}
+	}
+	return true;
+}
+
+/* "Name: value" strings for hf_request(), NULL-terminated; one allocation (free *block). */
+static const char **request_headers(const struct http_request *req, char **block)
+{
+	const char *connection = http_header(req, "Connection");
+	const char **list;
+	size_t i, n = 0, size = 0;
+	char *p;
+
+	for (i = 0; i < req->n_headers; i++)
+		size += strlen(req->headers[i].name) + strlen(req->headers[i].value) + 3;
+	list = malloc(sizeof(*list) * (req->n_headers + 1));
+	p = *block = malloc(size + 1);
+	if (!list || !p) {
+		free(list);
+		free(p);
+		*block = NULL;
+		return NULL;
+	}
+	for (i = 0; i < req->n_headers; i++) {
+		const struct http_header *h = &req->headers[i];
+
+		if (in_list(request_drop, h->name) || named_by_connection(connection, h->name))
+			continue;
+		list[n++] = p;
+		p += sprintf(p, "%s: %s", h->name, h->value) + 1;
+	}
+	list[n] = NULL;
+	return list;
+}
+
+static bool header_ok(const char *name, const char *value)
+{
+	const unsigned char *p;
+
+	if (!*name)
+		return false;
+	for (p = (const unsigned char *)name; *p; p++)
+		if (*p <= 0x20 || *p >= 0x7f || *p == ':')
+			return false;
+	for (p = (const unsigned char *)value; *p; p++)
+		if ((*p < 0x20 && *p != '\t') || *p == 0x7f)
+			return false;
+	return true;
+}
+
+static bool digits(const char *s)
+{
+	if (!s || !*s || strlen(s) > 18)
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+static void send_bmc_answer(struct conn *c, const struct http_request *req, hf_response *resp)
+{
+	struct obuf head = { .max = (size_t)4 << 20 };
+	const char *connection = hf_response_header(resp, "Connection");
+	const char *reason = hf_response_reason(resp), *body, *p;
+	int status = hf_response_status(resp);
+	long long content_length;
+	size_t i, n, len = 0;
+
+	for (p = reason; p && *p; p++)
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+			break;
+	if (!reason || (p && *p))
+		reason = NULL; /* odd bytes: use the standard phrase */
+	n = hf_response_header_count(resp);
+	for (i = 0; i < n; i++) {
+		const char *name, *value;
+
+		if (hf_response_header_at(resp, i, &name, &value) < 0 || !header_ok(name, value) ||
+		    in_list(response_drop, name) || named_by_connection(connection, name))
+			continue;
+		obuf_add(&head, name, strlen(name));
+		obuf_add(&head, ": ", 2);
+		obuf_add(&head, value, strlen(value));
+		obuf_add(&head, "\r\n", 2);
+	}
+	body = hf_response_body(resp, &len);
+	if ((status >= 100 && status < 200) || status == 204 || status == 304) {
+		content_length = -1; /* no body, no length */
+	} else if (c->head) {
+		/* the GET's length, when the BMC gave one that was not of an encoded body */
+		const char *cl = hf_response_header(resp, "Content-Length");
+
+		content_length = digits(cl) && !hf_response_header(resp, "Content-Encoding")
+					 ? strtoll(cl, NULL, 10)
+					 : -1;
+	} else {
+		content_length = (long long)len;
+	}
+	if (head.failed) {
+		obuf_free(&head);
+		c->close = true;
+		http_send_error(c, 502, "GeneralError", NULL, true,
+				"the BMC's answer to %s has too many headers", req->method);
+		return;
+	}
+	agent_log(ALOG_INFO, "uid %u pid %d: %s %.300s -> %d", (unsigned)c->uid, (int)c->pid,
+		  req->method, req->target, status);
+	http_send(c, status, reason, head.data, body, content_length,
+		  !c->head && content_length > 0);
+	obuf_free(&head);
+}
+
+static void send_library_error(struct conn *c, const struct http_request *req, int r)
+{
+	const hf_error *e;
+	const char *why;
+
+	if (r == -ENOMEM) {
+		/* maybe before hf_request(): the thread's last error is not this one */
+		http_send_error(c, 503, "ServiceTemporarilyUnavailable", "Retry-After: 1\r\n", true,
+				"hostfishd is out of memory");
+		return;
+	}
+	e = hf_client_last_error(c->agent->client);
+	why = e->message && *e->message ? e->message : strerror(-r);
+	agent_log(ALOG_INFO, "uid %u pid %d: %s %.300s: %s", (unsigned)c->uid, (int)c->pid,
+		  req->method, req->target, why);
+	if (r == -EINTR) {
+		c->close = true;
+		http_send_error(c, 503, "ServiceShuttingDown", NULL, true,
+				"hostfishd is stopping: the request was interrupted");
+	} else if (r == -EINVAL || e->kind == HF_ERROR_USAGE) {
+		http_send_error(c, 400, "GeneralError", NULL, false, "%s", why);
+	} else if (r == -EACCES || r == -EUSERS || e->kind == HF_ERROR_AUTH) {
+		http_send_error(c, 503, "ServiceTemporarilyUnavailable", "Retry-After: 10\r\n",
+				true,
+				"hostfishd cannot authenticate to the BMC (%s); check the agent's "
+				"credentials and its log",
+				why);
+	} else if (r == -ETIMEDOUT || e->kind == HF_ERROR_TIMEOUT) {
+		http_send_error(c, 504, "GeneralError", NULL, true,
+				"the BMC did not answer in time: %s", why);
+	} else if (r == -ECONNREFUSED || r == -ECONNRESET || r == -EHOSTUNREACH ||
+		   r == -ENOTSUP || r == -EKEYREJECTED || e->kind == HF_ERROR_TRANSPORT) {
+		http_send_error(c, 502, "GeneralError", NULL, true,
+				"the BMC could not be reached: %s", why);
+	} else {
+		/* -EPROTO, -EFBIG: an answer the library could not use */
+		http_send_error(c, 502, "GeneralError", NULL, true,
+				"no usable answer from the BMC: %s", why);
+	}
+}
+
+/* The caller checked the method, the path and the peer's role. */
+void forward_request(struct conn *c, struct http_request *req)
+{
+	struct agent *a = c->agent;
+	hf_response *resp = NULL;
+	const char **headers;
+	char *block = NULL;
+	int r;
+
+	r = gate_reserve(&a->gate);
+	if (r < 0) {
+		if (req->content_length && req->expect_continue)
+			c->close = true; /* the body was never asked for */
+		else if (req->content_length &&
+			 http_discard_body(c, req, now_ms() + a->cfg.client_timeout_ms) != 0)
+			c->close = true;
+		if (r == -ECANCELED) {
+			c->close = true;
+			http_send_error(c, 503, "ServiceShuttingDown", NULL, false,
+					"hostfishd is stopping");
+			return;
+		}
+		http_send_error(c, 503, "ServiceTemporarilyUnavailable", "Retry-After: 1\r\n",
+				false,
+				"too many requests: %d on the BMC's connections and %d waiting",
+				a->cfg.max_connections, a->cfg.max_queue);
+		return;
+	}
+	if (req->content_length) {
+		if (req->expect_continue && http_send_continue(c) < 0) {
+			gate_cancel(&a->gate);
+			c->close = true;
+			return;
+		}
+		r = http_read_body(c, req, now_ms() + a->cfg.client_timeout_ms);
+		if (r) {
+			gate_cancel(&a->gate);
+			c->close = true;
+			if (r == 408)
+				http_send_error(c, 408, "GeneralError", NULL, false,
+						"the request body did not arrive within %ld s",
+						a->cfg.client_timeout_ms / 1000);
+			else if (r == -ENOMEM)
+				http_send_error(c, 503, "ServiceTemporarilyUnavailable",
+						"Retry-After: 1\r\n", false,
+						"hostfishd is out of memory");
+			return;
+		}
+	}
+	r = gate_acquire(&a->gate, now_ms() + a->cfg.timeout_ms);
+	if (r < 0) {
+		if (r == -ECANCELED) {
+			c->close = true;
+			http_send_error(c, 503, "ServiceShuttingDown", NULL, false,
+					"hostfishd is stopping");
+		} else {
+			http_send_error(c, 503, "ServiceTemporarilyUnavailable",
+					"Retry-After: 1\r\n", false,
+					"no connection to the BMC became free within %ld s",
+					a->cfg.timeout_ms / 1000);
+		}
+		return;
+	}
+	headers = request_headers(req, &block);
+	if (!headers)
+		r = -ENOMEM;
+	else
+		r = hf_request(a->client, req->method, req->target, headers, req->body,
+			       req->content_length, &resp);
+	gate_release(&a->gate, a->client);
+	free(headers);
+	free(block);
+	if (r < 0)
+		send_library_error(c, req, r);
+	else
+		send_bmc_answer(c, req, resp);
+	hf_response_free(resp);
+}

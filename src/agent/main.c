@@ -1,0 +1,686 @@
+/*
+ * main.c - hostfishd: options, credentials, start-up, signals and the orderly stop.
+ *
+ * Stop (SIGTERM, SIGINT): the socket is closed and removed at once (new clients find no
+ * agent; a new agent may start), idle connections close, requests in flight may finish for
+ * --timeout; then they are interrupted (hf_client_interrupt), the session is deleted on the
+ * BMC (a failure is logged and sets the exit code, as in the CLI) and the agent exits 0.
+ * A second signal skips the wait.  SIGHUP reopens the log file and resolves the groups again.
+ * SIGPIPE is ignored (every send() has MSG_NOSIGNAL anyway).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <malloc.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "agent.h"
+
+#define DEFAULT_RUNTIME_DIR "/run/hostfish"
+#define SOCKET_NAME "hostfishd.sock"
+#define INTERRUPT_GRACE_MS 5000 /* after hf_client_interrupt(): answers still being written */
+
+static const char usage_text[] =
+	"Usage: hostfishd [OPTIONS]\n"
+	"\n"
+	"The local Redfish agent: one BMC session and at most eight BMC connections, shared by\n"
+	"every local client over HTTP/1.1 on a Unix socket, for example\n"
+	"  curl --unix-socket /run/hostfish/hostfishd.sock http://localhost/redfish/v1/\n"
+	"Only /redfish/ is forwarded; GET /hostfishd/status reports the agent's health.\n"
+	"\n"
+	"BMC options (as for hostfish):\n"
+	"  --url URL              BMC address, https://host[:port] (default: $HOSTFISH_URL;\n"
+	"                         without one, an in-band transport is used)\n"
+	"  --transport NAME       auto, https, hostif or chif (default auto)\n"
+	"  --user NAME            user name; the password comes from $HOSTFISH_PASSWORD or\n"
+	"                         --password-file, never from the command line\n"
+	"  --password-file FILE   read the password from the first line of FILE\n"
+	"  --auth MODE            session (default with --user), basic, cert or none\n"
+	"  --cert FILE            client certificate (PEM) for --auth cert\n"
+	"  --key FILE             its private key (PEM)\n"
+	"  --key-passphrase-file FILE  the key's passphrase\n"
+	"  --cacert FILE          trust the CA certificates in FILE for the BMC\n"
+	"  --insecure             do not verify the BMC's certificate (logged)\n"
+	"  --proxy URL            HTTP or SOCKS5 proxy (http://, socks5://, socks5h://)\n"
+	"  --timeout SEC          bound on each BMC request, on waiting for a connection, and\n"
+	"                         on finishing requests at stop (default 30)\n"
+	"  --connect-timeout SEC  bound on connecting (default 10)\n"
+	"  --retries N            retries of idempotent requests (default 2)\n"
+	"\n"
+	"Agent options:\n"
+	"  --socket PATH          listen here (default $HOSTFISH_RUNTIME_DIR/" SOCKET_NAME ")\n"
+	"  --max-connections N    concurrent BMC connections, 1..8 (default 8)\n"
+	"  --max-queue N          requests waiting for a BMC connection (default 64); more\n"
+	"                         are answered 503 with Retry-After: 1\n"
+	"  --max-clients N        open client connections (default 128); more are answered 503\n"
+	"  --max-body BYTES       largest request body (default 16777216); larger: 413\n"
+	"  --client-timeout SEC   idle or slow clients are dropped after SEC (default 30)\n"
+	"  --group NAME           full access for this group (default hostfish)\n"
+	"  --ro-group NAME        GET and HEAD for this group (default hostfish-ro)\n"
+	"  --log-file FILE        log every request to FILE (mode 0600, reopened on SIGHUP)\n"
+	"  -v, --verbose          more log on stderr (-vv: every BMC exchange, secrets masked)\n"
+	"  -h, --help             show this help\n"
+	"  -V, --version          show the version\n"
+	"\n"
+	"Access (by the peer's credentials): root, the agent's own user and members of --group:\n"
+	"everything; members of --ro-group: GET and HEAD; anyone else: 403.  The socket is mode\n"
+	"0660, group --group, with an ACL entry for --ro-group.  Client credentials\n"
+	"(Authorization, X-Auth-Token, Cookie) are removed: the agent's session is used.\n"
+	"Request bodies need Content-Length (chunked requests are answered 411).  Limits: request\n"
+	"line 8 KiB (414), header section 32 KiB and 100 fields (431).\n"
+	"\n"
+	"Environment:\n"
+	"  HOSTFISH_URL           default for --url\n"
+	"  HOSTFISH_PASSWORD      the password for --user\n"
+	"  HOSTFISH_RUNTIME_DIR   runtime directory (default " DEFAULT_RUNTIME_DIR ")\n"
+	"\n"
+	"Exit codes:\n"
+	"  0  stopped by SIGTERM or SIGINT, session logged out\n"
+	"  1  usage or invalid option\n"
+	"  3  the BMC refused the logout at stop (5xx)\n"
+	"  4  credentials missing for the authentication mode, or the logout was refused\n"
+	"  5  transport unavailable, or the socket cannot be created, or the logout failed\n"
+	"  6  the logout timed out\n";
+
+enum {
+	OPT_URL = 256,
+	OPT_TRANSPORT,
+	OPT_USER,
+	OPT_PASSWORD_FILE,
+	OPT_AUTH,
+	OPT_CERT,
+	OPT_KEY,
+	OPT_KEY_PASSPHRASE_FILE,
+	OPT_CACERT,
+	OPT_INSECURE,
+	OPT_PROXY,
+	OPT_TIMEOUT,
+	OPT_CONNECT_TIMEOUT,
+	OPT_RETRIES,
+	OPT_SOCKET,
+	OPT_MAX_CONNECTIONS,
+	OPT_MAX_QUEUE,
+	OPT_MAX_CLIENTS,
+	OPT_MAX_BODY,
+	OPT_CLIENT_TIMEOUT,
+	OPT_GROUP,
+	OPT_RO_GROUP,
+	OPT_LOG_FILE,
+};
+
+static const struct option long_options[] = {
+	{ "url", required_argument, NULL, OPT_URL },
+	{ "transport", required_argument, NULL, OPT_TRANSPORT },
+	{ "user", required_argument, NULL, OPT_USER },
+	{ "password-file", required_argument, NULL, OPT_PASSWORD_FILE },
+	{ "auth", required_argument, NULL, OPT_AUTH },
+	{ "cert", required_argument, NULL, OPT_CERT },
+	{ "key", required_argument, NULL, OPT_KEY },
+	{ "key-passphrase-file", required_argument, NULL, OPT_KEY_PASSPHRASE_FILE },
+	{ "cacert", required_argument, NULL, OPT_CACERT },
+	{ "insecure", no_argument, NULL, OPT_INSECURE },
+	{ "proxy", required_argument, NULL, OPT_PROXY },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT },
+	{ "retries", required_argument, NULL, OPT_RETRIES },
+	{ "socket", required_argument, NULL, OPT_SOCKET },
+	{ "max-connections", required_argument, NULL, OPT_MAX_CONNECTIONS },
+	{ "max-queue", required_argument, NULL, OPT_MAX_QUEUE },
+	{ "max-clients", required_argument, NULL, OPT_MAX_CLIENTS },
+	{ "max-body", required_argument, NULL, OPT_MAX_BODY },
+	{ "client-timeout", required_argument, NULL, OPT_CLIENT_TIMEOUT },
+	{ "group", required_argument, NULL, OPT_GROUP },
+	{ "ro-group", required_argument, NULL, OPT_RO_GROUP },
+	{ "log-file", required_argument, NULL, OPT_LOG_FILE },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Target and credential options, as the CLI has them. */
+struct bmc_options {
+	const char *url;
+	const char *transport;
+	const char *user;
+	char *password; /* owned, wiped */
+	int auth;
+	const char *cert;
+	const char *key;
+	char *key_passphrase; /* owned, wiped */
+	const char *cacert;
+	bool insecure;
+	const char *proxy;
+	long connect_timeout_s;
+	int retries;
+};
+
+static int parse_options(struct agent_config *cfg, struct bmc_options *o, int argc, char **argv)
+{
+	long v;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "vhV", long_options, NULL)) != -1) {
+		switch (c) {
+		case OPT_URL:
+			o->url = optarg;
+			break;
+		case OPT_TRANSPORT:
+			o->transport = optarg;
+			break;
+		case OPT_USER:
+			o->user = optarg;
+			break;
+		case OPT_PASSWORD_FILE:
+			wipe_free(o->password);
+			o->password = read_secret_file(optarg);
+			if (!o->password)
+				return -1;
+			break;
+		case OPT_AUTH:
+			if (strcmp(optarg, "session") == 0)
+				o->auth = HF_AUTH_SESSION;
+			else if (strcmp(optarg, "basic") == 0)
+				o->auth = HF_AUTH_BASIC;
+			else if (strcmp(optarg, "cert") == 0)
+				o->auth = HF_AUTH_CERT;
+			else if (strcmp(optarg, "none") == 0)
+				o->auth = HF_AUTH_NONE;
+			else {
+				agent_log(ALOG_ERR,
+					  "--auth: expected session, basic, cert or none");
+				return -1;
+			}
+			break;
+		case OPT_CERT:
+			o->cert = optarg;
+			break;
+		case OPT_KEY:
+			o->key = optarg;
+			break;
+		case OPT_KEY_PASSPHRASE_FILE:
+			wipe_free(o->key_passphrase);
+			o->key_passphrase = read_secret_file(optarg);
+			if (!o->key_passphrase)
+				return -1;
+			break;
+		case OPT_CACERT:
+			o->cacert = optarg;
+			break;
+		case OPT_INSECURE:
+			o->insecure = true;
+			break;
+		case OPT_PROXY:
+			o->proxy = optarg;
+			break;
+		case OPT_TIMEOUT:
+			if (!parse_long(optarg, 1, 86400, &v)) {
+				agent_log(ALOG_ERR,
+					  "--timeout: expected seconds between 1 and 86400");
+				return -1;
+			}
+			cfg->timeout_ms = v * 1000;
+			break;
+		case OPT_CONNECT_TIMEOUT:
+			if (!parse_long(optarg, 1, 3600, &o->connect_timeout_s)) {
+				agent_log(ALOG_ERR,
+					  "--connect-timeout: expected seconds between 1 and 3600");
+				return -1;
+			}
+			break;
+		case OPT_RETRIES:
+			if (!parse_long(optarg, 0, 10, &v)) {
+				agent_log(ALOG_ERR,
+					  "--retries: expected a number between 0 and 10");
+				return -1;
+			}
+			o->retries = (int)v;
+			break;
+		case OPT_SOCKET:
+			cfg->socket_path = optarg;
+			break;
+		case OPT_MAX_CONNECTIONS:
+			if (!parse_long(optarg, 1, 8, &v)) {
+				agent_log(ALOG_ERR, "--max-connections: expected 1 to 8");
+				return -1;
+			}
+			cfg->max_connections = (int)v;
+			break;
+		case OPT_MAX_QUEUE:
+			if (!parse_long(optarg, 0, 4096, &v)) {
+				agent_log(ALOG_ERR, "--max-queue: expected 0 to 4096");
+				return -1;
+			}
+			cfg->max_queue = (int)v;
+			break;
+		case OPT_MAX_CLIENTS:
+			if (!parse_long(optarg, 1, 4096, &v)) {
+				agent_log(ALOG_ERR, "--max-clients: expected 1 to 4096");
+				return -1;
+			}
+			cfg->max_clients = (int)v;
+			break;
+		case OPT_MAX_BODY:
+			if (!parse_long(optarg, 0, 256L << 20, &v)) {
+				agent_log(ALOG_ERR, "--max-body: expected 0 to %ld bytes",
+					  256L << 20);
+				return -1;
+			}
+			cfg->max_body = (size_t)v;
+			break;
+		case OPT_CLIENT_TIMEOUT:
+			if (!parse_long(optarg, 1, 3600, &v)) {
+				agent_log(ALOG_ERR,
+					  "--client-timeout: expected seconds between 1 and 3600");
+				return -1;
+			}
+			cfg->client_timeout_ms = v * 1000;
+			break;
+		case OPT_GROUP:
+			cfg->group = optarg;
+			break;
+		case OPT_RO_GROUP:
+			cfg->ro_group = optarg;
+			break;
+		case OPT_LOG_FILE:
+			cfg->log_file = optarg;
+			break;
+		case 'v':
+			cfg->verbose++;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			exit(EXIT_OK);
+		case 'V':
+			printf("hostfishd %s (libhostfish %s)\n", PACKAGE_VERSION, hf_version());
+			exit(EXIT_OK);
+		default:
+			fputs("Try 'hostfishd --help'.\n", stderr);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		agent_log(ALOG_ERR, "unexpected argument '%s'", argv[optind]);
+		fputs("Try 'hostfishd --help'.\n", stderr);
+		return -1;
+	}
+	return 0;
+}
+
+/* The password from the environment; the environment's copy is wiped (it shows in
+ * /proc/PID/environ for as long as the agent runs). */
+static char *password_from_env(void)
+{
+	char *env = secure_getenv("HOSTFISH_PASSWORD");
+	char *s;
+
+	if (!env || !*env)
+		return NULL;
+	s = strdup(env);
+	explicit_bzero(env, strlen(env));
+	unsetenv("HOSTFISH_PASSWORD");
+	return s;
+}
+
+/* Exit 4 when the authentication mode needs credentials that are not there. */
+static int check_credentials(const struct bmc_options *o)
+{
+	bool need_password = o->auth == HF_AUTH_BASIC || o->auth == HF_AUTH_SESSION ||
+			     (o->auth == HF_AUTH_AUTO && o->user);
+
+	if (need_password && (!o->user || !o->password)) {
+		agent_log(ALOG_ERR, "%s authentication needs --user and a password "
+				    "(HOSTFISH_PASSWORD or --password-file): not starting",
+			  o->auth == HF_AUTH_BASIC ? "basic" : "session");
+		return EXIT_AUTH;
+	}
+	if (o->auth == HF_AUTH_CERT && (!o->cert || !o->key)) {
+		agent_log(ALOG_ERR, "certificate authentication needs --cert and --key: not "
+				    "starting");
+		return EXIT_AUTH;
+	}
+	return EXIT_OK;
+}
+
+static int create_client(struct agent *a, const struct bmc_options *bo)
+{
+	hf_options o = HF_OPTIONS_INIT;
+	int r;
+
+	o.url = bo->url;
+	o.transport = bo->transport;
+	o.username = bo->user;
+	o.password = bo->password;
+	o.auth = bo->auth;
+	o.retries = bo->retries;
+	o.connect_timeout_ms = bo->connect_timeout_s * 1000;
+	o.timeout_ms = a->cfg.timeout_ms;
+	o.ca_file = bo->cacert;
+	o.insecure = bo->insecure;
+	o.client_cert = bo->cert;
+	o.client_key = bo->key;
+	o.client_key_passphrase = bo->key_passphrase;
+	o.proxy = bo->proxy;
+	o.log_fn = agent_log_library;
+	o.log_level = agent_log_library_level();
+	o.max_connections = a->cfg.max_connections;
+	o.direct = 1; /* the agent talks to the BMC itself, never through an agent */
+
+	r = hf_client_new(&a->client, &o);
+	if (r == -EINVAL)
+		return EXIT_USAGE; /* the reason went through the log callback */
+	if (r < 0) {
+		agent_log(ALOG_ERR, "cannot create the BMC client: %s", strerror(-r));
+		return EXIT_TRANSPORT;
+	}
+	return EXIT_OK;
+}
+
+/*
+ * The socket's directory: the default one is created (0755: group members must reach the
+ * socket inside; the library keeps its own files in 0700 subdirectories).  Others are only
+ * checked.
+ */
+static void prepare_socket_dir(const char *path, bool create)
+{
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+	struct stat st;
+
+	if (!slash || (size_t)(slash - path) >= sizeof(dir))
+		return;
+	memcpy(dir, path, (size_t)(slash - path));
+	dir[slash - path] = '\0';
+	if (!dir[0])
+		return;
+	if (create && mkdir(dir, 0755) == 0)
+		agent_log(ALOG_NOTICE, "created %s (mode 0755)", dir);
+	if (stat(dir, &st) == 0 && !(st.st_mode & S_IXOTH))
+		agent_log(ALOG_WARN,
+			  "%s is mode %03o: members of the groups cannot reach the socket "
+			  "in it unless it is searchable by others (0755)",
+			  dir, (unsigned)(st.st_mode & 07777));
+}
+
+static int probe_done; /* atomic: the start-up probe has finished */
+
+/* Start-up check of the BMC, in the background: the agent serves at once, the BMC may come
+ * later.  Logs the service root's answer, then logs in (the session is shared from then). */
+static void *probe_thread(void *arg)
+{
+	struct agent *a = arg;
+	hf_response *resp = NULL;
+	int r;
+
+	if (gate_acquire_now(&a->gate, now_ms() + a->cfg.timeout_ms) < 0) {
+		__atomic_store_n(&probe_done, 1, __ATOMIC_RELEASE);
+		return NULL;
+	}
+	r = hf_get(a->client, "/redfish/v1/", &resp);
+	if (r < 0) {
+		agent_log(ALOG_WARN, "the BMC at %s cannot be reached yet: %s",
+			  hf_client_endpoint(a->client), hf_client_last_error(a->client)->message);
+		goto out;
+	}
+	agent_log(ALOG_NOTICE, "the BMC at %s (%s) answers: %d %s", hf_client_endpoint(a->client),
+		  hf_client_transport(a->client), hf_response_status(resp),
+		  hf_response_reason(resp));
+	if (__atomic_load_n(&a->stopping, __ATOMIC_RELAXED))
+		goto out;
+	r = hf_client_login(a->client);
+	if (r < 0)
+		agent_log(ALOG_WARN, "cannot log in to the BMC yet: %s",
+			  hf_client_last_error(a->client)->message);
+out:
+	hf_response_free(resp);
+	gate_release(&a->gate, a->client);
+	__atomic_store_n(&probe_done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static int exit_code_of_kind(int kind)
+{
+	switch (kind) {
+	case HF_ERROR_HTTP_CLIENT:
+		return EXIT_HTTP_4XX;
+	case HF_ERROR_HTTP_SERVER:
+		return EXIT_HTTP_5XX;
+	case HF_ERROR_AUTH:
+		return EXIT_AUTH;
+	case HF_ERROR_TIMEOUT:
+		return EXIT_TIMEOUT;
+	default:
+		return EXIT_TRANSPORT;
+	}
+}
+
+static bool busy(struct agent *a, int *clients)
+{
+	*clients = server_wait_clients(a, now_ms());
+	return *clients > 0 || !__atomic_load_n(&probe_done, __ATOMIC_ACQUIRE);
+}
+
+/*
+ * Wait for the connection threads and the start-up probe (interrupting a login could leave a
+ * session on the BMC that nobody knows of); a second stop signal ends the wait.  Returns
+ * whether everything finished; *clients is how many connection threads remain.
+ */
+static bool drain(struct agent *a, int sig_fd, int64_t deadline, int *clients)
+{
+	while (busy(a, clients) && now_ms() < deadline) {
+		struct pollfd p = { .fd = sig_fd, .events = POLLIN };
+		struct signalfd_siginfo si;
+		int64_t step = deadline - now_ms();
+
+		if (poll(&p, 1, step > 100 ? 100 : (int)step) > 0) {
+			while (read(sig_fd, &si, sizeof(si)) == sizeof(si)) {
+				if (si.ssi_signo == SIGHUP) {
+					agent_log_reopen();
+				} else {
+					agent_log(ALOG_NOTICE,
+						  "second signal: not waiting any longer");
+					return !busy(a, clients);
+				}
+			}
+		}
+	}
+	return !busy(a, clients);
+}
+
+/* The orderly stop; returns the exit code. */
+static int stop(struct agent *a, int sig_fd, int sig, pthread_t probe, bool have_probe)
+{
+	uint64_t one = 1;
+	int remaining, rc = EXIT_OK, r;
+
+	agent_log(ALOG_NOTICE, "%s: stopping (requests in flight may finish within %ld s)",
+		  strsignal(sig), a->cfg.timeout_ms / 1000);
+	__atomic_store_n(&a->stopping, 1, __ATOMIC_RELAXED);
+	(void)!write(a->stop_fd, &one, sizeof(one));
+	close(a->listen_fd);
+	a->listen_fd = -1;
+	server_unlink(a);
+
+	if (!drain(a, sig_fd, now_ms() + a->cfg.timeout_ms, &remaining)) {
+		agent_log(ALOG_WARN, "interrupting the requests still in flight (%d client "
+				     "connections)",
+			  remaining);
+		gate_abort(&a->gate);
+		hf_client_interrupt(a->client);
+		remaining = server_wait_clients(a, now_ms() + INTERRUPT_GRACE_MS);
+	}
+	if (have_probe)
+		pthread_join(probe, NULL);
+
+	/* the session goes, even if a connection thread is still stuck writing to a client */
+	r = gate_acquire_now(&a->gate, now_ms() + 1000);
+	if (hf_client_session(a->client, NULL, NULL) == 0) {
+		int lr = hf_client_logout(a->client);
+
+		if (lr < 0) {
+			const hf_error *e = hf_client_last_error(a->client);
+
+			agent_log(ALOG_ERR, "logout failed, the session may remain on the BMC: %s",
+				  e->message);
+			rc = exit_code_of_kind(e->kind);
+		} else {
+			agent_log(ALOG_NOTICE, "logged out");
+		}
+	}
+	if (r == 0)
+		gate_release(&a->gate, NULL);
+	if (remaining > 0) {
+		/* threads still use the client: leave it to the exit */
+		agent_log(ALOG_WARN, "%d client connections did not finish in time", remaining);
+		return rc;
+	}
+	hf_client_free(a->client);
+	a->client = NULL;
+	return rc;
+}
+
+static int agent_init(struct agent *a)
+{
+	pthread_condattr_t attr;
+
+	a->listen_fd = -1;
+	a->self_uid = geteuid();
+	a->start_ms = now_ms();
+	pthread_mutex_init(&a->clients_lock, NULL);
+	pthread_mutex_init(&a->groups_lock, NULL);
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&a->clients_cond, &attr);
+	pthread_condattr_destroy(&attr);
+	gate_init(&a->gate, a->cfg.max_connections, a->cfg.max_queue);
+	a->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	return a->stop_fd < 0 ? -errno : 0;
+}
+
+int main(int argc, char **argv)
+{
+	static struct agent agent;
+	struct agent *a = &agent;
+	struct bmc_options bo = { .auth = HF_AUTH_AUTO, .retries = -1 };
+	static char default_socket[4096];
+	const char *env, *runtime_dir;
+	pthread_t probe;
+	bool have_probe = false, stopped = false;
+	sigset_t mask;
+	int sig_fd = -1, rc, sig;
+
+	a->cfg = (struct agent_config){
+		.max_connections = 8,
+		.max_queue = 64,
+		.max_clients = 128,
+		.max_body = (size_t)16 << 20,
+		.client_timeout_ms = 30000,
+		.timeout_ms = 30000,
+		.group = "hostfish",
+		.ro_group = "hostfish-ro",
+	};
+	if (parse_options(&a->cfg, &bo, argc, argv) < 0) {
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	agent_log_init(a->cfg.verbose);
+	if (!bo.url) {
+		env = secure_getenv("HOSTFISH_URL");
+		if (env && *env)
+			bo.url = env;
+	}
+	if (!bo.password && bo.user)
+		bo.password = password_from_env();
+	rc = check_credentials(&bo);
+	if (rc)
+		goto out;
+	runtime_dir = secure_getenv("HOSTFISH_RUNTIME_DIR");
+	if (!runtime_dir || !*runtime_dir)
+		runtime_dir = DEFAULT_RUNTIME_DIR;
+	if (!a->cfg.socket_path) {
+		if ((size_t)snprintf(default_socket, sizeof(default_socket), "%s/%s", runtime_dir,
+				     SOCKET_NAME) >= sizeof(default_socket)) {
+			agent_log(ALOG_ERR, "HOSTFISH_RUNTIME_DIR is too long");
+			rc = EXIT_USAGE;
+			goto out;
+		}
+		a->cfg.socket_path = default_socket;
+	}
+	if (a->cfg.log_file && agent_log_open(a->cfg.log_file) < 0) {
+		rc = EXIT_USAGE;
+		goto out;
+	}
+
+	/* bounded memory: big buffers (bodies) always come from mmap and go back at free */
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+	mallopt(M_ARENA_MAX, 4);
+
+	/* signals: collected by the main thread only, through a signalfd */
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &mask, NULL);
+	sig_fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sig_fd < 0 || agent_init(a) < 0) {
+		agent_log(ALOG_ERR, "cannot set up: %s", strerror(errno));
+		rc = EXIT_TRANSPORT;
+		goto out;
+	}
+
+	/* before the library makes the runtime directory 0700 */
+	prepare_socket_dir(a->cfg.socket_path, a->cfg.socket_path == default_socket);
+	rc = create_client(a, &bo);
+	wipe_free(bo.password); /* the client has its own copy */
+	bo.password = NULL;
+	wipe_free(bo.key_passphrase);
+	bo.key_passphrase = NULL;
+	if (rc)
+		goto out;
+	authz_resolve_groups(a);
+	if (server_listen(a) < 0) {
+		rc = EXIT_TRANSPORT;
+		goto out;
+	}
+	agent_log(ALOG_NOTICE,
+		  "listening on %s for %s (%s); %d BMC connections, queue %d, %d clients",
+		  a->cfg.socket_path, hf_client_endpoint(a->client), hf_client_transport(a->client),
+		  a->cfg.max_connections, a->cfg.max_queue, a->cfg.max_clients);
+	have_probe = pthread_create(&probe, NULL, probe_thread, a) == 0;
+	if (!have_probe)
+		probe_done = 1;
+
+	sig = server_run(a, sig_fd);
+	rc = stop(a, sig_fd, sig, probe, have_probe);
+	stopped = true;
+	agent_log(ALOG_NOTICE, "stopped");
+	if (a->client) {
+		/* connection threads still run: no exit handlers under their feet */
+		agent_log_close();
+		_exit(rc);
+	}
+	gate_destroy(&a->gate);
+out:
+	if (!stopped && a->client) {
+		hf_client_free(a->client);
+		a->client = NULL;
+	}
+	wipe_free(bo.password);
+	wipe_free(bo.key_passphrase);
+	if (sig_fd >= 0)
+		close(sig_fd);
+	if (a->stop_fd > 0)
+		close(a->stop_fd);
+	agent_log_close();
+	return rc;
+}
