@@ -253,8 +253,18 @@ int hf_client_logout(hf_client *client);
 /*
  * The current session: its token and URI (path), borrowed until the next call on the client.
  * Returns 0, or -ENOENT when there is no session.  Either output may be NULL.
+ * A re-login in another thread frees them: while other threads use the client, call
+ * hf_client_session_dup() instead.
  */
 int hf_client_session(const hf_client *client, const char **token, const char **uri);
+
+/*
+ * Copies of the current session's token and URI, taken consistently while other threads may
+ * be re-logging in.  On success the outputs (either may be NULL) belong to the caller: free()
+ * them (wipe the token first: it is a credential).  *uri may be set to NULL when the BMC did
+ * not tell where the session is.  Returns 0, -ENOENT (no session), -ENOMEM.
+ */
+int hf_client_session_dup(hf_client *client, char **token, char **uri);
 
 /*
  * Use an existing session (for example one kept in a cache by an earlier process) for the

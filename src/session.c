@@ -523,3 +523,32 @@ out_err:
 	pthread_mutex_unlock(&c->session_lock);
 	return r;
 }
+
+_hf_public_ int hf_client_session_dup(hf_client *c, char **ret_token, char **ret_uri)
+{
+	char *t = NULL, *u = NULL;
+	int r = 0;
+
+	if (!c)
+		return -EINVAL;
+	pthread_mutex_lock(&c->session_lock);
+	if (!c->token) {
+		r = -ENOENT;
+	} else {
+		t = ret_token ? strdup(c->token) : NULL;
+		u = ret_uri && c->session_uri ? strdup(c->session_uri) : NULL;
+		if ((ret_token && !t) || (ret_uri && c->session_uri && !u))
+			r = -ENOMEM;
+	}
+	pthread_mutex_unlock(&c->session_lock);
+	if (r < 0) {
+		hf_free_secret(t);
+		free(u);
+		return r;
+	}
+	if (ret_token)
+		*ret_token = t;
+	if (ret_uri)
+		*ret_uri = u;
+	return 0;
+}

@@ -205,6 +205,16 @@ static void test_main(void)
 	   state_num("peak_connections"));
 	ok(hf_client_session(c, &token, &uri) == 0 && token && uri, "the session is known: %s",
 	   uri ? uri : "(none)");
+	{
+		char *tcopy = NULL, *ucopy = NULL;
+
+		ok(hf_client_session_dup(c, &tcopy, &ucopy) == 0 && tcopy && ucopy &&
+			   strcmp(tcopy, token) == 0 && strcmp(ucopy, uri) == 0,
+		   "hf_client_session_dup returns copies of the same session");
+		ok(tcopy != token && ucopy != uri, "... that are the caller's own");
+		free(tcopy);
+		free(ucopy);
+	}
 
 	/* response accessors on a PATCH */
 	{
@@ -304,6 +314,13 @@ static void test_main(void)
 	ok(hf_client_logout(c) == 0, "hf_client_logout");
 	ok(state_num("open_sessions") == created0 - 1, "the BMC has one session fewer");
 	ok(hf_client_session(c, NULL, NULL) == -ENOENT, "no session after logout");
+	{
+		char *tcopy = (char *)"untouched";
+
+		ok(hf_client_session_dup(c, &tcopy, NULL) == -ENOENT &&
+			   strcmp(tcopy, "untouched") == 0,
+		   "hf_client_session_dup: -ENOENT, output untouched");
+	}
 	ok(hf_client_logout(c) == 0, "a second logout has nothing to do");
 	hf_client_free(c);
 	free(cap.text);
