@@ -18,16 +18,7 @@
 
 #include <hostfish.h>
 
-/* Exit codes, the CLI's. */
-enum {
-	EXIT_OK = 0,
-	EXIT_USAGE = 1, /* usage or invalid option */
-	EXIT_HTTP_4XX = 2,
-	EXIT_HTTP_5XX = 3,
-	EXIT_AUTH = 4, /* credentials missing for the auth mode, or the logout was refused */
-	EXIT_TRANSPORT = 5, /* transport unavailable, cannot bind the socket */
-	EXIT_TIMEOUT = 6,
-};
+#include "src/tools/tools.h" /* the CLI's exit codes, shared helpers */
 
 /* HTTP limits that are not options. */
 #define HTTP_MAX_REQUEST_LINE 8192 /* bytes, without CRLF: longer is 414 */
@@ -119,9 +110,8 @@ int agent_log_library_level(void);
 
 /* ---- util.c ---- */
 int64_t now_ms(void);
-bool parse_long(const char *s, long min, long max, long *ret);
+/* tools_read_secret_file() with its errors and warning in the agent's log */
 char *read_secret_file(const char *path);
-void wipe_free(char *s);
 /* Growable output buffer with a hard bound; after a failure it stays failed. */
 struct obuf {
 	char *data;

@@ -66,7 +66,7 @@ static int lookup_group(const char *name, gid_t *ret)
 	free(buf);
 	if (r == 0 && res)
 		return 1;
-	if (parse_long(name, 0, 0x7ffffffe, &v)) {
+	if (tools_parse_long(name, 0, 0x7ffffffe, &v)) {
 		*ret = (gid_t)v;
 		return 1;
 	}

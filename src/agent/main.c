@@ -181,21 +181,14 @@ static int parse_options(struct agent_config *cfg, struct bmc_options *o, int ar
 			o->user = optarg;
 			break;
 		case OPT_PASSWORD_FILE:
-			wipe_free(o->password);
+			tools_wipe_free(o->password);
 			o->password = read_secret_file(optarg);
 			if (!o->password)
 				return -1;
 			break;
 		case OPT_AUTH:
-			if (strcmp(optarg, "session") == 0)
-				o->auth = HF_AUTH_SESSION;
-			else if (strcmp(optarg, "basic") == 0)
-				o->auth = HF_AUTH_BASIC;
-			else if (strcmp(optarg, "cert") == 0)
-				o->auth = HF_AUTH_CERT;
-			else if (strcmp(optarg, "none") == 0)
-				o->auth = HF_AUTH_NONE;
-			else {
+			o->auth = tools_parse_auth(optarg);
+			if (o->auth < 0) {
 				agent_log(ALOG_ERR,
 					  "--auth: expected session, basic, cert or none");
 				return -1;
@@ -208,7 +201,7 @@ static int parse_options(struct agent_config *cfg, struct bmc_options *o, int ar
 			o->key = optarg;
 			break;
 		case OPT_KEY_PASSPHRASE_FILE:
-			wipe_free(o->key_passphrase);
+			tools_wipe_free(o->key_passphrase);
 			o->key_passphrase = read_secret_file(optarg);
 			if (!o->key_passphrase)
 				return -1;
@@ -223,7 +216,7 @@ static int parse_options(struct agent_config *cfg, struct bmc_options *o, int ar
 			o->proxy = optarg;
 			break;
 		case OPT_TIMEOUT:
-			if (!parse_long(optarg, 1, 86400, &v)) {
+			if (!tools_parse_long(optarg, 1, 86400, &v)) {
 				agent_log(ALOG_ERR,
 					  "--timeout: expected seconds between 1 and 86400");
 				return -1;
@@ -231,14 +224,14 @@ static int parse_options(struct agent_config *cfg, struct bmc_options *o, int ar
 			cfg->timeout_ms = v * 1000;
 			break;
 		case OPT_CONNECT_TIMEOUT:
-			if (!parse_long(optarg, 1, 3600, &o->connect_timeout_s)) {
+			if (!tools_parse_long(optarg, 1, 3600, &o->connect_timeout_s)) {
 				agent_log(ALOG_ERR,
 					  "--connect-timeout: expected seconds between 1 and 3600");
 				return -1;
 			}
 			break;
 		case OPT_RETRIES:
-			if (!parse_long(optarg, 0, 10, &v)) {
+			if (!tools_parse_long(optarg, 0, 10, &v)) {
 				agent_log(ALOG_ERR,
 					  "--retries: expected a number between 0 and 10");
 				return -1;
@@ -249,28 +242,28 @@ static int parse_options(struct agent_config *cfg, struct bmc_options *o, int ar
 			cfg->socket_path = optarg;
 			break;
 		case OPT_MAX_CONNECTIONS:
-			if (!parse_long(optarg, 1, 8, &v)) {
+			if (!tools_parse_long(optarg, 1, 8, &v)) {
 				agent_log(ALOG_ERR, "--max-connections: expected 1 to 8");
 				return -1;
 			}
 			cfg->max_connections = (int)v;
 			break;
 		case OPT_MAX_QUEUE:
-			if (!parse_long(optarg, 0, 4096, &v)) {
+			if (!tools_parse_long(optarg, 0, 4096, &v)) {
 				agent_log(ALOG_ERR, "--max-queue: expected 0 to 4096");
 				return -1;
 			}
 			cfg->max_queue = (int)v;
 			break;
 		case OPT_MAX_CLIENTS:
-			if (!parse_long(optarg, 1, 4096, &v)) {
+			if (!tools_parse_long(optarg, 1, 4096, &v)) {
 				agent_log(ALOG_ERR, "--max-clients: expected 1 to 4096");
 				return -1;
 			}
 			cfg->max_clients = (int)v;
 			break;
 		case OPT_MAX_BODY:
-			if (!parse_long(optarg, 0, 256L << 20, &v)) {
+			if (!tools_parse_long(optarg, 0, 256L << 20, &v)) {
 				agent_log(ALOG_ERR, "--max-body: expected 0 to %ld bytes",
 					  256L << 20);
 				return -1;
@@ -278,7 +271,7 @@ static int parse_options(struct agent_config *cfg, struct bmc_options *o, int ar
 			cfg->max_body = (size_t)v;
 			break;
 		case OPT_CLIENT_TIMEOUT:
-			if (!parse_long(optarg, 1, 3600, &v)) {
+			if (!tools_parse_long(optarg, 1, 3600, &v)) {
 				agent_log(ALOG_ERR,
 					  "--client-timeout: expected seconds between 1 and 3600");
 				return -1;
@@ -447,22 +440,6 @@ out:
 	return NULL;
 }
 
-static int exit_code_of_kind(int kind)
-{
-	switch (kind) {
-	case HF_ERROR_HTTP_CLIENT:
-		return EXIT_HTTP_4XX;
-	case HF_ERROR_HTTP_SERVER:
-		return EXIT_HTTP_5XX;
-	case HF_ERROR_AUTH:
-		return EXIT_AUTH;
-	case HF_ERROR_TIMEOUT:
-		return EXIT_TIMEOUT;
-	default:
-		return EXIT_TRANSPORT;
-	}
-}
-
 static bool busy(struct agent *a, int *clients)
 {
 	*clients = server_wait_clients(a, now_ms());
@@ -531,7 +508,7 @@ static int stop(struct agent *a, int sig_fd, int sig, pthread_t probe, bool have
 
 			agent_log(ALOG_ERR, "logout failed, the session may remain on the BMC: %s",
 				  e->message);
-			rc = exit_code_of_kind(e->kind);
+			rc = tools_exit_code_of_kind(e->kind);
 		} else {
 			agent_log(ALOG_NOTICE, "logged out");
 		}
@@ -641,9 +618,9 @@ int main(int argc, char **argv)
 	/* before the library makes the runtime directory 0700 */
 	prepare_socket_dir(a->cfg.socket_path, a->cfg.socket_path == default_socket);
 	rc = create_client(a, &bo);
-	wipe_free(bo.password); /* the client has its own copy */
+	tools_wipe_free(bo.password); /* the client has its own copy */
 	bo.password = NULL;
-	wipe_free(bo.key_passphrase);
+	tools_wipe_free(bo.key_passphrase);
 	bo.key_passphrase = NULL;
 	if (rc)
 		goto out;
@@ -675,8 +652,8 @@ out:
 		hf_client_free(a->client);
 		a->client = NULL;
 	}
-	wipe_free(bo.password);
-	wipe_free(bo.key_passphrase);
+	tools_wipe_free(bo.password);
+	tools_wipe_free(bo.key_passphrase);
 	if (sig_fd >= 0)
 		close(sig_fd);
 	if (a->stop_fd > 0)

@@ -24,59 +24,16 @@ int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-bool parse_long(const char *s, long min, long max, long *ret)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < min || v > max)
-		return false;
-	*ret = v;
-	return true;
-}
-
-void wipe_free(char *s)
-{
-	if (!s)
-		return;
-	explicit_bzero(s, strlen(s));
-	free(s);
-}
-
-/* First line of a file, for passwords and passphrases.  Warns when others can read it. */
 char *read_secret_file(const char *path)
 {
-	char buf[4096];
-	struct stat st;
-	ssize_t n;
-	size_t len;
-	char *s;
-	int fd;
+	char err[512];
+	bool loose;
+	char *s = tools_read_secret_file(path, &loose, err, sizeof(err));
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		agent_log(ALOG_ERR, "cannot open %s: %s", path, strerror(errno));
-		return NULL;
-	}
-	if (fstat(fd, &st) == 0 && (st.st_mode & 0044))
+	if (!s)
+		agent_log(ALOG_ERR, "%s", err);
+	else if (loose)
 		agent_log(ALOG_WARN, "warning: %s is readable by other users", path);
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n < 0) {
-		agent_log(ALOG_ERR, "cannot read %s: %s", path, strerror(errno));
-		return NULL;
-	}
-	buf[n] = '\0';
-	len = strcspn(buf, "\r\n");
-	s = strndup(buf, len);
-	explicit_bzero(buf, sizeof(buf));
-	if (s && !*s) {
-		agent_log(ALOG_ERR, "%s is empty", path);
-		free(s);
-		return NULL;
-	}
 	return s;
 }
 

@@ -9,16 +9,7 @@
 
 #include <hostfish.h>
 
-/* Exit codes, documented in --help and README. */
-enum {
-	EXIT_OK = 0,
-	EXIT_USAGE = 1, /* usage or invalid input: nothing was sent */
-	EXIT_HTTP_4XX = 2,
-	EXIT_HTTP_5XX = 3,
-	EXIT_AUTH = 4,
-	EXIT_TRANSPORT = 5,
-	EXIT_TIMEOUT = 6,
-};
+#include "src/tools/tools.h" /* exit codes, shared helpers */
 
 #define MAX_HEADERS 64
 
@@ -68,7 +59,6 @@ int cli_report_response(const hf_response *resp);
 /* Print the client's last error, and return its exit code. */
 int cli_report_error(const struct cli *cli, int code, const char *what);
 int cli_exit_code_of_status(int status);
-int cli_exit_code_of_kind(int kind);
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* cache.c: sessions kept across commands ("hostfish login") */

@@ -196,60 +196,18 @@ static void install_signal_handlers(void)
 	sigaction(SIGHUP, &sa, NULL);
 }
 
-static void wipe_free(char *s)
-{
-	if (!s)
-		return;
-	explicit_bzero(s, strlen(s));
-	free(s);
-}
-
-/* First line of a file, for passwords and passphrases.  Warns when others can read it. */
+/* A password or passphrase file: errors and the "readable by others" warning on stderr. */
 static char *read_secret_file(const char *path)
 {
-	char buf[4096];
-	struct stat st;
-	ssize_t n;
-	size_t len;
-	char *s;
-	int fd;
+	char err[512];
+	bool loose;
+	char *s = tools_read_secret_file(path, &loose, err, sizeof(err));
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		cli_error("cannot open %s: %s", path, strerror(errno));
-		return NULL;
-	}
-	if (fstat(fd, &st) == 0 && (st.st_mode & 0044))
+	if (!s)
+		cli_error("%s", err);
+	else if (loose)
 		cli_error("warning: %s is readable by other users", path);
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n < 0) {
-		cli_error("cannot read %s: %s", path, strerror(errno));
-		return NULL;
-	}
-	buf[n] = '\0';
-	len = strcspn(buf, "\r\n");
-	s = strndup(buf, len);
-	explicit_bzero(buf, sizeof(buf));
-	if (s && !*s) {
-		cli_error("%s is empty", path);
-		free(s);
-		return NULL;
-	}
 	return s;
-}
-
-static bool parse_long(const char *s, long min, long max, long *ret)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < min || v > max)
-		return false;
-	*ret = v;
-	return true;
 }
 
 static void log_cb(void *userdata, int level, const char *message)
@@ -303,21 +261,14 @@ static int parse_options(struct cli *cli, int argc, char **argv)
 			cli->user = optarg;
 			break;
 		case OPT_PASSWORD_FILE:
-			wipe_free(cli->password);
+			tools_wipe_free(cli->password);
 			cli->password = read_secret_file(optarg);
 			if (!cli->password)
 				return -1;
 			break;
 		case OPT_AUTH:
-			if (strcmp(optarg, "session") == 0)
-				cli->auth = HF_AUTH_SESSION;
-			else if (strcmp(optarg, "basic") == 0)
-				cli->auth = HF_AUTH_BASIC;
-			else if (strcmp(optarg, "cert") == 0)
-				cli->auth = HF_AUTH_CERT;
-			else if (strcmp(optarg, "none") == 0)
-				cli->auth = HF_AUTH_NONE;
-			else {
+			cli->auth = tools_parse_auth(optarg);
+			if (cli->auth < 0) {
 				cli_error("--auth: expected session, basic, cert or none");
 				return -1;
 			}
@@ -329,7 +280,7 @@ static int parse_options(struct cli *cli, int argc, char **argv)
 			cli->key = optarg;
 			break;
 		case OPT_KEY_PASSPHRASE_FILE:
-			wipe_free(cli->key_passphrase);
+			tools_wipe_free(cli->key_passphrase);
 			cli->key_passphrase = read_secret_file(optarg);
 			if (!cli->key_passphrase)
 				return -1;
@@ -344,26 +295,26 @@ static int parse_options(struct cli *cli, int argc, char **argv)
 			cli->proxy = optarg;
 			break;
 		case OPT_TIMEOUT:
-			if (!parse_long(optarg, 1, 86400, &cli->timeout_s)) {
+			if (!tools_parse_long(optarg, 1, 86400, &cli->timeout_s)) {
 				cli_error("--timeout: expected seconds between 1 and 86400");
 				return -1;
 			}
 			break;
 		case OPT_CONNECT_TIMEOUT:
-			if (!parse_long(optarg, 1, 3600, &cli->connect_timeout_s)) {
+			if (!tools_parse_long(optarg, 1, 3600, &cli->connect_timeout_s)) {
 				cli_error("--connect-timeout: expected seconds between 1 and 3600");
 				return -1;
 			}
 			break;
 		case OPT_RETRIES:
-			if (!parse_long(optarg, 0, 10, &v)) {
+			if (!tools_parse_long(optarg, 0, 10, &v)) {
 				cli_error("--retries: expected a number between 0 and 10");
 				return -1;
 			}
 			cli->retries = (int)v;
 			break;
 		case OPT_SLOT_WAIT:
-			if (!parse_long(optarg, 1, 3600, &cli->slot_wait_s)) {
+			if (!tools_parse_long(optarg, 1, 3600, &cli->slot_wait_s)) {
 				cli_error("--slot-wait: expected seconds between 1 and 3600");
 				return -1;
 			}
@@ -592,9 +543,9 @@ int main(int argc, char **argv)
 out:
 	signal_client = NULL;
 	hf_client_free(cli.client);
-	wipe_free(cli.password);
-	wipe_free(cli.key_passphrase);
-	wipe_free(cli.cached_token);
+	tools_wipe_free(cli.password);
+	tools_wipe_free(cli.key_passphrase);
+	tools_wipe_free(cli.cached_token);
 	if (cli.log_fd >= 0)
 		close(cli.log_fd);
 	fflush(stdout);

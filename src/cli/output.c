@@ -74,26 +74,6 @@ int cli_exit_code_of_status(int status)
 	return EXIT_OK;
 }
 
-int cli_exit_code_of_kind(int kind)
-{
-	switch (kind) {
-	case HF_ERROR_NONE:
-		return EXIT_OK;
-	case HF_ERROR_USAGE:
-		return EXIT_USAGE;
-	case HF_ERROR_HTTP_CLIENT:
-		return EXIT_HTTP_4XX;
-	case HF_ERROR_HTTP_SERVER:
-		return EXIT_HTTP_5XX;
-	case HF_ERROR_AUTH:
-		return EXIT_AUTH;
-	case HF_ERROR_TIMEOUT:
-		return EXIT_TIMEOUT;
-	default:
-		return EXIT_TRANSPORT;
-	}
-}
-
 static void print_redfish_error(const hf_redfish_error *rf)
 {
 	size_t i, n = hf_redfish_error_count(rf);
@@ -150,5 +130,5 @@ int cli_report_error(const struct cli *cli, int code, const char *what)
 		       : code == -EACCES ? HF_ERROR_AUTH
 					 : HF_ERROR_TRANSPORT;
 	}
-	return cli_exit_code_of_kind(kind);
+	return tools_exit_code_of_kind(kind);
 }
