@@ -59,6 +59,16 @@ enum hf_log_level {
  */
 typedef void (*hf_log_fn)(void *userdata, int level, const char *message);
 
+/*
+ * Progress of a long operation (upload, task, crawl, certificate request).  "phase" names
+ * what is progressing ("upload", "task", "crawl", "csr"; static); "done" and "total" are in
+ * the phase's unit (bytes, percent, resources); total 0 means unknown.  Called from the
+ * thread that runs the operation, or for a parallel one from any of its threads (one at a
+ * time).  Return 0 to go on; anything else cancels the operation, which then fails with
+ * -ECANCELED after cleaning up what it started.
+ */
+typedef int (*hf_progress_fn)(void *userdata, const char *phase, double done, double total);
+
 /* Classes of failure, stable across versions (hf_error.kind). */
 enum hf_error_kind {
 	HF_ERROR_NONE = 0,

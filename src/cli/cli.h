@@ -40,6 +40,7 @@ struct cli {
 	bool direct;
 	const char *chif_library;
 	const char *smbios; /* --smbios FILE */
+	bool no_progress; /* --no-progress */
 
 	/* state */
 	hf_client *client;
@@ -60,6 +61,20 @@ int cli_report_response(const hf_response *resp);
 int cli_report_error(const struct cli *cli, int code, const char *what);
 int cli_exit_code_of_status(int status);
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * progress.c: a progress line on stderr for long operations, only on a terminal and without
+ * --no-progress (cli_progress_new() then returns NULL, and the other calls accept NULL).
+ * unit "B" scales bytes; any other unit is printed after the count ("resources").
+ */
+struct cli_progress;
+bool cli_progress_wanted(const struct cli *cli);
+struct cli_progress *cli_progress_new(const struct cli *cli, const char *label, const char *unit);
+void cli_progress_update(struct cli_progress *p, double done, double total);
+void cli_progress_end(struct cli_progress *p);
+/* An hf_progress_fn over a struct cli_progress (userdata, may be NULL); cancels the
+ * operation once SIGINT/SIGTERM arrived. */
+int cli_progress_cb(void *userdata, const char *phase, double done, double total);
 
 /* cache.c: sessions kept across commands ("hostfish login") */
 struct cli_cached_session {

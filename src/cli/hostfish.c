@@ -73,6 +73,8 @@ static const char usage_text[] =
 	"  --log-file FILE        log every request and response to FILE (mode 0600)\n"
 	"  --direct               talk to the BMC directly even when hostfishd (the local agent)\n"
 	"                         serves it\n"
+	"  --no-progress          no progress line for long operations (it is shown only when\n"
+	"                         stderr is a terminal)\n"
 	"  --no-session-cache     do not use a session kept by 'login': own session, deleted\n"
 	"                         at exit\n"
 	"  -h, --help             show this help\n"
@@ -118,6 +120,7 @@ enum {
 	OPT_DIRECT,
 	OPT_CHIF_LIBRARY,
 	OPT_SMBIOS,
+	OPT_NO_PROGRESS,
 };
 
 static const struct option long_options[] = {
@@ -145,6 +148,7 @@ static const struct option long_options[] = {
 	{ "direct", no_argument, NULL, OPT_DIRECT },
 	{ "chif-library", required_argument, NULL, OPT_CHIF_LIBRARY },
 	{ "smbios", required_argument, NULL, OPT_SMBIOS },
+	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -354,6 +358,9 @@ static int parse_options(struct cli *cli, int argc, char **argv)
 			break;
 		case OPT_SMBIOS:
 			cli->smbios = optarg;
+			break;
+		case OPT_NO_PROGRESS:
+			cli->no_progress = true;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);

@@ -88,6 +88,10 @@ class Service:
         self.sessions.coll_odata_id = coll_id
         # iLO 7 over the host interface: even the service root needs credentials
         self.auth_everything = False
+        # Feature modules (certificates, updates, tasks...): objects with
+        # handle(service, req, key, auth) -> Response or None, asked in order after
+        # authentication and the role check, before the generic resource handling.
+        self.extensions = []
 
     # ---- helpers -----------------------------------------------------
     def error(self, exc):
@@ -235,6 +239,10 @@ class Service:
         if key == "/redfish" and req.method in ("GET", "HEAD"):
             return Response(200, {"v1": "/redfish/v1/"})
         self.check_role(req, key, auth)
+        for ext in self.extensions:
+            resp = ext.handle(self, req, key, auth)
+            if resp is not None:
+                return resp
         method = req.method
         if method in ("GET", "HEAD"):
             return self.get_resource(key, req.path)

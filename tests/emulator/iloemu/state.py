@@ -24,6 +24,9 @@ class State:
         self.blobs_created = 0
         self.channels = 0           # open CHIF channels
         self.peak_channels = 0
+        # Feature modules' own state-file entries: name -> callable returning a JSON value,
+        # called under the emulator lock.
+        self.extras = {}
         self._write_lock = threading.Lock()
         self._seq = 0
         self._written = 0
@@ -65,7 +68,7 @@ class State:
     def snapshot(self):
         with self.lock:
             self._seq += 1
-            return {
+            snap = {
                 "_seq": self._seq,
                 "requests": self.requests,
                 "requests_by_method": dict(self.by_method),
@@ -82,6 +85,9 @@ class State:
                 "peak_channels": self.peak_channels,
                 "log": list(self.log),
             }
+            for name, fn in self.extras.items():
+                snap[name] = fn()
+            return snap
 
     def write(self, strict=False):
         """Rewrite the state file atomically (tmp file in the same directory + rename).
