@@ -133,6 +133,7 @@ def main(argv=None):
         app = Emulator(args.mockup, users, args.max_sessions, args.session_timeout,
                        args.error_dialect, args.session_location, dict(args.cert_user),
                        args.fault, args.state_file, args.log, "https" if tls else "http")
+        app.certs.attach_tls(tls, args.tls_cert, bool(args.client_ca or args.cert_user))
         if args.generation == 7:
             gen7.apply(app)
         host, port = args.listen

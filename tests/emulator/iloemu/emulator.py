@@ -4,6 +4,7 @@ import sys
 import threading
 import traceback
 
+from .certs import Certs
 from .errors import ApiError, Errors, Registries
 from .faults import Faults, huge_body
 from .service import Response, Service
@@ -29,6 +30,9 @@ class Emulator:
                                cert_users, scheme)
         self.faults = Faults(fault_specs)
         self.state = State(self.lock, self.sessions, state_file, log_file)
+        self.certs = Certs(self)
+        self.service.extensions.append(self.certs)
+        self.service.cert_user_hook = self.certs.cert_user
 
     def plan(self, method, path):
         with self.lock:

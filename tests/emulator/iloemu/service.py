@@ -92,6 +92,9 @@ class Service:
         # handle(service, req, key, auth) -> Response or None, asked in order after
         # authentication and the role check, before the generic resource handling.
         self.extensions = []
+        # (fingerprint hex, user given at start or None) -> user allowed to log in with that
+        # client certificate, or None; set by the certificate feature (certs.py)
+        self.cert_user_hook = None
 
     # ---- helpers -----------------------------------------------------
     def error(self, exc):
@@ -195,7 +198,10 @@ class Service:
     def cert_login(self, req):
         if not req.tls or not req.peer_cert:
             raise ApiError(401, "NoValidSession")
-        user = self.cert_users.get(hashlib.sha256(req.peer_cert).hexdigest())
+        fp = hashlib.sha256(req.peer_cert).hexdigest()
+        user = self.cert_users.get(fp)
+        if self.cert_user_hook is not None:
+            user = self.cert_user_hook(fp, user)
         if user is None:
             raise ApiError(401, "NoValidSession")
         sess = self.sessions.create(user, self.sessions.role_of(user), "REST", req.client_ip)
@@ -269,6 +275,14 @@ class Service:
         return ApiError(404, "ResourceMissingAtURI", [(path or key).split("?", 1)[0]])
 
     def get_resource(self, key, path):
+        # iLO's "only" query: a collection of exactly one member answers with that member
+        query = (path or "").partition("?")[2]
+        if "only" in query.split("&") and self.tree.is_collection(key):
+            members = self.tree.get_data(key)["Members"]
+            if len(members) == 1 and isinstance(members[0], dict):
+                member = norm_key(str(members[0].get("@odata.id", "")))
+                if self.tree.exists(member):
+                    key = member
         entry = self.tree.get(key)
         if entry is None:
             raise self.missing(key, path)
