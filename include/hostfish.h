@@ -422,6 +422,119 @@ int hf_hostif_up(const hf_options *opts, struct json_object **ret);
  */
 int hf_appaccount(const hf_options *opts, const char *action, struct json_object **ret);
 
+/* ---- certificates and licence (HPE iLO 5/6) ----
+ *
+ * The resources are found from the first manager's Oem.Hpe.Links (SecurityService,
+ * LicenseService) and the action targets from the resources' Actions, never from fixed
+ * paths.  Every function validates its input before sending anything: invalid input returns
+ * -EINVAL with hf_client_last_error() of kind HF_ERROR_USAGE and nothing reaches the BMC.
+ * When the BMC answers with an error, the call returns -EACCES (401), -EPERM (403),
+ * -ENOENT (404) or -EIO (other 4xx and 5xx) with the status and the BMC's Redfish error in
+ * hf_client_last_error(); -ENOTSUP when the BMC does not offer the resource or action, -EPROTO
+ * when its answer cannot be understood; other negative errnos as hf_request().  The client
+ * may be shared with other threads as for hf_request().
+ */
+
+#define HF_CSR_PARAMS_VERSION 1
+
+/* A certificate signing request for the BMC's HTTPS certificate.  All strings are borrowed
+ * for the call.  Required: common_name, country (two upper-case letters, ISO 3166), state,
+ * city, org; org_unit may be NULL.  No control characters; at most 64 characters (state and
+ * city: 128), the X.520 bounds. */
+typedef struct hf_csr_params {
+	unsigned int version; /* HF_CSR_PARAMS_VERSION */
+	const char *common_name; /* the BMC's fully qualified name */
+	const char *country;
+	const char *state;
+	const char *city;
+	const char *org;
+	const char *org_unit;
+	int include_ip; /* nonzero: the BMC adds its IP addresses to the request */
+} hf_csr_params;
+
+/*
+ * Have the BMC generate a new key pair and a certificate signing request for its HTTPS
+ * certificate (iLO: HpeHttpsCert.GenerateCSR), then wait for the request: the BMC makes it in
+ * the background (HPE: up to 10 minutes) and publishes it as the HttpsCert resource's
+ * CertificateSigningRequest, which is polled (every 0.25 s at first, then less often, up to
+ * every 5 s) until it holds a new request.  wait_ms bounds the wait (0: 600000, HPE's 10
+ * minutes); past it, -ETIMEDOUT.  progress (may be NULL) is called with phase "csr" and the
+ * seconds waited out of wait_ms / 1000; a nonzero return cancels the wait (-ECANCELED).
+ * Returns 0 and the PEM request in *ret_pem (owned by the caller, free()).
+ */
+int hf_https_csr(hf_client *client, const hf_csr_params *params, long wait_ms,
+		 hf_progress_fn progress, void *userdata, char **ret_pem);
+
+/*
+ * Import a signed certificate for the key of the last request (iLO:
+ * HpeHttpsCert.ImportCertificate; an iLO then resets itself to use it).  pem, len: one PEM
+ * certificate, checked first (-EINVAL when it is not a parseable certificate, holds a private
+ * key, or has expired) and sent re-encoded as PEM.  Returns 0.
+ */
+int hf_https_cert_import(hf_client *client, const char *pem, size_t len);
+
+/*
+ * Describe the BMC's HTTPS certificate.  *ret (owned by the caller, json_object_put()):
+ * {"subject", "issuer", "serial", "not_before", "not_after" (as the BMC reports them, from
+ * X509CertificateInformation), "sha256_fingerprint" ("AB:CD:..." or null),
+ * "fingerprint_source" ("bmc": a certificate the BMC returned; "tls": the certificate the
+ * BMC presents in TLS, taken only when its serial number and issuer are the ones the BMC
+ * reports; or null), "fingerprint_note" (why there is no fingerprint, or null)}.  iLO's
+ * HttpsCert carries no certificate, so over the https transport the certificate is read from
+ * a TLS handshake with the BMC's address (not through a proxy, bounded by the client's
+ * timeouts); over in-band transports the fingerprint stays null.  Returns 0.
+ */
+int hf_https_cert_info(hf_client *client, struct json_object **ret);
+
+/*
+ * Describe a PEM certificate without a client: {"subject", "issuer", "serial",
+ * "not_before", "not_after" (ISO 8601, UTC), "sha256_fingerprint", "is_ca", "expired"}.
+ * Returns 0 and *ret (owned by the caller), -EINVAL when pem does not hold exactly one
+ * parseable certificate or holds a private key, -ENOMEM.  Thread-safe.
+ */
+int hf_cert_pem_info(const char *pem, size_t len, struct json_object **ret);
+
+/*
+ * The BMC's licence: the LicenseService member (read with iLO's "?only" query, which returns
+ * a one-member collection's member directly; else the collection's first member), as the BMC
+ * returns it (iLO: "License", "LicenseType", "LicenseTier", "LicenseKey" with all but its last
+ * group masked...).  Returns 0 and *ret (owned by the caller, json_object_put()).
+ */
+int hf_license_info(hf_client *client, struct json_object **ret);
+
+/*
+ * Install a licence key (POST {"LicenseKey"} to the LicenseService).  key: 25 letters or
+ * digits in five groups of five separated by '-' (HPE's format; lower case is sent upper
+ * case), else -EINVAL.  The key is a secret: it is never logged (request logs mask
+ * LicenseKey).  Returns 0.
+ */
+int hf_license_install(hf_client *client, const char *key);
+
+/*
+ * Enable (enable nonzero) or disable certificate login (PATCH CertificateLoginEnabled of the
+ * SecurityService's CertificateAuthentication).  An iLO without an Advanced licence refuses
+ * to enable it (iLO.2.x.LicenseKeyRequired: -EIO, HTTP 400).  Returns 0.
+ */
+int hf_cert_login_set(hf_client *client, int enable);
+
+/*
+ * Import a CA certificate that users' client certificates chain to
+ * (HpeCertAuth.ImportCACertificate).  pem, len: one PEM certificate of a CA (basic
+ * constraints CA:TRUE), not expired, else -EINVAL.  Returns 0.
+ */
+int hf_cert_ca_import(hf_client *client, const char *pem, size_t len);
+
+/*
+ * Map a client certificate to a BMC user for certificate login: POST {"UserName",
+ * "Fingerprint" (its SHA-256, computed here), "FingerprintDigestAlgorithm": "SHA256"} to the
+ * UserCertificateMapping collection (iLO's HpeiLOAccountCertificateMap).  user: 1 to 39
+ * characters without control characters; pem, len: one unexpired PEM certificate; else
+ * -EINVAL.  Returns 0, and the fingerprint in *ret_fingerprint (may be NULL; owned by the
+ * caller, free()).
+ */
+int hf_cert_user_map(hf_client *client, const char *user, const char *pem, size_t len,
+		     char **ret_fingerprint);
+
 /* ---- utilities ---- */
 
 /* The library's version, "MAJOR.MINOR.PATCH", static. */

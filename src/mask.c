@@ -34,6 +34,7 @@ bool hf_mask_is_secret_key(const char *key)
 	static const char *const substrings[] = {
 		"password", "passwd", "passphrase", "token", "secret", "sessionkey", "privatekey",
 		"authorization", "cookie", "community", /* SNMP communities are passwords */
+		"licensekey", /* iLO licence keys (LicenseKey), bought secrets */
 	};
 	size_t i;
 

@@ -103,5 +103,8 @@ int cmd_discover(struct cli *cli, int argc, char **argv);
 int cmd_hostif(struct cli *cli, int argc, char **argv);
 /* appaccount.c */
 int cmd_appaccount(struct cli *cli, int argc, char **argv);
+/* cert.c: cert https csr|import|show, cert login, cert ca-import, cert user-map; license */
+int cmd_cert(struct cli *cli, int argc, char **argv);
+int cmd_license(struct cli *cli, int argc, char **argv);
 
 #endif /* HOSTFISH_CLI_H */

@@ -42,6 +42,18 @@ static const char usage_text[] =
 	"  hostif up              bring the host interface's NIC up with the record's host\n"
 	"                         address (root)\n"
 	"  hostif trust           pin the certificate the BMC presents on the host interface\n"
+	"  cert https csr --common-name CN --country CC --state ST --city L --org O\n"
+	"         [--org-unit OU] [--include-ip] [--out FILE] [--wait SEC]\n"
+	"                         have the BMC make a key and a CSR for its HTTPS certificate;\n"
+	"                         waits for it (default 600 s) and prints it or writes FILE\n"
+	"  cert https import FILE import the signed HTTPS certificate (PEM, checked first)\n"
+	"  cert https show        subject, issuer, validity, SHA-256 of the BMC's certificate\n"
+	"  cert login enable|disable  certificate login (iLO Advanced licence)\n"
+	"  cert ca-import FILE    trust a CA for users' client certificates\n"
+	"  cert user-map USER FILE  map a client certificate (its SHA-256) to USER\n"
+	"  license [show]         the BMC's licence (key shown masked)\n"
+	"  license install KEY|-  install a licence key (-: read it from stdin, which keeps it\n"
+	"                         out of the process list)\n"
 	"\n"
 	"Options:\n"
 	"  --url URL              BMC address, https://host[:port] (default: $HOSTFISH_URL;\n"
@@ -166,6 +178,7 @@ static const struct {
 	{ "sessions", NULL, cmd_sessions }, { "status", NULL, cmd_status },
 	{ "discover", NULL, cmd_discover }, { "hostif", NULL, cmd_hostif },
 	{ "appaccount", NULL, cmd_appaccount },
+	{ "cert", NULL, cmd_cert },	{ "license", NULL, cmd_license },
 };
 
 /*

@@ -22,6 +22,7 @@ static void test_secret_keys(void **state)
 		"UserPassword", "X-Auth-Token", "x-auth-token", "Token", "token", "SessionToken",
 		"AccessToken", "refresh_token", "sessionKey", "SessionKey", "Secret", "ClientSecret",
 		"PrivateKey", "Passphrase", "passwd", "CommunityString", "Authorization", "Cookie",
+		"LicenseKey", "licensekey",
 	};
 	static const char *const plain[] = {
 		"UserName", "Name", "Id", "@odata.id", "@odata.type", "Oem", "Description",

@@ -1,10 +1,10 @@
 """Certificates and licence of the emulated iLO 5, as HPE documents them.
 
-- HttpsCert (/redfish/v1/Managers/1/SecurityService/HttpsCert/): HpHttpsCert.GenerateCSR
+- HttpsCert (/redfish/v1/Managers/1/SecurityService/HttpsCert/): HpeHttpsCert.GenerateCSR
   makes a key pair and a CSR in the background (iLO: "wait a few minutes, up to 10, then GET:
   CertificateSigningRequest is filled"); here the CSR is made by the openssl binary and shows
   up after CSR_GETS reads of the resource (environment ILOEMU_CSR_GETS, default 2), so that
-  clients must poll.  HpHttpsCert.ImportCertificate takes a PEM certificate for that key:
+  clients must poll.  HpeHttpsCert.ImportCertificate takes a PEM certificate for that key:
   X509CertificateInformation describes it and new TLS handshakes present it at once (a real
   iLO resets itself to apply it).
 - CertificateAuthentication (HpeCertAuth): CertificateLoginEnabled needs an iLO Advanced
@@ -48,8 +48,8 @@ CA_CERTS = CERT_AUTH + "/CACertificates"
 LICENSES = "/redfish/v1/Managers/1/LicenseService"
 LICENSE = LICENSES + "/1"
 USER_MAP = "/redfish/v1/AccountService/UserCertificateMapping"
-GEN_CSR = HTTPS_CERT + "/Actions/HpHttpsCert.GenerateCSR"
-IMPORT_CERT = HTTPS_CERT + "/Actions/HpHttpsCert.ImportCertificate"
+GEN_CSR = HTTPS_CERT + "/Actions/HpeHttpsCert.GenerateCSR"
+IMPORT_CERT = HTTPS_CERT + "/Actions/HpeHttpsCert.ImportCertificate"
 IMPORT_CA = CERT_AUTH + "/Actions/HpeCertAuth.ImportCACertificate"
 PEM_CERT_RE = re.compile(r"-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\s]+-----END CERTIFICATE-----")
 NAMEOPT = "sep_comma_plus_space,space_eq,dn_rev,utf8,esc_ctrl"
@@ -222,7 +222,7 @@ class Certs:
         return service.get_resource(key, None)
 
     def generate_csr(self, service, req):
-        action = "HpHttpsCert.GenerateCSR"
+        action = "HpeHttpsCert.GenerateCSR"
         body = parse_json_object(req.body)
         fields = {}
         for name in ("CommonName", "Country", "State", "City", "OrgName", "OrgUnit"):
@@ -285,7 +285,7 @@ class Certs:
             pend["csr"] = csr
 
     def import_cert(self, service, req):
-        action = "HpHttpsCert.ImportCertificate"
+        action = "HpeHttpsCert.ImportCertificate"
         pem = self._pem_arg(parse_json_object(req.body), action)
         info = cert_info(pem) if PEM_CERT_RE.search(pem) else None
         if info is None or self.csr_key is None or \
