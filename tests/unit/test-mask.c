@@ -337,6 +337,18 @@ static void test_mask_query_empty(void **state)
 	assert_int_equal(bad, 0);
 }
 
+static void test_mask_license_key(void **state)
+{
+	static const char body[] = "{\"LicenseKey\": \"ABCDE-12345-FGHIJ-67890-KLMNO\"}";
+	char *out = hf_mask_json_text(body, strlen(body));
+
+	(void)state;
+	assert_non_null(out);
+	assert_null(strstr(out, "ABCDE"));
+	assert_non_null(strstr(out, "****"));
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -352,6 +364,7 @@ int main(void)
 		cmocka_unit_test(test_mask_query),
 		cmocka_unit_test(test_mask_trailing_whitespace),
 		cmocka_unit_test(test_mask_query_empty),
+		cmocka_unit_test(test_mask_license_key),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
