@@ -478,8 +478,8 @@ int hf_https_cert_import(hf_client *client, const char *pem, size_t len);
  * {"subject", "issuer", "serial", "not_before", "not_after" (as the BMC reports them, from
  * X509CertificateInformation), "sha256_fingerprint" ("AB:CD:..." or null),
  * "fingerprint_source" ("bmc": a certificate the BMC returned; "tls": the certificate the
- * BMC presents in TLS, taken only when its serial number and issuer are the ones the BMC
- * reports; or null), "fingerprint_note" (why there is no fingerprint, or null)}.  iLO's
+ * BMC presents in TLS, taken only when its serial number is the one the BMC reports; or
+ * null), "fingerprint_note" (why there is no fingerprint, or null)}.  iLO's
  * HttpsCert carries no certificate, so over the https transport the certificate is read from
  * a TLS handshake with the BMC's address (not through a proxy, bounded by the client's
  * timeouts); over in-band transports the fingerprint stays null.  Returns 0.
