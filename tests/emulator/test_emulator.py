@@ -973,6 +973,95 @@ class TestGeneration7(EmuCase):
         self.assertIn(d.status, (200, 204))
 
 
+class TestCertsAndLicense(EmuCase):
+    """certs.py: HTTPS certificate, certificate login set-up, licence, iLO's ?only."""
+    ARGS = USERS
+    HTTPS = "/redfish/v1/Managers/1/SecurityService/HttpsCert/"
+    AUTH = "/redfish/v1/Managers/1/SecurityService/CertificateAuthentication/"
+    LIC = "/redfish/v1/Managers/1/LicenseService/"
+    CSR = {"CommonName": "ilo.example", "Country": "US", "State": "TX", "City": "Houston",
+           "OrgName": "ACME"}
+
+    def ilo_ids(self, reply):
+        return [m.split(".", 3)[-1] if m.startswith("iLO.") else m for m in reply.message_ids()]
+
+    def test_only_query(self):
+        r = self.emu.request("GET", self.LIC + "?only", auth=ADMIN)
+        self.assertEqual(r.status, 200)
+        self.assertEqual(r.json["@odata.id"], self.LIC + "1/")
+        r = self.emu.request("GET", "/redfish/v1/AccountService/UserCertificateMapping/?only",
+                             auth=ADMIN)
+        self.assertIn("Members", r.json)  # two members: the collection itself
+
+    def test_csr_is_asynchronous(self):
+        res = self.emu.request("GET", self.HTTPS, auth=ADMIN).json
+        target = res["Actions"]["#HpeHttpsCert.GenerateCSR"]["target"]
+        r = self.emu.request("POST", target, dict(self.CSR, IncludeIP=True), auth=ADMIN)
+        self.assertEqual(r.status, 200, r.body)
+        self.assertEqual(self.ilo_ids(r), ["GeneratingCertificate"])
+        first = self.emu.request("GET", self.HTTPS, auth=ADMIN).json
+        self.assertIsNone(first["CertificateSigningRequest"])
+        csr = wait_for(lambda: self.emu.request("GET", self.HTTPS, auth=ADMIN)
+                       .json["CertificateSigningRequest"])
+        self.assertTrue(csr.startswith("-----BEGIN CERTIFICATE REQUEST-----"), csr)
+
+    def test_csr_bad_parameters(self):
+        target = self.HTTPS + "Actions/HpeHttpsCert.GenerateCSR/"
+        body = dict(self.CSR)
+        del body["OrgName"]
+        r = self.emu.request("POST", target, body, auth=ADMIN)
+        self.assertError(r, 400, "ActionParameterMissing")
+        r = self.emu.request("POST", target, dict(self.CSR, Country="usa"), auth=ADMIN)
+        self.assertError(r, 400, "ActionParameterValueFormatError")
+        r = self.emu.request("POST", target, self.CSR, auth=RO)
+        self.assertError(r, 403, "InsufficientPrivilege")
+
+    def test_import_needs_the_csr_key(self):
+        target = self.HTTPS + "Actions/HpeHttpsCert.ImportCertificate/"
+        r = self.emu.request("POST", target, {"Certificate": "garbage"}, auth=ADMIN)
+        self.assertEqual(r.status, 400)
+        self.assertEqual(self.ilo_ids(r), ["ImportCertificateFailed"])
+        r = self.emu.request("POST", target, {}, auth=ADMIN)
+        self.assertError(r, 400, "ActionParameterMissing")
+
+    def test_license_and_cert_login(self):
+        r = self.emu.request("POST", self.LIC, {"LicenseKey": "short"}, auth=ADMIN)
+        self.assertError(r, 400, "PropertyValueFormatError")
+        r = self.emu.request("POST", self.LIC, {"LicenseKey": "ABCDE-FGHIJ-KLMNO-PQRST-UVWXY"},
+                             auth=ADMIN)
+        self.assertEqual(self.ilo_ids(r), ["InvalidLicenseKey"])
+        self.assertEqual(self.emu.request("DELETE", self.LIC + "1/", auth=ADMIN).status, 200)
+        self.assertEqual(self.emu.request("GET", self.LIC + "1/", auth=ADMIN).json["License"],
+                         "iLO Standard")
+        r = self.emu.request("PATCH", self.AUTH, {"CertificateLoginEnabled": True}, auth=ADMIN)
+        self.assertEqual(r.status, 400)
+        self.assertEqual(self.ilo_ids(r), ["LicenseKeyRequired"])
+        r = self.emu.request("POST", self.LIC, {"LicenseKey": "HFEMU-ADVAN-CED00-00000-00001"},
+                             auth=ADMIN)
+        self.assertEqual(r.status, 200, r.body)
+        lic = self.emu.request("GET", self.LIC + "1/", auth=ADMIN).json
+        self.assertEqual(lic["License"], "iLO Advanced")
+        self.assertEqual(lic["LicenseKey"], "XXXXX-XXXXX-XXXXX-XXXXX-00001")
+        r = self.emu.request("PATCH", self.AUTH, {"CertificateLoginEnabled": True}, auth=ADMIN)
+        self.assertEqual(r.status, 200, r.body)
+        self.assertIs(self.emu.state()["certs"]["cert_login_enabled"], True)
+
+    def test_user_mapping(self):
+        coll = "/redfish/v1/AccountService/UserCertificateMapping/"
+        fp = ":".join(["AB"] * 32)
+        r = self.emu.request("POST", coll, {"UserName": "nobody", "Fingerprint": fp}, auth=ADMIN)
+        self.assertError(r, 400, "PropertyValueNotInList")
+        r = self.emu.request("POST", coll, {"UserName": "reader", "Fingerprint": "AB:CD"},
+                             auth=ADMIN)
+        self.assertError(r, 400, "PropertyValueFormatError")
+        r = self.emu.request("POST", coll, {"UserName": "reader", "Fingerprint": fp}, auth=ADMIN)
+        self.assertEqual(r.status, 201, r.body)
+        self.assertEqual(r.json["FingerprintDigestAlgorithm"], "SHA256")
+        r = self.emu.request("POST", coll, {"UserName": "reader", "Fingerprint": fp.lower()},
+                             auth=ADMIN)
+        self.assertError(r, 400, "ResourceAlreadyExists")
+
+
 class TapResult(unittest.TestResult):
     """Prints one TAP line per test."""
 
