@@ -807,7 +807,8 @@ _hf_public_ int hf_https_cert_import(hf_client *c, const char *pem, size_t len)
  * The leaf certificate the BMC presents on a TLS handshake with its address: the https
  * transport only (in-band transports have no address of their own to ask), directly (not
  * through a proxy), within the client's connect and total timeouts.  Nothing is verified
- * here: the caller accepts the certificate only when it is the one the BMC describes.
+ * here: the caller accepts the certificate only when it is the one the BMC describes.  The
+ * connection takes one of the host's slots for the BMC like every other.
  */
 static int tls_peer_cert(hf_client *c, X509 **ret, char *why, size_t whylen)
 {
@@ -817,13 +818,19 @@ static int tls_peer_cert(hf_client *c, X509 **ret, char *why, size_t whylen)
 	SSL *ssl = NULL;
 	X509 *x = NULL;
 	char port[16];
-	int fd = -1, r, e;
+	int fd = -1, slot = -1, r, e;
 
 	if (c->transport.ops != &hf_transport_https || !c->url || hf_url_parse(c->url, &u) < 0 ||
 	    strcmp(u.scheme, "https") != 0) {
 		snprintf(why, whylen, "the transport (%s) does not speak TLS with an address",
 			 hf_client_transport(c));
 		r = -ENOTSUP;
+		goto out;
+	}
+	r = hf_slots_acquire(&c->slots, &c->interrupts,
+			     __atomic_load_n(&c->interrupts, __ATOMIC_SEQ_CST), &slot);
+	if (r < 0) {
+		snprintf(why, whylen, "no connection slot for a TLS handshake: %s", strerror(-r));
 		goto out;
 	}
 	snprintf(port, sizeof(port), "%u", u.port);
@@ -912,6 +919,8 @@ out:
 	SSL_CTX_free(ctx);
 	if (fd >= 0)
 		close(fd);
+	if (slot >= 0)
+		hf_slots_release(slot);
 	if (ai)
 		freeaddrinfo(ai);
 	hf_url_clear(&u);
