@@ -21,6 +21,8 @@
   Advanced key": any other well-formed key is refused with iLO.2.x.InvalidLicenseKey, a
   malformed one with Base PropertyValueFormatError.  DELETE of the licence member removes it
   (back to iLO Standard), so that tests can check what needs the Advanced licence.
+- State file: "certs": {"license", "cert_login_enabled", "ca_certificates" (imported at run
+  time), "https_cert_imports", "csr_pending"}.
 """
 
 import hashlib
