@@ -515,7 +515,7 @@ again:
 	r = hf_apply_diff(cur.json, desired, &body, changes, &unknown);
 	if (r == -ENOENT) {
 		r = fail(run, -ENOENT, HF_ERROR_HTTP_CLIENT, NULL,
-			 "%s: the resource has no property %s: it was not changed", path, unknown);
+			 "the resource has no property %s: it was not changed", unknown);
 		goto done_r;
 	}
 	if (r < 0)
