@@ -386,9 +386,9 @@ int hf_redfish_error_class(const hf_redfish_error *err);
  * $HOSTFISH_STATE_DIR/registries/ (default /var/lib/hostfish; directory 0700, files 0600,
  * replaced atomically, re-read after 7 days).  Bounds: a call makes no request when the
  * cache has what it needs, else at most 69 (the collection, up to 64 registry files, up to 4
- * registries); none for a 401 response or a client without credentials (the registries need
- * them: the built-in Base registry is all there is then).  The errors of these requests are
- * not resolved in turn.
+ * registries); none for a 401 response, and no more once one is answered 401 (the
+ * registries need credentials: the built-in Base registry is all there is then).  The errors
+ * of these requests are not resolved in turn.
  *
  * Like every call it resets hf_client_last_error().  resp must not be used by another thread
  * meanwhile.  Returns the number of messages completed (0 when there was nothing to do or

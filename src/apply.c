@@ -17,6 +17,8 @@
  *      is reported as pending.
  * A failing resource is reported and the others still run.
  *
+ * Values of secret properties (hf_mask_is_secret_key(): Password...) are reported as "****".
+ *
  * Requests per resource: 1 GET when nothing differs; +1 GET of the settings object; +1 PATCH
  * and +1 GET to verify; a 412 adds one GET (+1 settings GET) and one PATCH, once.
  */
@@ -105,8 +107,14 @@ static int pointer_push(struct hf_buf *p, const char *key)
 	return 0;
 }
 
+/* Secrets (a Password, a key...) are reported as "****", never as their values. */
+static struct json_object *shown(struct json_object *v, bool secret)
+{
+	return secret && v ? json_object_new_string("****") : json_object_get(v);
+}
+
 static int add_change(struct json_object *changes, const char *pointer, struct json_object *old,
-		      struct json_object *new)
+		      struct json_object *new, bool secret)
 {
 	struct json_object *c = json_object_new_object();
 
@@ -115,14 +123,14 @@ static int add_change(struct json_object *changes, const char *pointer, struct j
 		return -ENOMEM;
 	}
 	if (json_object_object_add(c, "property", json_object_new_string(pointer)) < 0 ||
-	    json_object_object_add(c, "old", json_object_get(old)) < 0 ||
-	    json_object_object_add(c, "new", json_object_get(new)) < 0)
+	    json_object_object_add(c, "old", shown(old, secret)) < 0 ||
+	    json_object_object_add(c, "new", shown(new, secret)) < 0)
 		return -ENOMEM;
 	return 0;
 }
 
 static int diff(struct json_object *cur, struct json_object *des, struct hf_buf *ptr,
-		struct json_object **patch, struct json_object *changes, char **unknown)
+		bool secret, struct json_object **patch, struct json_object *changes, char **unknown)
 {
 	struct json_object *out = NULL;
 	size_t mark = ptr->len;
@@ -131,6 +139,7 @@ static int diff(struct json_object *cur, struct json_object *des, struct hf_buf 
 	json_object_object_foreach(des, key, dv)
 	{
 		struct json_object *cv = NULL;
+		bool sec = secret || hf_mask_is_secret_key(key);
 
 		ptr->len = mark;
 		ptr->data[mark] = '\0';
@@ -149,7 +158,7 @@ static int diff(struct json_object *cur, struct json_object *des, struct hf_buf 
 		    json_object_is_type(cv, json_type_object)) {
 			struct json_object *sub = NULL;
 
-			r = diff(cv, dv, ptr, &sub, changes, unknown);
+			r = diff(cv, dv, ptr, sec, &sub, changes, unknown);
 			if (r < 0)
 				goto fail;
 			if (!sub)
@@ -168,7 +177,7 @@ static int diff(struct json_object *cur, struct json_object *des, struct hf_buf 
 			goto nomem;
 		if (json_object_object_add(out, key, json_object_get(dv)) < 0)
 			goto nomem;
-		if (changes && add_change(changes, ptr->data, cv, dv) < 0)
+		if (changes && add_change(changes, ptr->data, cv, dv, sec) < 0)
 			goto nomem;
 	}
 	ptr->len = mark;
@@ -193,7 +202,7 @@ int hf_apply_diff(struct json_object *current, struct json_object *desired,
 		return -EINVAL;
 	if (hf_buf_append(&ptr, "", 0) < 0)
 		return -ENOMEM;
-	r = diff(current, desired, &ptr, patch, changes, unknown);
+	r = diff(current, desired, &ptr, false, patch, changes, unknown);
 	hf_buf_free(&ptr);
 	return r;
 }
@@ -553,8 +562,12 @@ again:
 		goto out;
 	}
 	if (run->flags & HF_APPLY_DRY_RUN) {
-		if (set(run->entry, "status", json_object_new_string("would_change")) < 0 ||
-		    set(run->entry, "patch", json_object_get(patch)) < 0)
+		const char *text = json_object_to_json_string_ext(patch, JSON_C_TO_STRING_PLAIN);
+		_cleanup_free_ char *masked = text ? hf_mask_json_text(text, strlen(text)) : NULL;
+
+		/* the body that would be sent, its secrets masked */
+		if (!masked || set(run->entry, "status", json_object_new_string("would_change")) < 0 ||
+		    set(run->entry, "patch", hf_json_parse(masked, strlen(masked))) < 0)
 			goto nomem;
 		result = HF_APPLY_CHANGED;
 		goto out;

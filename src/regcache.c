@@ -26,8 +26,8 @@
  * Bounds: one call makes at most 1 + HF_REGISTRY_MAX_FILES + HF_REGISTRY_MAX_FETCH requests
  * (cold cache), none once the registries it needs are cached.  The registry requests are
  * plain hf_request() calls whose errors are never resolved in turn (no recursion).  No
- * request is made for a 401 answer or without credentials: the registries need them, so the
- * built-in Base registry is all there is then.
+ * request is made for a 401 answer, and none after a registry request is answered 401: the
+ * registries need credentials, so the built-in Base registry is all there is then.
  */
 #include "config.h"
 
@@ -225,6 +225,7 @@ static int cache_store(hf_client *c, const char *path, struct json_object *root)
 struct fetch {
 	hf_client *c;
 	unsigned requests; /* made by this call */
+	bool denied; /* a registry request was answered 401: ask no more */
 	struct json_object *root; /* the cache being filled */
 	bool dirty;
 };
@@ -238,6 +239,8 @@ static struct json_object *fetch_json(struct fetch *f, const char *path)
 	f->requests++;
 	if (hf_request(f->c, "GET", path, NULL, NULL, 0, &resp) < 0)
 		return NULL;
+	if (hf_response_status(resp) == 401)
+		f->denied = true;
 	if (hf_response_status(resp) == 200 && hf_response_json(resp))
 		json = json_object_get(hf_response_json(resp));
 	else
@@ -286,6 +289,8 @@ static int build_index(struct fetch *f)
 		const char *reg, *loc;
 		unsigned major, minor;
 
+		if (f->denied)
+			break;
 		path = link_path(f->c,
 				 json_object_get_string(member(m, "@odata.id", json_type_string)),
 				 REGISTRIES_PATH);
@@ -409,11 +414,12 @@ _hf_public_ int hf_client_resolve_messages(hf_client *c, hf_response *resp)
 			goto out;
 		done += r;
 	}
-	/* the registries need credentials: a 401 (or no credentials at all) leaves the built-in
-	 * Base registry, and asking again would only fail again */
-	may_fetch = hf_response_status(resp) != 401 && c->auth != HF_AUTH_NONE;
+	/* the registries need credentials (unless the transport brings them: the agent, CHIF in
+	 * the Production state): after a 401 only the built-in Base registry is left, and asking
+	 * would only fail again */
+	may_fetch = hf_response_status(resp) != 401;
 	n = hf_redfish_error_count(err);
-	for (i = 0; may_fetch && i < n && fetched < HF_REGISTRY_MAX_FETCH; i++) {
+	for (i = 0; may_fetch && !f.denied && i < n && fetched < HF_REGISTRY_MAX_FETCH; i++) {
 		const hf_message *m = hf_redfish_error_info(err, i);
 		char prefix[HF_REGISTRY_PREFIX_MAX], key[HF_REGISTRY_PREFIX_MAX + 16];
 		struct hf_registry_entry e;

@@ -121,6 +121,19 @@ static void test_diff_unknown(void **state)
 	json_object_put(c);
 }
 
+static void test_diff_secrets(void **state)
+{
+	(void)state;
+	/* the PATCH carries the value, the change list does not */
+	check_diff("{\"UserName\":\"a\",\"Password\":null}", "{\"Password\":\"s3cret\"}",
+		   "{\"Password\":\"s3cret\"}",
+		   "[{\"property\":\"/Password\",\"old\":null,\"new\":\"****\"}]");
+	check_diff("{\"Snmp\":{\"Community\":{\"Read\":\"old\"}}}",
+		   "{\"Snmp\":{\"Community\":{\"Read\":\"new\"}}}",
+		   "{\"Snmp\":{\"Community\":{\"Read\":\"new\"}}}",
+		   "[{\"property\":\"/Snmp/Community/Read\",\"old\":\"****\",\"new\":\"****\"}]");
+}
+
 static void check_valid(const char *text, int want, const char *why_part)
 {
 	struct json_object *d = parse(text);
@@ -202,6 +215,7 @@ int main(void)
 		cmocka_unit_test(test_diff_nested),
 		cmocka_unit_test(test_diff_arrays),
 		cmocka_unit_test(test_diff_unknown),
+		cmocka_unit_test(test_diff_secrets),
 		cmocka_unit_test(test_validate),
 		cmocka_unit_test(test_same),
 	};
