@@ -373,6 +373,73 @@ const hf_message *hf_redfish_error_info(const hf_redfish_error *err, size_t i);
  * of the first entry, else of error.code. */
 int hf_redfish_error_class(const hf_redfish_error *err);
 
+/*
+ * Complete, in place, the Redfish messages of resp that the BMC sent as a MessageId only
+ * (iLO's short form, e.g. "iLO.2.14.PropertyValueBadParam"): Message (MessageArgs put in for
+ * %1..%N), Severity and Resolution are taken from the BMC's own message registries, matched
+ * on registry prefix and major version (the highest minor version the BMC has).  Messages of
+ * the DMTF Base registry are completed from a built-in copy already when the response is
+ * built; this call completes the others and marks them hf_message.completed.
+ *
+ * The registries are read from the BMC (/redfish/v1/Registries/, each registry file, then the
+ * registry it locates on the BMC; never an off-host PublicationUri) and cached per BMC in
+ * $HOSTFISH_STATE_DIR/registries/ (default /var/lib/hostfish; directory 0700, files 0600,
+ * replaced atomically, re-read after 7 days).  Bounds: a call makes no request when the
+ * cache has what it needs, else at most 69 (the collection, up to 64 registry files, up to 4
+ * registries); none for a 401 response, and no more once one is answered 401 (the
+ * registries need credentials: the built-in Base registry is all there is then).  The errors
+ * of these requests are not resolved in turn.
+ *
+ * Like every call it resets hf_client_last_error().  resp must not be used by another thread
+ * meanwhile.  Returns the number of messages completed (0 when there was nothing to do or
+ * nothing could be found: failures to read the registries are logged at HF_LOG_DEBUG, not
+ * returned), -EINVAL, -ENOMEM.
+ */
+int hf_client_resolve_messages(hf_client *client, hf_response *resp);
+
+/* ---- desired state ---- */
+
+/* hf_apply() flags */
+#define HF_APPLY_DRY_RUN 1u /* compare and report, send no PATCH */
+/* hf_apply() result bits */
+#define HF_APPLY_CHANGED 1 /* a resource was changed (with HF_APPLY_DRY_RUN: would be) */
+#define HF_APPLY_FAILED 2 /* a resource failed (see the report) */
+
+/*
+ * Bring resources to a desired state, idempotently.  desired (borrowed) maps resource paths
+ * ("/redfish/v1/...", no query, no "..") to objects of the properties they should have;
+ * nested objects are compared member by member, arrays and other values as wholes.  For each
+ * resource, in order: GET it, compare, and PATCH only what differs (a minimal nested body)
+ * with If-Match on its ETag (the ETag header, else @odata.etag); on 412 the resource is read
+ * again and the PATCH retried once.  A desired property the resource does not have fails that
+ * resource before its PATCH.  A resource with @Redfish.Settings is changed through its
+ * SettingsObject, and what the resource does not show yet after the PATCH (applied at the
+ * next reset) is reported as pending.  A failing resource does not stop the others.
+ *
+ * Nothing is sent when desired is invalid: not an object, a path or value as above, an
+ * "@odata." key at any depth, a non-finite number, nesting deeper than 32, more than 256
+ * resources, one resource given twice (with and without the trailing slash).
+ *
+ * On success *report (owned by the caller, json_object_put()) is:
+ *   {"changed": bool, "failed": bool, "dry_run": bool,
+ *    "resources": [{"path": P,
+ *                   "status": "unchanged" | "changed" | "would_change" | "pending" | "failed",
+ *                   "target"?: the settings object PATCHed instead of P,
+ *                   "changes"?: [{"property": JSON Pointer (RFC 6901), "old": V, "new": V}],
+ *                   "patch"?: the body that would be sent (dry run),
+ *                   "pending"?: [JSON Pointer...] (accepted, not in effect yet),
+ *                   "retried"?: true (after a 412),
+ *                   "messages"?: [{"MessageId", "Message"?, "Severity"?, "Resolution"?}],
+ *                   "error"?: {"kind": enum hf_error_kind, "http_status": N (0: none),
+ *                              "message": text, "messages"?: [...]}}]}
+ * and the return value is 0 (nothing to change), or HF_APPLY_CHANGED and/or HF_APPLY_FAILED
+ * bits; after a failed resource hf_client_last_error() describes the first one.
+ * Returns -EINVAL (invalid desired state or flags, nothing sent; see hf_client_last_error()),
+ * -ENOMEM.
+ */
+int hf_apply(hf_client *client, struct json_object *desired, unsigned flags,
+	     struct json_object **report);
+
 /* ---- host discovery and the Redfish Host Interface ---- */
 
 /*

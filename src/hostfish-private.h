@@ -145,6 +145,8 @@ char *hf_mask_path(const char *path);
 
 /* ---- rferror.c: Redfish error bodies ---- */
 
+struct hf_registry_entry;
+
 struct json_object;
 /*
  * Parse the Redfish error detail out of a JSON body: "error": {code, message,
@@ -158,6 +160,11 @@ void hf_rferror_unref(hf_redfish_error *err);
 int hf_rferror_code_of(const char *message_id);
 /* True when any entry (or error.code) has that stable code. */
 bool hf_rferror_has(const hf_redfish_error *err, int code);
+/* Entries that still lack a Message (short form not completed by the built-in registry). */
+size_t hf_rferror_incomplete(const hf_redfish_error *err, const char **ids, size_t max);
+/* Complete entry i (which lacks a Message) from a registry entry; -ENOMEM. */
+int hf_rferror_complete_entry(hf_redfish_error *err, size_t i,
+			      const struct hf_registry_entry *reg);
 
 /* ---- registry.c: built-in DMTF Base registry ---- */
 
@@ -172,6 +179,64 @@ struct hf_registry_entry {
 const struct hf_registry_entry *hf_registry_lookup(const char *message_id);
 /* Substitute %1..%9 in a message; caller frees. */
 char *hf_registry_format(const char *message, const char *const *args, size_t nargs);
+
+#define HF_REGISTRY_PREFIX_MAX 64
+/* "iLO.2.14.0" (a MessageRegistryFile's Registry) -> "iLO", 2, 14; *rest (may be NULL) points
+ * past "Minor." (or at the terminating NUL).  -EINVAL when it is not of that shape. */
+int hf_registry_version_split(const char *text, char prefix[HF_REGISTRY_PREFIX_MAX],
+			      unsigned *major, unsigned *minor, const char **rest);
+/* "iLO.2.14.PropertyValueBadParam" (also with an errata number before the key) -> "iLO", 2,
+ * 14 and the key (borrowed from id).  -EINVAL when it is not of that shape. */
+int hf_message_id_split(const char *id, char prefix[HF_REGISTRY_PREFIX_MAX], unsigned *major,
+			unsigned *minor, const char **name);
+/* A MessageRegistryFile: its "Registry" and the Location "Uri" to read (English preferred;
+ * ArchiveUri and PublicationUri are not used).  Borrowed from doc.  -EBADMSG, -ENOENT. */
+int hf_registry_file_parse(struct json_object *doc, const char **ret_registry,
+			   const char **ret_uri);
+/* A MessageRegistry document reduced to what completion needs, checked to be the registry
+ * prefix/major: {"minor": N, "messages": {Key: {"Message", "Severity"?, "Resolution"?}}}
+ * (bounded: 4096 messages, 4 KiB strings).  Caller puts.  -EBADMSG (not a registry),
+ * -ENOENT (another registry or major version), -ENOMEM. */
+int hf_registry_trim(struct json_object *doc, const char *prefix, unsigned major,
+		     struct json_object **ret);
+/* One message of a trimmed registry's "messages" as an entry (strings borrowed).  -ENOENT. */
+int hf_registry_entry_of(struct json_object *messages, const char *name,
+			 struct hf_registry_entry *ret);
+
+/* ---- regcache.c: the BMC's registries, fetched and cached per BMC ---- */
+
+/* Maximum extra requests one hf_client_resolve_messages() call makes: the Registries
+ * collection, at most HF_REGISTRY_MAX_FILES registry files, at most HF_REGISTRY_MAX_FETCH
+ * registries. */
+#define HF_REGISTRY_MAX_FILES 64
+#define HF_REGISTRY_MAX_FETCH 4
+#define HF_REGISTRY_CACHE_MAX ((size_t)4 << 20) /* bytes of one BMC's cache file */
+#define HF_REGISTRY_CACHE_TTL_S (7L * 24 * 3600) /* the index is read again after a week */
+/* The cache file of an endpoint: DIR/registries/KEY.json (caller frees); NULL on ENOMEM. */
+char *hf_regcache_path(const char *state_dir, const char *endpoint);
+/* Parse a cache file's text for endpoint at time now: the root object (caller puts), or NULL
+ * when it is not a valid, fresh cache of that endpoint. */
+struct json_object *hf_regcache_parse(const char *text, size_t len, const char *endpoint,
+				      long long now);
+/* Complete the entries of err that lack a Message from a cache root, without requests.
+ * Returns the number completed, or -ENOMEM. */
+int hf_regcache_complete(struct json_object *cache, hf_redfish_error *err);
+
+/* ---- apply.c: desired state ---- */
+
+/* JSON values equal for apply: objects member by member, arrays in order, 1 == 1.0. */
+bool hf_json_same(struct json_object *a, struct json_object *b);
+/*
+ * Compare a resource with desired properties: *patch is the minimal nested PATCH body (a new
+ * object, NULL when nothing differs) and changes (may be NULL) gets one {"property": JSON
+ * Pointer, "old", "new"} per differing value.  unknown NULL: properties the resource lacks
+ * count as differing; else they fail with -ENOENT and their pointer in *unknown (caller
+ * frees).  -EINVAL (desired not an object), -ENOMEM.
+ */
+int hf_apply_diff(struct json_object *current, struct json_object *desired,
+		  struct json_object **patch, struct json_object *changes, char **unknown);
+/* Check a desired state (see hf_apply()); -EINVAL with the reason in why. */
+int hf_apply_validate(struct json_object *desired, char *why, size_t len);
 
 /* ---- decode.c: content decoding ---- */
 

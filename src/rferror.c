@@ -5,7 +5,8 @@
  *                     "@Message.ExtendedInfo": [{"MessageId": "Base.1.4.NoValidSession"}]}}
  * DMTF's full form:  each ExtendedInfo entry also has Message, MessageArgs, Severity (or
  *                    MessageSeverity) and Resolution.
- * Short-form entries are completed from the built-in Base registry (hf_message.completed).
+ * Short-form entries are completed from the built-in Base registry (hf_message.completed), and
+ * later, on request, from the BMC's own registries (regcache.c).
  */
 #include "config.h"
 
@@ -120,6 +121,50 @@ static int parse_args(struct json_object *entry, hf_message *m)
 	return 0;
 }
 
+static int complete(hf_message *m, const struct hf_registry_entry *reg)
+{
+	if (!m->message) {
+		m->message = hf_registry_format(reg->message, m->message_args, m->n_message_args);
+		if (!m->message)
+			return -ENOMEM;
+		m->completed = 1;
+	}
+	if (!m->severity && reg->severity[0]) {
+		m->severity = hf_strdup(reg->severity);
+		if (!m->severity)
+			return -ENOMEM;
+		m->completed = 1;
+	}
+	if (!m->resolution && reg->resolution[0]) {
+		m->resolution = hf_strdup(reg->resolution);
+		if (!m->resolution)
+			return -ENOMEM;
+		m->completed = 1;
+	}
+	return 0;
+}
+
+size_t hf_rferror_incomplete(const hf_redfish_error *err, const char **ids, size_t max)
+{
+	size_t i, n = 0;
+
+	for (i = 0; err && i < err->n_infos; i++)
+		if (err->infos[i].message_id && !err->infos[i].message) {
+			if (n < max && ids)
+				ids[n] = err->infos[i].message_id;
+			n++;
+		}
+	return n;
+}
+
+int hf_rferror_complete_entry(hf_redfish_error *err, size_t i,
+			      const struct hf_registry_entry *reg)
+{
+	if (!err || i >= err->n_infos || !reg || !reg->message)
+		return -EINVAL;
+	return complete(&err->infos[i], reg);
+}
+
 static int parse_entry(struct json_object *entry, hf_message *m)
 {
 	const struct hf_registry_entry *reg;
@@ -136,21 +181,7 @@ static int parse_entry(struct json_object *entry, hf_message *m)
 	reg = hf_registry_lookup(m->message_id);
 	if (!reg)
 		return 0;
-	if (!m->message) {
-		m->message = hf_registry_format(reg->message, m->message_args, m->n_message_args);
-		if (!m->message)
-			return -ENOMEM;
-		m->completed = 1;
-	}
-	if (!m->severity && reg->severity[0]) {
-		m->severity = hf_strdup(reg->severity);
-		m->completed = 1;
-	}
-	if (!m->resolution && reg->resolution[0]) {
-		m->resolution = hf_strdup(reg->resolution);
-		m->completed = 1;
-	}
-	return 0;
+	return complete(m, reg);
 }
 
 hf_redfish_error *hf_rferror_parse(struct json_object *body)

@@ -55,8 +55,11 @@ int cli_interrupted(void);
 /* output.c */
 void cli_print_json(struct json_object *obj);
 void cli_print_response(const struct cli *cli, const hf_response *resp);
-/* Print the BMC's error for a response, and return the exit code of its status. */
-int cli_report_response(const hf_response *resp);
+/* Print the BMC's error for a response, and return the exit code of its status.  Messages
+ * sent as a MessageId only are completed first from the BMC's registries
+ * (hf_client_resolve_messages() with the client given to cli_output_set_client()). */
+int cli_report_response(hf_response *resp);
+void cli_output_set_client(hf_client *client);
 /* Print the client's last error, and return its exit code. */
 int cli_report_error(const struct cli *cli, int code, const char *what);
 int cli_exit_code_of_status(int status);
@@ -106,5 +109,7 @@ int cmd_appaccount(struct cli *cli, int argc, char **argv);
 /* cert.c: cert https csr|import|show, cert login, cert ca-import, cert user-map; license */
 int cmd_cert(struct cli *cli, int argc, char **argv);
 int cmd_license(struct cli *cli, int argc, char **argv);
+/* apply.c */
+int cmd_apply(struct cli *cli, int argc, char **argv);
 
 #endif /* HOSTFISH_CLI_H */

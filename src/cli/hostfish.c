@@ -54,6 +54,12 @@ static const char usage_text[] =
 	"  license [show]         the BMC's licence (key shown masked)\n"
 	"  license install KEY|-  install a licence key (-: read it from stdin, which keeps it\n"
 	"                         out of the process list)\n"
+	"  apply [--dry-run] [--detailed-exitcodes] FILE\n"
+	"                         bring resources to the state FILE (- for stdin) describes:\n"
+	"                         {\"/redfish/v1/PATH\": {properties}}; PATCH only what differs,\n"
+	"                         with If-Match; --dry-run: print the differences only;\n"
+	"                         --detailed-exitcodes: exit 0 unchanged, 2 changed, 4 failed\n"
+	"                         (instead of the codes below; 1 still means invalid input)\n"
 	"\n"
 	"Options:\n"
 	"  --url URL              BMC address, https://host[:port] (default: $HOSTFISH_URL;\n"
@@ -79,7 +85,7 @@ static const char usage_text[] =
 	"  --slot-wait SEC        wait this long for one of the host's 8 connections to the\n"
 	"                         BMC when all are in use (default 60)\n"
 	"  -H, --header 'N: V'    add a request header (repeatable)\n"
-	"  --json                 machine-readable output for status, sessions, login\n"
+	"  --json                 machine-readable output for status, sessions, login, apply\n"
 	"  -i, --include          print the status line and headers before the body\n"
 	"  -v, --verbose          log every request and response to stderr (secrets masked)\n"
 	"  --log-file FILE        log every request and response to FILE (mode 0600)\n"
@@ -98,7 +104,8 @@ static const char usage_text[] =
 	"  HOSTFISH_RUNTIME_DIR   sessions, connection slots, session journal, hostfishd's socket\n"
 	"                         (default /run/hostfish)\n"
 	"  HOSTFISH_CHIF_LIBRARY  HPE's CHIF library (see --chif-library)\n"
-	"  HOSTFISH_STATE_DIR     host-interface certificate pins (default /var/lib/hostfish)\n"
+	"  HOSTFISH_STATE_DIR     host-interface certificate pins, the BMC's message registries\n"
+	"                         (default /var/lib/hostfish)\n"
 	"\n"
 	"Exit codes:\n"
 	"  0  success\n"
@@ -179,6 +186,7 @@ static const struct {
 	{ "discover", NULL, cmd_discover }, { "hostif", NULL, cmd_hostif },
 	{ "appaccount", NULL, cmd_appaccount },
 	{ "cert", NULL, cmd_cert },	{ "license", NULL, cmd_license },
+	{ "apply", NULL, cmd_apply },
 };
 
 /*
@@ -548,6 +556,7 @@ int main(int argc, char **argv)
 	if (rc)
 		goto out;
 	signal_client = cli.client;
+	cli_output_set_client(cli.client);
 	resume_cached_session(&cli);
 
 	if (commands[i].method)

@@ -99,10 +99,20 @@ static void print_redfish_error(const hf_redfish_error *rf)
 	}
 }
 
-int cli_report_response(const hf_response *resp)
+static hf_client *report_client;
+
+void cli_output_set_client(hf_client *client)
+{
+	report_client = client;
+}
+
+int cli_report_response(hf_response *resp)
 {
 	int status = hf_response_status(resp);
 
+	/* iLO sends MessageIds only: complete them from the BMC's registries (bounded, cached) */
+	if (report_client)
+		hf_client_resolve_messages(report_client, resp);
 	fprintf(stderr, "hostfish: %s %s: %d %s\n", hf_response_method(resp),
 		hf_response_path(resp), status, hf_response_reason(resp));
 	if (status >= 300 && status < 400)

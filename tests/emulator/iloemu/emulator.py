@@ -7,6 +7,7 @@ import traceback
 from .certs import Certs
 from .errors import ApiError, Errors, Registries
 from .faults import Faults, huge_body
+from .races import EtagRace
 from .service import Response, Service
 from .sessions import Sessions
 from .state import State
@@ -29,6 +30,7 @@ class Emulator:
         self.service = Service(self.tree, self.sessions, self.errors, location_style,
                                cert_users, scheme)
         self.faults = Faults(fault_specs)
+        self.service.extensions.append(EtagRace(self.faults))
         self.state = State(self.lock, self.sessions, state_file, log_file)
         self.certs = Certs(self)
         self.service.extensions.append(self.certs)

@@ -23,8 +23,13 @@ KINDS = {
     "chif-reset": (1, set()),     # BMC reset: every open channel fails until reopened
     "chif-badparam": (1, set()),  # the operation answers error code 2 (bad parameter)
     "chif-notfound": (1, set()),  # the operation answers error code 12 (not found)
+    # another client writes the resource just before this PATCH/PUT with If-Match arrives:
+    # its ETag changes, so the If-Match no longer matches (412) (iloemu/races.py)
+    "etag-race": (1, set()),
 }
 CHIF_KINDS = {"chif-seq", "chif-fail", "chif-reset", "chif-badparam", "chif-notfound"}
+# Faults a feature module fires itself (Faults.take_hook), not the HTTP layer.
+HOOK_KINDS = {"etag-race"}
 COMMON = {"path", "method", "count", "after"}
 # Faults that replace the answer (at most one fires per request).
 ANSWER_KINDS = {"drop", "unavailable", "truncate", "malformed", "gzip-bomb", "huge-body",
@@ -106,7 +111,8 @@ class Faults:
     def plan(self, method, path):
         plan = Plan()
         for fault in self.faults:
-            if fault.kind in CHIF_KINDS or not fault.matches(method, path):
+            if fault.kind in CHIF_KINDS or fault.kind in HOOK_KINDS or \
+                    not fault.matches(method, path):
                 continue
             if fault.kind in ANSWER_KINDS and plan.answer is not None:
                 continue
@@ -126,6 +132,13 @@ class Faults:
             if fault.kind in CHIF_KINDS and fault.matches(method, path) and fault.take():
                 return fault.kind
         return None
+
+    def take_hook(self, kind, method, path):
+        """True if a configured fault of this hook kind fires for the request now."""
+        for fault in self.faults:
+            if fault.kind == kind and fault.matches(method, path) and fault.take():
+                return True
+        return False
 
     def gzip_bomb(self, size):
         """Gzip data that inflates to size bytes of '{' (cached)."""

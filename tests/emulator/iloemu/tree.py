@@ -68,6 +68,12 @@ class Tree:
                     self.entries[base] = Entry(full, "xml")
                 elif name.endswith(".json"):
                     self.entries[base + "/" + urllib.parse.unquote(name)] = Entry(full, "json")
+        # iLO's URIs are case-insensitive: the mockup's own links say /redfish/v1/systems/1/bios/
+        # for the directory Systems/1/bios.  An exact key wins; else the one key that differs
+        # only in case.
+        self.folded = {}
+        for k in self.entries:
+            self.folded.setdefault(k.lower(), k)
 
     @staticmethod
     def key(path):
@@ -75,6 +81,9 @@ class Tree:
 
     def _load(self, key):
         entry = self.entries.get(key)
+        if entry is None and key.lower() in self.folded:
+            entry = self.entries.get(self.folded[key.lower()])
+            key = self.folded[key.lower()]
         if entry is None or entry.file is None or (entry.data is not None or entry.raw is not None):
             return entry
         try:
