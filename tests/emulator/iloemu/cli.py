@@ -122,6 +122,8 @@ def build_parser(default_mockup):
                         "monitor (TaskService) instead of acting at once")
     p.add_argument("--task-seconds", type=positive_float, default=1.5, metavar="SEC",
                    help="how long a --task-action task runs (default 1.5)")
+    p.add_argument("--task-fail", action="store_true",
+                   help="--task-action tasks end in TaskState Exception with a message")
     return p
 
 

@@ -34,7 +34,7 @@ class Emulator:
 
     def install_extensions(self, args):
         """Feature modules configured by command-line options (argparse namespace)."""
-        tasks = Tasks(self.state, args.task_action, args.task_seconds)
+        tasks = Tasks(self.state, args.task_action, args.task_seconds, args.task_fail)
         update.install(self, tasks, args)
         self.service.extensions.append(tasks)
 

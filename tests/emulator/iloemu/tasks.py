@@ -7,7 +7,8 @@ with the Task (TaskState Completed) or, for a failed task, the Task with TaskSta
 and its Messages.  The Task itself is /redfish/v1/TaskService/Tasks/ID (TaskState,
 PercentComplete, Messages, TaskMonitor).
 
---task-action PATH makes a POST to that action target asynchronous (a task of --task-seconds);
+--task-action PATH makes a POST to that action target asynchronous (a task of --task-seconds,
+ending in Exception with --task-fail);
 firmware updates (update.py) create tasks too.
 """
 
@@ -67,11 +68,12 @@ class Task:
 class Tasks:
     """The TaskService's dynamic part; called under the emulator lock."""
 
-    def __init__(self, state, action=None, seconds=1.5):
+    def __init__(self, state, action=None, seconds=1.5, fail=False):
         self.tasks = {}
         self.next_id = 1
         self.action = norm_key(action) if action else None
         self.seconds = seconds
+        self.fail = fail
         state.extras["tasks"] = self.snapshot
 
     def snapshot(self):
@@ -101,7 +103,11 @@ class Tasks:
     def handle(self, service, req, key, auth):
         method = req.method
         if self.action and key == self.action and method == "POST":
-            return self.create("Task for " + key.rsplit("/", 1)[-1], self.seconds)
+            name = key.rsplit("/", 1)[-1]
+            messages = [{"MessageId": "Base.1.4.InternalError",
+                         "Message": "The task for %s failed." % name,
+                         "Severity": "Critical"}] if self.fail else []
+            return self.create("Task for " + name, self.seconds, self.fail, messages)
         if key == TASKS and method in ("GET", "HEAD"):
             data = service.tree.get_data(key) or {"@odata.id": TASKS + "/",
                                                   "@odata.type": "#TaskCollection.TaskCollection",
