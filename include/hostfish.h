@@ -442,7 +442,7 @@ int hf_task_wait(hf_client *client, const char *uri, long timeout_ms, hf_progres
 
 /*
  * hf_task_wait() on the task a 202 Accepted response (borrowed) started: its Location,
- * resolved against the request's path.  -EINVAL when the response is not a 202 with a
+ * resolved against the request's path, first polled after the 202's Retry-After.  -EINVAL when the response is not a 202 with a
  * Location (nothing is sent), -EPROTO when the Location is not on this BMC.
  */
 int hf_task_wait_response(hf_client *client, const hf_response *accepted, long timeout_ms,

@@ -136,8 +136,9 @@ long hf_task_timeout_ms(long timeout_ms)
 	return timeout_ms > HF_TASK_MAX_TIMEOUT_MS ? HF_TASK_MAX_TIMEOUT_MS : timeout_ms;
 }
 
-_hf_public_ int hf_task_wait(hf_client *c, const char *uri, long timeout_ms,
-			     hf_progress_fn progress, void *userdata, hf_response **final)
+/* first_wait_ms: the Retry-After of the 202 that announced the task (-1: none) */
+static int task_wait(hf_client *c, const char *uri, long timeout_ms, long first_wait_ms,
+		     hf_progress_fn progress, void *userdata, hf_response **final)
 {
 	_cleanup_free_ char *target = NULL;
 	hf_response *resp = NULL;
@@ -151,10 +152,20 @@ _hf_public_ int hf_task_wait(hf_client *c, const char *uri, long timeout_ms,
 		return -EINVAL;
 	hf_client_begin(c);
 	interrupts_seen = __atomic_load_n(&c->interrupts, __ATOMIC_SEQ_CST);
+	deadline = hf_now_ms() + hf_task_timeout_ms(timeout_ms);
+	if (first_wait_ms > 0) {
+		if (first_wait_ms > hf_task_timeout_ms(timeout_ms))
+			first_wait_ms = hf_task_timeout_ms(timeout_ms);
+		r = hf_sleep_interruptible(c, first_wait_ms, interrupts_seen);
+		if (r < 0) {
+			hf_client_set_error(c, r, HF_ERROR_TRANSPORT, 0, NULL,
+					    "waiting for task %s: interrupted", uri);
+			return r;
+		}
+	}
 	target = strdup(uri);
 	if (!target)
 		return -ENOMEM;
-	deadline = hf_now_ms() + hf_task_timeout_ms(timeout_ms);
 	/* bounded by the deadline: every round sleeps at least HF_TASK_MIN_POLL_MS */
 	for (;;) {
 		struct json_object *j;
@@ -214,6 +225,12 @@ _hf_public_ int hf_task_wait(hf_client *c, const char *uri, long timeout_ms,
 	}
 }
 
+_hf_public_ int hf_task_wait(hf_client *c, const char *uri, long timeout_ms,
+			     hf_progress_fn progress, void *userdata, hf_response **final)
+{
+	return task_wait(c, uri, timeout_ms, -1, progress, userdata, final);
+}
+
 _hf_public_ int hf_task_wait_response(hf_client *c, const hf_response *accepted, long timeout_ms,
 				      hf_progress_fn progress, void *userdata,
 				      hf_response **final)
@@ -240,5 +257,8 @@ _hf_public_ int hf_task_wait_response(hf_client *c, const hf_response *accepted,
 				    "the task monitor's Location is not on this BMC");
 		return -EPROTO;
 	}
-	return hf_task_wait(c, path, timeout_ms, progress, userdata, final);
+	/* the 202's Retry-After says when the first look is worth it */
+	return task_wait(c, path, timeout_ms,
+			 retry_after_ms(hf_response_header(accepted, "Retry-After")), progress,
+			 userdata, final);
 }

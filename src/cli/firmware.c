@@ -51,8 +51,8 @@ static int upload_outcome(struct cli *cli, const hf_response *final)
 	const char *state = hf_task_state(final);
 	struct json_object *j = hf_response_json(final), *oem, *hpe, *v;
 
-	if (strcmp(state, "Completed") == 0 || strcmp(state, "Exception") != 0 ||
-	    !json_object_object_get_ex(j, "Oem", &oem) ||
+	/* a task, or anything but iLO's UpdateService in Error: the task's outcome */
+	if (strcmp(state, "Exception") != 0 || !json_object_object_get_ex(j, "Oem", &oem) ||
 	    !json_object_object_get_ex(oem, "Hpe", &hpe) ||
 	    !json_object_object_get_ex(hpe, "State", &v))
 		return cli_task_outcome(cli, final);
