@@ -240,7 +240,7 @@ static int open_upload_file(hf_client *c, const char *what, const char *path, in
 	struct stat st;
 	int f;
 
-	f = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	f = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (f < 0) {
 		hf_client_set_error(c, -EINVAL, HF_ERROR_USAGE, 0, NULL, "cannot open the %s %s: %s",
 				    what, path, strerror(errno));
