@@ -601,6 +601,102 @@ int hf_cert_ca_import(hf_client *client, const char *pem, size_t len);
  */
 int hf_cert_user_map(hf_client *client, const char *user, const char *pem, size_t len,
 		     char **ret_fingerprint);
+/* ---- tasks (long operations the BMC accepted with 202) ---- */
+
+/*
+ * Follow a task until it is over: GET uri (a task monitor, from the Location of a 202, or a
+ * Task resource; a path or a URL of this BMC) until the answer is no longer 202 and carries
+ * no unfinished TaskState.  Retry-After (delta-seconds) sets the pause between polls (1 s
+ * without it; at least 0.1 s, at most 60 s).  timeout_ms bounds the whole wait (<= 0: 30
+ * minutes; at most 24 hours).  progress (may be NULL) is called after every poll with phase
+ * "task" and the task's PercentComplete out of 100 (0 of 0 when unknown); returning nonzero
+ * cancels the wait (-ECANCELED; the task itself goes on).
+ *
+ * Returns 0 and the final answer in *final (owned by the caller) whatever the task's outcome:
+ * hf_task_state() says how it ended.  -ETIMEDOUT when the bound was reached, -ECANCELED,
+ * -EINTR (hf_client_interrupt()), or an hf_request() error; hf_client_last_error() tells.
+ */
+int hf_task_wait(hf_client *client, const char *uri, long timeout_ms, hf_progress_fn progress,
+		 void *userdata, hf_response **final);
+
+/*
+ * hf_task_wait() on the task a 202 Accepted response (borrowed) started: its Location,
+ * resolved against the request's path, first polled after the 202's Retry-After.  -EINVAL when the response is not a 202 with a
+ * Location (nothing is sent), -EPROTO when the Location is not on this BMC.
+ */
+int hf_task_wait_response(hf_client *client, const hf_response *accepted, long timeout_ms,
+			  hf_progress_fn progress, void *userdata, hf_response **final);
+
+/*
+ * How a task ended, from the final answer of hf_task_wait() or hf_firmware_wait() (static or
+ * borrowed from resp): its TaskState ("Completed", "Exception", "Killed", "Cancelled"...);
+ * for iLO's UpdateService its Oem.Hpe.State mapped to TaskState words ("Complete" and "Idle"
+ * -> "Completed", "Error" -> "Exception"); otherwise "Completed" for a 2xx answer and
+ * "Exception" for any other.  NULL resp: "Exception".
+ */
+const char *hf_task_state(const hf_response *resp);
+
+/* ---- firmware ---- */
+
+/* hf_upload_options.protocol */
+enum hf_upload_protocol {
+	HF_UPLOAD_AUTO = 0, /* DMTF when the UpdateService has MultipartHttpPushUri, else HPE */
+	HF_UPLOAD_HPE = 1, /* HPE's form to HttpPushUri (Oem.Hpe.PushUpdateUri) */
+	HF_UPLOAD_DMTF = 2 /* DSP0266 multipart HTTP push update to MultipartHttpPushUri */
+};
+
+#define HF_UPLOAD_OPTIONS_VERSION 1
+
+/* Options of hf_firmware_upload(); grows at its end only.  Strings are borrowed for the call. */
+typedef struct hf_upload_options {
+	unsigned int version; /* HF_UPLOAD_OPTIONS_VERSION */
+	const char *compsig; /* HPE: the component's signature file (.compsig), or NULL */
+	const char *const *targets; /* DMTF: NULL-terminated URIs for UpdateParameters.Targets */
+	int protocol; /* enum hf_upload_protocol */
+	hf_progress_fn progress; /* phase "upload", bytes sent of the body's total; or NULL */
+	void *progress_userdata;
+} hf_upload_options;
+
+#define HF_UPLOAD_OPTIONS_INIT { HF_UPLOAD_OPTIONS_VERSION, NULL, NULL, HF_UPLOAD_AUTO, NULL, NULL }
+
+/*
+ * Upload a firmware file (and its signature) to the BMC's UpdateService, streamed from disk:
+ * memory use does not depend on the file's size.  The files must be readable, non-empty
+ * regular files (checked before anything is sent: -EINVAL, error kind HF_ERROR_USAGE).  The
+ * UpdateService is read first: while it reports work in progress (iLO Oem.Hpe.State
+ * Uploading, Verifying, Writing or Updating; DMTF Status.State Updating) nothing is sent and
+ * the call fails with -EBUSY (kind HF_ERROR_HTTP_CLIENT).
+ *
+ * The body is multipart/form-data with a 128-bit random boundary (not checked against the
+ * file, which is never read twice), sent with Content-Length.  HPE's form carries the
+ * session's token ("sessionKey" field and cookie): the client logs in first (over CHIF
+ * without credentials there is no session and none is sent).  The request is sent once:
+ * never retried, and not replayed after a 401 (the caller may start over).  It cannot go
+ * through hostfishd (hf_options.direct = 1 is needed when the agent runs).  The https
+ * transport bounds it by progress: it fails when nothing moved for timeout_ms.  opts may be
+ * NULL (defaults).
+ *
+ * Returns 0 and the BMC's answer in *ret (owned by the caller), whatever its HTTP status:
+ * iLO answers 200 and works on (hf_firmware_wait() follows), a DMTF service 202 with a task.
+ * Errors: -EINVAL, -EBUSY, -ENOTSUP (no push URI for the protocol, targets without
+ * MultipartHttpPushUri, a signature file with it), -EREMOTEIO (the UpdateService could not be
+ * read), -ECANCELED (progress), the errors of hf_request(), -EIO (the file could not be read
+ * to the end).
+ */
+int hf_firmware_upload(hf_client *client, const char *file, const hf_upload_options *opts,
+		       hf_response **ret);
+
+/*
+ * Wait until the BMC has processed an upload (the response of hf_firmware_upload(),
+ * borrowed): a 202 is followed as hf_task_wait_response() does; a 200 from iLO by polling the
+ * UpdateService's Oem.Hpe.State once a second until Complete or Error (or Idle again after
+ * the work, or three times Idle in a row).  timeout_ms and progress as for hf_task_wait().
+ * Returns 0 and the final answer (the task's, or the UpdateService) in *final (owned by the
+ * caller; hf_task_state() says how it ended), -EINVAL when the upload failed, -ETIMEDOUT,
+ * -ECANCELED, -EINTR, or a request error.
+ */
+int hf_firmware_wait(hf_client *client, const hf_response *upload, long timeout_ms,
+		     hf_progress_fn progress, void *userdata, hf_response **final);
 
 /* ---- utilities ---- */
 

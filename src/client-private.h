@@ -83,6 +83,16 @@ int hf_client_send(hf_client *c, const char *method, const char *path,
 		   const struct hf_headers *extra, const void *body, size_t body_len, int flags,
 		   unsigned *session_gen, hf_response **ret);
 
+/*
+ * hf_request() for a streamed body (transport.h, struct hf_body_stream): validated, logged in
+ * first, sent once (never retried, never replayed after a 401: the stream cannot be rewound;
+ * the caller gets the 401 and may start over).  The caller called hf_client_begin().
+ * Returns 0 with *ret (any HTTP status), or a negative errno with the error recorded.
+ */
+int hf_client_request_stream(hf_client *c, const char *method, const char *path,
+			     const char *const *headers, const struct hf_body_stream *stream,
+			     hf_response **ret);
+
 /* session.c */
 /* Log in unless a session exists; with session_lock held by the caller. */
 int hf_session_login_locked(hf_client *c);

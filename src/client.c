@@ -693,9 +693,10 @@ static const char *errno_text(int code)
 	}
 }
 
-int hf_client_send(hf_client *c, const char *method, const char *path,
-		   const struct hf_headers *extra, const void *body, size_t body_len, int flags,
-		   unsigned *session_gen, hf_response **ret)
+static int client_send(hf_client *c, const char *method, const char *path,
+		       const struct hf_headers *extra, const void *body, size_t body_len,
+		       const struct hf_body_stream *stream, int flags, unsigned *session_gen,
+		       hf_response **ret)
 {
 	struct hf_transport_response tresp = { 0 };
 	struct hf_headers headers = { 0 };
@@ -709,6 +710,12 @@ int hf_client_send(hf_client *c, const char *method, const char *path,
 
 	if (!cur_path || !shown)
 		return -ENOMEM;
+	if (stream) {
+		/* read once and gone: never resent, by us or by the backend */
+		body = NULL;
+		body_len = stream->length;
+		flags |= HF_SEND_NO_RETRY;
+	}
 	for (;;) {
 		struct hf_transport_request req = {
 			.method = method,
@@ -716,6 +723,7 @@ int hf_client_send(hf_client *c, const char *method, const char *path,
 			.headers = &headers,
 			.body = body,
 			.body_len = body_len,
+			.stream = stream,
 			.connect_timeout_ms = c->connect_timeout_ms,
 			.timeout_ms = c->timeout_ms,
 			/* compressed answers are bounded by the same limit as decoded ones */
@@ -734,7 +742,7 @@ int hf_client_send(hf_client *c, const char *method, const char *path,
 		long wait_ms = -1;
 
 		hf_headers_clear(&headers);
-		r = build_headers(c, &headers, extra, body_len > 0, flags, session_gen);
+		r = build_headers(c, &headers, extra, body_len > 0 || stream, flags, session_gen);
 		if (r < 0)
 			goto out;
 		if (hf_log_enabled(&c->log, HF_LOG_DEBUG)) {
@@ -742,8 +750,12 @@ int hf_client_send(hf_client *c, const char *method, const char *path,
 
 			hf_buf_printf(&line, "%s %s HTTP/1.1", method, shown);
 			hf_log_message(&c->log, ">", line.data ? line.data : method, &headers, body,
-				       body_len);
+				       stream ? 0 : body_len);
 			hf_buf_free(&line);
+			/* the stream is neither logged nor buffered: only its size and source */
+			if (stream)
+				hf_log_debug(&c->log, "> <%zu bytes streamed from %s>", stream->length,
+					     stream->label ? stream->label : "the caller");
 		}
 
 		if (__atomic_load_n(&c->interrupts, __ATOMIC_SEQ_CST) != interrupts_seen) {
@@ -851,8 +863,9 @@ int hf_client_send(hf_client *c, const char *method, const char *path,
 
 		hf_buf_printf(&url, "%s%s", c->origin ? c->origin : hf_client_endpoint(c),
 			      cur_path);
-		r = url.data ? hf_response_build(ret, method, url.data, cur_path, body, body_len,
-						 &tresp, c->max_response)
+		/* a streamed body is not kept: hf_response_request_body() is NULL for it */
+		r = url.data ? hf_response_build(ret, method, url.data, cur_path, body,
+						 stream ? 0 : body_len, &tresp, c->max_response)
 			     : -ENOMEM;
 		hf_buf_free(&url);
 	}
@@ -867,6 +880,13 @@ out:
 	hf_headers_clear(&headers);
 	hf_transport_response_clear(&tresp);
 	return r;
+}
+
+int hf_client_send(hf_client *c, const char *method, const char *path,
+		   const struct hf_headers *extra, const void *body, size_t body_len, int flags,
+		   unsigned *session_gen, hf_response **ret)
+{
+	return client_send(c, method, path, extra, body, body_len, NULL, flags, session_gen, ret);
 }
 
 static int validate_request(hf_client *c, const char *method, const char *path,
@@ -1014,6 +1034,47 @@ _hf_public_ int hf_request(hf_client *c, const char *method, const char *path,
 	*ret = resp;
 	resp = NULL;
 	r = 0;
+out:
+	hf_response_free(resp);
+	hf_headers_clear(&extra);
+	return r;
+}
+
+int hf_client_request_stream(hf_client *c, const char *method, const char *path,
+			     const char *const *headers, const struct hf_body_stream *stream,
+			     hf_response **ret)
+{
+	struct hf_headers extra = { 0 };
+	_cleanup_free_ char *p = NULL;
+	hf_response *resp = NULL;
+	unsigned gen = 0;
+	int r;
+
+	if (!stream || !stream->read) {
+		hf_client_set_error(c, -EINVAL, HF_ERROR_USAGE, 0, NULL, "no body stream given");
+		return -EINVAL;
+	}
+	r = validate_request(c, method, path, headers, NULL, 0, &extra, &p);
+	if (r < 0)
+		goto out;
+	if (hf_session_auth_uses_session(c)) {
+		pthread_mutex_lock(&c->session_lock);
+		r = hf_session_login_locked(c);
+		pthread_mutex_unlock(&c->session_lock);
+		if (r < 0)
+			goto out;
+	}
+	/*
+	 * No re-login and replay on a 401 here, unlike hf_request(): the stream is consumed and
+	 * cannot be rewound, and a body may carry the session's token (HPE's upload form does).
+	 * The 401 goes back to the caller, which can log in again and start over.
+	 */
+	r = client_send(c, method, p, &extra, NULL, 0, stream,
+			c->auth == HF_AUTH_NONE ? 0 : HF_SEND_AUTH, &gen, &resp);
+	if (r < 0)
+		goto out;
+	*ret = resp;
+	resp = NULL;
 out:
 	hf_response_free(resp);
 	hf_headers_clear(&extra);

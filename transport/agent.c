@@ -236,6 +236,12 @@ static void agent_conn_close(void *p, void *conn)
 static int agent_exchange(void *p, void *conn, const struct hf_transport_request *req,
 			  struct hf_transport_response *resp, char *errbuf, size_t errlen)
 {
+	if (req->stream) {
+		/* hostfishd reads each body whole, bounded: uploads go to the BMC directly */
+		snprintf(errbuf, errlen, "hostfishd does not relay streamed uploads: connect "
+					 "directly (hf_options.direct, hostfish --direct)");
+		return -ENOTSUP;
+	}
 	return hf_transport_https.exchange(((struct agent_ctx *)p)->https, conn, req, resp, errbuf,
 					   errlen);
 }

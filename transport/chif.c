@@ -41,6 +41,7 @@
 #define CHIF_DEFAULT_TIMEOUT_MS 60000
 #define CHIF_MAX_PACKET (1u << 20) /* sanity bound on what the library reports */
 #define CHIF_MAX_REQUEST HF_MAX_INPUT_SIZE
+#define CHIF_MAX_STREAM ((size_t)UINT32_MAX - CHIF_MAX_REQUEST) /* head + body < 4 GiB */
 
 static const char *const security_states[] = {
 	[3] = "Production", [4] = "HighSecurity", [5] = "FIPS", [6] = "CNSA",
@@ -277,11 +278,58 @@ static void blob_delete(struct chif_ctx *ctx, struct chif_conn *conn, struct pac
 		hf_log_warning(ctx->log, "chif: deleting blob %s answered error %u", key, code);
 }
 
-static int blob_write(struct chif_ctx *ctx, struct chif_conn *conn, struct packet *pkt,
-		      const char *key, const unsigned char *data, size_t len, char *errbuf,
-		      size_t errlen)
+/*
+ * What goes into a request blob: the serialised head (or the whole request) and, for a
+ * streamed body, the stream after it.  Each fragment is filled straight from these into the
+ * packet, so a streamed body never exists whole in memory.
+ */
+struct blob_source {
+	const unsigned char *head;
+	size_t head_len;
+	const struct hf_body_stream *stream; /* NULL: head is everything */
+	size_t pos; /* bytes delivered so far */
+	size_t total;
+};
+
+static int source_fill(struct blob_source *src, unsigned char *dst, size_t count, char *errbuf,
+		       size_t errlen)
 {
-	size_t frag = ctx->max_write - ctx->write_req, off = 0, count;
+	size_t done = 0, got;
+	int r;
+
+	while (done < count) {
+		if (src->pos < src->head_len) {
+			got = src->head_len - src->pos;
+			if (got > count - done)
+				got = count - done;
+			memcpy(dst + done, src->head + src->pos, got);
+		} else {
+			got = 0;
+			r = src->stream ? src->stream->read(src->stream->userdata, dst + done,
+							    count - done, &got)
+					: -EIO;
+			if (r == 0 && (got == 0 || got > count - done))
+				r = -EIO; /* the source ended early (a file that shrank) */
+			if (r < 0) {
+				snprintf(errbuf, errlen,
+					 "CHIF: reading the body from %s failed after %zu bytes: %s",
+					 src->stream && src->stream->label ? src->stream->label
+									   : "its source",
+					 src->pos - src->head_len,
+					 r == -ECANCELED ? "cancelled" : strerror(-r));
+				return r;
+			}
+		}
+		done += got;
+		src->pos += got;
+	}
+	return 0;
+}
+
+static int blob_write(struct chif_ctx *ctx, struct chif_conn *conn, struct packet *pkt,
+		      const char *key, struct blob_source *src, char *errbuf, size_t errlen)
+{
+	size_t frag = ctx->max_write - ctx->write_req, off = 0, count, len = src->total;
 	uint32_t code;
 	int r;
 
@@ -292,14 +340,16 @@ static int blob_write(struct chif_ctx *ctx, struct chif_conn *conn, struct packe
 		return r;
 	if (code != HF_CHIF_BLOB_SUCCESS && code != HF_CHIF_BLOB_NOTMODIFIED)
 		return blob_error("create", key, code, errbuf, errlen);
-	/* len / frag + 1 iterations at most */
+	/* len / frag + 1 iterations at most; a fragment is read once and may be resent as is */
 	while (off < len) {
 		count = len - off < frag ? len - off : frag;
 		r = BUILD(ctx, pkt, ctx->write_req,
 			  sym_write_fragment((unsigned)off, (unsigned)count, key, CHIF_NAMESPACE));
 		if (r < 0)
 			return r;
-		memcpy(pkt->out + ctx->write_req, data + off, count);
+		r = source_fill(src, pkt->out + ctx->write_req, count, errbuf, errlen);
+		if (r < 0)
+			return r;
 		pkt->out_len = ctx->write_req + count;
 		r = blob_simple(ctx, conn, pkt, "write", &code, errbuf, errlen);
 		hf_wipe(pkt->out + ctx->write_req, count); /* request text: may hold secrets */
@@ -613,8 +663,9 @@ static int rest(struct chif_ctx *ctx, struct chif_conn *conn, struct packet *pkt
 		snprintf(errbuf, errlen, "CHIF: no random numbers for the blob keys");
 		return r;
 	}
-	/* python-ilorest-library's test, bounded by what one packet can hold */
-	if (text->len < ctx->rest_req + ctx->max_write &&
+	/* python-ilorest-library's test, bounded by what one packet can hold; a streamed body
+	 * always goes through a blob */
+	if (!req->stream && text->len < ctx->rest_req + ctx->max_write &&
 	    ctx->rest_req + text->len <= ctx->max_buffer) {
 		r = BUILD(ctx, pkt, ctx->rest_req,
 			  sym_rest_immediate((unsigned)text->len, rsp_key, CHIF_NAMESPACE));
@@ -623,9 +674,15 @@ static int rest(struct chif_ctx *ctx, struct chif_conn *conn, struct packet *pkt
 		memcpy(pkt->out + ctx->rest_req, text->data, text->len);
 		pkt->out_len = ctx->rest_req + text->len;
 	} else {
+		struct blob_source src = {
+			.head = (const unsigned char *)text->data,
+			.head_len = text->len,
+			.stream = req->stream,
+			.total = text->len + (req->stream ? req->stream->length : 0),
+		};
+
 		req_blob = true; /* from here on, delete it on every path */
-		r = blob_write(ctx, conn, pkt, req_key, (const unsigned char *)text->data,
-			       text->len, errbuf, errlen);
+		r = blob_write(ctx, conn, pkt, req_key, &src, errbuf, errlen);
 		if (r < 0)
 			goto out;
 		r = BUILD(ctx, pkt, ctx->rest_blob_req,
@@ -704,7 +761,14 @@ static int chif_exchange(void *p, void *c, const struct hf_transport_request *re
 		snprintf(errbuf, errlen, "CHIF: no channel");
 		return -ECONNREFUSED;
 	}
-	/* the Host field is empty, as HPE's client sends it over CHIF */
+	/* blob offsets are 32-bit: a streamed body (sent after the head) stays below 4 GiB */
+	if (req->stream && req->stream->length > CHIF_MAX_STREAM) {
+		snprintf(errbuf, errlen, "CHIF: a body of %zu bytes is over the blob limit of %zu",
+			 req->stream->length, (size_t)CHIF_MAX_STREAM);
+		return -EFBIG;
+	}
+	/* the Host field is empty, as HPE's client sends it over CHIF; with a stream, the
+	 * text is the head only and the body is read into the blob fragment by fragment */
 	r = hf_http1_serialize(req, NULL, CHIF_MAX_REQUEST, &text);
 	if (r < 0) {
 		snprintf(errbuf, errlen, "CHIF: cannot serialise the request: %s", strerror(-r));

@@ -134,7 +134,8 @@ int hf_http1_serialize(const struct hf_transport_request *req, const char *host,
 	size_t i;
 	int r;
 
-	if (!req || !out || !req->method || !req->path || (req->body_len && !req->body))
+	if (!req || !out || !req->method || !req->path ||
+	    (req->body_len && !req->body && !req->stream))
 		return -EINVAL;
 	if (!is_token(req->method, strlen(req->method)) || !target_ok(req->path))
 		return -EINVAL;
@@ -163,9 +164,9 @@ int hf_http1_serialize(const struct hf_transport_request *req, const char *host,
 		r = hf_buf_printf(&b, "Content-Length: %zu\r\n", req->body_len);
 	if (r == 0)
 		r = hf_buf_appends(&b, "\r\n");
-	if (r == 0 && (b.len > max_len || req->body_len > max_len - b.len))
+	if (r == 0 && (b.len > max_len || (!req->stream && req->body_len > max_len - b.len)))
 		r = -EFBIG;
-	if (r == 0)
+	if (r == 0 && !req->stream)
 		r = hf_buf_append(&b, req->body, req->body_len);
 	if (r < 0) {
 		hf_wipe(b.data, b.len); /* it may hold a token or a password */

@@ -24,6 +24,10 @@
  * control characters (HTAB aside); the method must be a token and the path printable ASCII
  * without spaces.
  *
+ * A streamed body (req->stream) is not serialised: *out holds the head only (its
+ * Content-Length is the stream's length), the caller sends the stream after it, and max_len
+ * bounds the head alone.
+ *
  * On success *out is replaced by the request (its old contents are freed; the caller frees
  * the new ones).  -EINVAL for anything that cannot be sent as is, -EFBIG when the request
  * would exceed max_len bytes, -ENOMEM.  *out is not touched on failure.

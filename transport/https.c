@@ -50,7 +50,32 @@ struct xfer {
 	bool bad_header;
 	const struct hf_transport_request *req;
 	bool interrupted;
+	int read_error; /* the streamed body's read() failed with this */
+	size_t streamed; /* bytes of the stream handed to libcurl */
 };
+
+/* libcurl pulls a streamed body through this, never more than its length */
+static size_t on_read(char *buf, size_t size, size_t nitems, void *userdata)
+{
+	struct xfer *x = userdata;
+	const struct hf_body_stream *s = x->req->stream;
+	size_t want = size * nitems, got = 0;
+	int r;
+
+	if (x->streamed >= s->length)
+		return 0;
+	if (want > s->length - x->streamed)
+		want = s->length - x->streamed;
+	r = s->read(s->userdata, buf, want, &got);
+	if (r == 0 && (got == 0 || got > want))
+		r = -EIO; /* shorter (the file shrank) or longer than announced */
+	if (r < 0) {
+		x->read_error = r;
+		return CURL_READFUNC_ABORT;
+	}
+	x->streamed += got;
+	return got;
+}
 
 /* libcurl calls this about once a second, and on every transfer of data */
 static int on_progress(void *userdata, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
@@ -435,6 +460,25 @@ static int https_exchange(void *p, void *c, const struct hf_transport_request *r
 
 	if (strcmp(req->method, "HEAD") == 0) {
 		curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+	} else if (req->stream) {
+		/*
+		 * Pulled from the stream as libcurl sends, framed by Content-Length (no chunked
+		 * encoding).  "Expect:" stays empty as below: HPE's upload example sends it
+		 * empty too.  The stream cannot be rewound, so libcurl must never resend it:
+		 * the client always sets no_resend for it (a fresh connection, see above).
+		 * The whole-request timeout would cap the file size by the link's speed: a
+		 * streamed request is bounded by its progress instead, failing when nothing
+		 * moved for timeout_ms (while sending, and while the BMC prepares its answer).
+		 */
+		curl_easy_setopt(h, CURLOPT_POST, 1L);
+		curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, req->method);
+		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->stream->length);
+		curl_easy_setopt(h, CURLOPT_READFUNCTION, on_read);
+		curl_easy_setopt(h, CURLOPT_READDATA, &x);
+		curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 0L);
+		curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+		curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME,
+				 req->timeout_ms > 1000 ? req->timeout_ms / 1000 : 1L);
 	} else if (strcmp(req->method, "GET") != 0 || req->body_len) {
 		curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, req->method);
 		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
@@ -458,7 +502,7 @@ static int https_exchange(void *p, void *c, const struct hf_transport_request *r
 			goto nomem;
 		hdrs = tmp;
 	}
-	if (!hf_headers_get(req->headers, "Content-Type") && req->body_len == 0) {
+	if (!hf_headers_get(req->headers, "Content-Type") && req->body_len == 0 && !req->stream) {
 		tmp = curl_slist_append(hdrs, "Content-Type:");
 		if (!tmp)
 			goto nomem;
@@ -488,6 +532,8 @@ static int https_exchange(void *p, void *c, const struct hf_transport_request *r
 	if (rc != CURLE_OK) {
 		if (x.interrupted)
 			r = -EINTR;
+		else if (x.read_error)
+			r = x.read_error;
 		else if (x.bad_header)
 			r = -EPROTO;
 		else
@@ -497,6 +543,10 @@ static int https_exchange(void *p, void *c, const struct hf_transport_request *r
 				 req->max_body);
 		else if (x.interrupted)
 			snprintf(errbuf, errlen, "interrupted");
+		else if (x.read_error)
+			snprintf(errbuf, errlen, "reading the body from %s failed after %zu bytes: %s",
+				 req->stream->label ? req->stream->label : "its source", x.streamed,
+				 x.read_error == -ECANCELED ? "cancelled" : strerror(-x.read_error));
 		else if (x.bad_header)
 			snprintf(errbuf, errlen, "malformed HTTP header from the BMC");
 		else

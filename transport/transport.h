@@ -47,12 +47,30 @@ struct hf_transport_config {
 	void *tls_leaf_userdata;
 };
 
+/*
+ * A request body produced piece by piece (a firmware file): nobody holds it whole.  Its length
+ * is known before the first byte goes out (Content-Length framing, no chunking: iLO wants it).
+ * read() fills up to len bytes of buf and stores how many in *got; it returns 0 (with *got 0
+ * only at the end), or a negative errno that aborts the request (-ECANCELED: the caller's
+ * progress callback cancelled it).  A stream is read once, from the start to the end: it
+ * cannot be rewound, so a request that carries one is never resent (see hf_client_send).
+ */
+struct hf_body_stream {
+	int (*read)(void *userdata, void *buf, size_t len, size_t *got);
+	void *userdata;
+	size_t length; /* exactly what read() delivers in total */
+	const char *label; /* for logs: "<N bytes streamed from LABEL>" (a file name) */
+};
+
 struct hf_transport_request {
 	const char *method;
 	const char *path; /* "/redfish/v1/...", checked by the client */
 	const struct hf_headers *headers; /* complete: the backend adds only Host and framing */
 	const void *body;
-	size_t body_len;
+	size_t body_len; /* with a stream: stream->length */
+	/* a streamed body instead of body (then NULL); NULL when the body is in memory.
+	 * Backends that cannot carry one answer -ENOTSUP (hostfishd: its bodies are bounded). */
+	const struct hf_body_stream *stream;
 	long connect_timeout_ms;
 	long timeout_ms;
 	size_t max_body; /* bound on the body as transferred */
@@ -88,6 +106,7 @@ void hf_transport_response_clear(struct hf_transport_response *resp);
  *   -EINVAL                       local configuration error (unreadable CA file...)
  *   -ENOTSUP                      the backend cannot work on this host
  *   -EINTR                        interrupted by hf_client_interrupt()
+ *   other negative errnos         a streamed body's read() failed (-ECANCELED, -EIO...)
  */
 struct hf_transport_ops {
 	unsigned abi; /* HF_TRANSPORT_ABI */

@@ -101,6 +101,18 @@ int cmd_logout(struct cli *cli, int argc, char **argv);
 int cmd_sessions(struct cli *cli, int argc, char **argv);
 int cmd_status(struct cli *cli, int argc, char **argv);
 
+/* task.c: following tasks (202 Accepted) */
+#define CLI_DEFAULT_WAIT_S 1800L /* --wait-timeout: bound on a whole wait */
+bool cli_parse_wait_timeout(const char *arg, long *ret);
+/* Follow the task a 202 started; exit code: 0 Completed, 3 ended otherwise (2, 4 when the
+ * monitor answered 4xx), 6 timeout. */
+int cli_wait_task(struct cli *cli, const hf_response *accepted, long timeout_s);
+/* The exit code of a final task answer, with its Messages printed when it failed. */
+int cli_task_outcome(const struct cli *cli, hf_response *final);
+int cmd_task(struct cli *cli, int argc, char **argv);
+/* firmware.c */
+int cmd_firmware(struct cli *cli, int argc, char **argv);
+
 /* discover.c, hostif.c: commands that need no client (they run before one is created) */
 int cmd_discover(struct cli *cli, int argc, char **argv);
 int cmd_hostif(struct cli *cli, int argc, char **argv);

@@ -100,17 +100,49 @@ static bool claims_json_but_is_not(const hf_response *resp)
 	return body_size(resp) > 0 && !hf_response_json(resp) && ct && strstr(ct, "json");
 }
 
+static const char *method_name(const char *method)
+{
+	static const char *const names[] = { "get", "head", "delete", "post", "put", "patch" };
+	static const char *const methods[] = { "GET", "HEAD", "DELETE", "POST", "PUT", "PATCH" };
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(method, methods[i]) == 0)
+			return names[i];
+	return method;
+}
+
 int cmd_request(struct cli *cli, const char *method, int argc, char **argv)
 {
 	bool wants_body = strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0 ||
 			  strcmp(method, "PATCH") == 0;
+	bool can_wait = wants_body || strcmp(method, "DELETE") == 0;
 	hf_response *resp = NULL;
 	char *body = NULL;
 	size_t body_len = 0;
+	long wait_timeout_s = CLI_DEFAULT_WAIT_S;
+	bool wait = false;
 	int r, rc;
 
-	if (argc != (wants_body ? 2 : 1)) {
-		cli_error("usage: hostfish %s PATH%s", argv[-1], wants_body ? " BODY" : "");
+	/* --wait [--wait-timeout SEC] before PATH: follow the task a 202 starts */
+	while (can_wait && argc > 0 && strncmp(argv[0], "--wait", 6) == 0) {
+		if (strcmp(argv[0], "--wait") == 0) {
+			wait = true;
+			argc--;
+			argv++;
+		} else if (strcmp(argv[0], "--wait-timeout") == 0 && argc > 1) {
+			if (!cli_parse_wait_timeout(argv[1], &wait_timeout_s))
+				return EXIT_USAGE;
+			argc -= 2;
+			argv += 2;
+		} else {
+			break;
+		}
+	}
+	if (argc != (wants_body ? 2 : 1) || (argc && argv[0][0] == '-')) {
+		cli_error("usage: hostfish %s%s PATH%s", method_name(method),
+			  can_wait ? " [--wait [--wait-timeout SEC]]" : "",
+			  wants_body ? " BODY" : "");
 		return EXIT_USAGE;
 	}
 	if (wants_body) {
@@ -129,6 +161,11 @@ int cmd_request(struct cli *cli, const char *method, int argc, char **argv)
 			  body_size(resp));
 		hf_response_free(resp);
 		return EXIT_TRANSPORT;
+	}
+	if (rc == EXIT_OK && wait && hf_response_status(resp) == 202) {
+		rc = cli_wait_task(cli, resp, wait_timeout_s);
+		hf_response_free(resp);
+		return rc;
 	}
 	if (rc == EXIT_OK || cli->include)
 		cli_print_response(cli, resp);

@@ -30,6 +30,8 @@ static const char usage_text[] =
 	"  post PATH BODY         POST; BODY is JSON text, @FILE, or - for stdin\n"
 	"  put PATH BODY          PUT\n"
 	"  patch PATH BODY        PATCH\n"
+	"                         post, put, patch and delete take --wait [--wait-timeout SEC]\n"
+	"                         before PATH: a 202 Accepted is followed to the task's end\n"
 	"  login                  create a session and keep it for later commands\n"
 	"  logout                 delete the kept session on the BMC and locally\n"
 	"  sessions               list the BMC's sessions; '*' marks your own\n"
@@ -60,6 +62,17 @@ static const char usage_text[] =
 	"                         with If-Match; --dry-run: print the differences only;\n"
 	"                         --detailed-exitcodes: exit 0 unchanged, 2 changed, 4 failed\n"
 	"                         (instead of the codes below; 1 still means invalid input)\n"
+	"  firmware upload [--compsig FILE] [--target URI]... [--wait] [--wait-timeout SEC]\n"
+	"                  FILE   upload a firmware file to the UpdateService, streamed from\n"
+	"                         disk (HPE's form, or DMTF multipart push); refused while the\n"
+	"                         BMC is busy updating (exit 2); --wait follows the update to\n"
+	"                         its end; always direct (never through hostfishd)\n"
+	"  firmware list          the firmware inventory (with --json: as JSON)\n"
+	"  task wait [--wait-timeout SEC] URI\n"
+	"                         follow a task (monitor or Task URI) until it ends: exit 0\n"
+	"                         when Completed, 3 when it ended otherwise (its Messages are\n"
+	"                         printed), 6 after --wait-timeout (default 1800 s); polls as\n"
+	"                         Retry-After says (1 s without it)\n"
 	"\n"
 	"Options:\n"
 	"  --url URL              BMC address, https://host[:port] (default: $HOSTFISH_URL;\n"
@@ -187,6 +200,7 @@ static const struct {
 	{ "appaccount", NULL, cmd_appaccount },
 	{ "cert", NULL, cmd_cert },	{ "license", NULL, cmd_license },
 	{ "apply", NULL, cmd_apply },
+	{ "firmware", NULL, cmd_firmware }, { "task", NULL, cmd_task },
 };
 
 /*
@@ -544,6 +558,10 @@ int main(int argc, char **argv)
 	if (commands[i].fn == cmd_login || commands[i].fn == cmd_logout ||
 	    (commands[i].fn == cmd_sessions && argc - optind > 1 &&
 	     strcmp(argv[optind + 1], "prune") == 0))
+		cli.direct = true;
+	/* uploads are streamed: hostfishd reads bodies whole (and bounds them) */
+	if (commands[i].fn == cmd_firmware && argc - optind > 1 &&
+	    strcmp(argv[optind + 1], "upload") == 0)
 		cli.direct = true;
 	/* commands that need no client: they describe or prepare the host */
 	if (commands[i].fn == cmd_discover || commands[i].fn == cmd_hostif ||

@@ -1097,6 +1097,47 @@ class TapResult(unittest.TestResult):
         self._line(True, test, " # SKIP " + reason)
 
 
+class TestMultipartParser(unittest.TestCase):
+    """update.py's streaming multipart parser: whatever the read sizes, the same parts."""
+
+    def _body(self, data):
+        b = b"XyZ"
+        return (b"--XyZ\r\nContent-Disposition: form-data; name=\"parameters\"\r\n"
+                b"Content-Type: application/json\r\n\r\n{\"a\": 1}\r\n"
+                b"--XyZ\r\nContent-Disposition: form-data; name=\"file\"; "
+                b"filename=\"f \\\"q\\\".bin\"\r\n\r\n" + data + b"\r\n--" + b + b"--\r\n")
+
+    def _parse(self, body, step):
+        sys.path.insert(0, HERE)
+        from iloemu.update import parse_multipart
+        pos = [0]
+
+        def read(n):
+            n = min(n, step)
+            chunk = body[pos[0]:pos[0] + n]
+            pos[0] += len(chunk)
+            return chunk
+        return parse_multipart(read, b"XyZ")
+
+    def test_any_read_size(self):
+        import hashlib
+        # the data holds CRLFs and near-delimiters ("\r\n--XyZ" only at the real end)
+        data = (b"\r\n--Xy\r\n--X" + bytes(range(256))) * 300
+        body = self._body(data)
+        for step in (1, 2, 7, 64, 4096, 1 << 20):
+            fields, files = self._parse(body, step)
+            self.assertEqual(fields["parameters"], b'{"a": 1}')
+            self.assertEqual(files["file"]["size"], len(data))
+            self.assertEqual(files["file"]["sha256"], hashlib.sha256(data).hexdigest())
+            self.assertEqual(files["file"]["filename"], 'f "q".bin')
+
+    def test_truncated(self):
+        from iloemu.update import MultipartError
+        body = self._body(b"abc")
+        with self.assertRaises(MultipartError):
+            self._parse(body[:-8], 4096)
+
+
 def main():
     suite = unittest.defaultTestLoader.loadTestsFromModule(sys.modules[__name__])
     total = suite.countTestCases()

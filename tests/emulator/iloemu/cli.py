@@ -105,6 +105,25 @@ def build_parser(default_mockup):
                    help="serve the CHIF emulator library on this Unix socket")
     p.add_argument("--security-state", choices=tuple(SECURITY_STATES), default="production",
                    help="iLO security state the CHIF channel enforces")
+    # update.py, tasks.py
+    p.add_argument("--update-state", default="Idle", metavar="STATE",
+                   help="UpdateService Oem.Hpe.State before any upload (Uploading, Verifying, "
+                        "Writing or Updating: busy, uploads are refused with 409)")
+    p.add_argument("--update-fail", action="store_true",
+                   help="uploads end in Oem.Hpe.State Error (HPE form), or a task in "
+                        "Exception (DMTF multipart push)")
+    p.add_argument("--update-seconds", type=positive_float, default=0.5, metavar="SEC",
+                   help="how long Verifying and Writing each last after an upload "
+                        "(default 0.5)")
+    p.add_argument("--multipart-push", action="store_true",
+                   help="advertise MultipartHttpPushUri (DMTF multipart push: 202 + task)")
+    p.add_argument("--task-action", metavar="PATH",
+                   help="a POST to this action target answers 202 Accepted with a task "
+                        "monitor (TaskService) instead of acting at once")
+    p.add_argument("--task-seconds", type=positive_float, default=1.5, metavar="SEC",
+                   help="how long a --task-action task runs (default 1.5)")
+    p.add_argument("--task-fail", action="store_true",
+                   help="--task-action tasks end in TaskState Exception with a message")
     return p
 
 
@@ -134,6 +153,7 @@ def main(argv=None):
                        args.error_dialect, args.session_location, dict(args.cert_user),
                        args.fault, args.state_file, args.log, "https" if tls else "http")
         app.certs.attach_tls(tls, args.tls_cert, bool(args.client_ca or args.cert_user))
+        app.install_extensions(args)
         if args.generation == 7:
             gen7.apply(app)
         host, port = args.listen

@@ -11,7 +11,9 @@ from .races import EtagRace
 from .service import Response, Service
 from .sessions import Sessions
 from .state import State
-from .tree import Tree
+from .tree import Tree, norm_key
+from .tasks import Tasks
+from . import update
 
 DEFAULT_HUGE_BODY = 16 << 20
 DEFAULT_BOMB = 64 << 20
@@ -35,6 +37,34 @@ class Emulator:
         self.certs = Certs(self)
         self.service.extensions.append(self.certs)
         self.service.cert_user_hook = self.certs.cert_user
+
+    def install_extensions(self, args):
+        """Feature modules configured by command-line options (argparse namespace)."""
+        tasks = Tasks(self.state, args.task_action, args.task_seconds, args.task_fail)
+        update.install(self, tasks, args)
+        self.service.extensions.append(tasks)
+
+    def streams(self, method, path):
+        """Whether an extension consumes this request's body itself, as it arrives."""
+        key = norm_key(path)
+        with self.lock:
+            return any(getattr(ext, "streams", None) and ext.streams(method, key)
+                       for ext in self.service.extensions)
+
+    def complete(self, resp, body):
+        """Run a response's body consumer (resp.consume), outside the lock; body is a
+        BodyReader or bytes.  A body nobody consumed is drained (bounded by its length)."""
+        if not isinstance(body, BodyReader):
+            body = BodyReader.of_bytes(body or b"")
+        consume = getattr(resp, "consume", None)
+        if consume is not None:
+            try:
+                resp = consume(body)
+            except Exception:  # a bug must not kill the connection thread silently
+                traceback.print_exc(file=sys.stderr)
+                resp = self.error_response(500, "InternalError")
+        body.drain()
+        return resp
 
     def plan(self, method, path):
         with self.lock:
@@ -92,3 +122,30 @@ class Emulator:
             gone = self.sessions.expire()
         if gone:
             self.state.write()
+
+
+class BodyReader:
+    """A request body of known length read on demand (never more than length)."""
+
+    def __init__(self, rfile, length):
+        self.rfile = rfile
+        self.left = length
+        self.length = length
+
+    @classmethod
+    def of_bytes(cls, data):
+        import io
+        return cls(io.BytesIO(data), len(data))
+
+    def read(self, n):
+        if self.left <= 0:
+            return b""
+        data = self.rfile.read(min(n, self.left))
+        if not data:
+            raise ConnectionError("client closed during body")
+        self.left -= len(data)
+        return data
+
+    def drain(self):
+        while self.left > 0:
+            self.read(1 << 16)

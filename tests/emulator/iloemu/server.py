@@ -12,6 +12,7 @@ import traceback
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from .emulator import BodyReader
 from .faults import huge_header
 from .service import Request
 
@@ -116,6 +117,19 @@ class Handler(BaseHTTPRequestHandler):
             raise ConnectionError("client closed during body")
         return data
 
+    def stream_body(self):
+        """An upload consumed by an extension as it arrives (Content-Length only)."""
+        value = self.headers.get("Content-Length")
+        if (self.headers.get("Transfer-Encoding") or "").strip().lower() not in ("", "identity"):
+            raise BodyError(411)
+        try:
+            length = int((value or "").strip())
+        except ValueError:
+            raise BodyError(411) from None
+        if length < 0:
+            raise BodyError(400)
+        return BodyReader(self.rfile, length)
+
     def read_chunked(self):
         parts, total = [], 0
         while True:
@@ -150,7 +164,8 @@ class Handler(BaseHTTPRequestHandler):
             parts = urllib.parse.urlsplit(path)
             path = (parts.path or "/") + ("?" + parts.query if parts.query else "")
         try:
-            body = self.read_body()
+            streamed = app.streams(method, path)
+            body = self.stream_body() if streamed else self.read_body()
         except BodyError as exc:
             self.close_connection = True
             resp = app.error_response(exc.status)
@@ -169,6 +184,8 @@ class Handler(BaseHTTPRequestHandler):
             resp = app.fault_response(plan.answer, path)
         else:
             resp = app.handle(self.make_request(method, path, body))
+        if streamed:
+            resp = app.complete(resp, body)  # reads the body as it arrives, unlocked
         if plan.header_bytes:
             resp.headers.append(huge_header(plan.header_bytes))
         app.finish(method, path, resp.status)
