@@ -103,5 +103,7 @@ int cmd_discover(struct cli *cli, int argc, char **argv);
 int cmd_hostif(struct cli *cli, int argc, char **argv);
 /* appaccount.c */
 int cmd_appaccount(struct cli *cli, int argc, char **argv);
+/* crawl.c */
+int cmd_crawl(struct cli *cli, int argc, char **argv);
 
 #endif /* HOSTFISH_CLI_H */

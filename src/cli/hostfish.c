@@ -42,6 +42,10 @@ static const char usage_text[] =
 	"  hostif up              bring the host interface's NIC up with the record's host\n"
 	"                         address (root)\n"
 	"  hostif trust           pin the certificate the BMC presents on the host interface\n"
+	"  crawl [--jobs N] [--force] --out DIR [PATH]\n"
+	"                         mirror the resources below PATH (default /redfish/v1/) into\n"
+	"                         DIR in Redfish Mockup Creator layout, N connections (1-8,\n"
+	"                         default 4); --force: DIR may be non-empty\n"
 	"\n"
 	"Options:\n"
 	"  --url URL              BMC address, https://host[:port] (default: $HOSTFISH_URL;\n"
@@ -166,6 +170,7 @@ static const struct {
 	{ "sessions", NULL, cmd_sessions }, { "status", NULL, cmd_status },
 	{ "discover", NULL, cmd_discover }, { "hostif", NULL, cmd_hostif },
 	{ "appaccount", NULL, cmd_appaccount },
+	{ "crawl", NULL, cmd_crawl },
 };
 
 /*
