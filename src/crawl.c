@@ -601,8 +601,11 @@ out:
 
 static bool request_error_is_local(int r)
 {
-	/* this resource's answer was bad or late; the BMC itself is still there */
-	return r == -EFBIG || r == -EPROTO || r == -EBADMSG || r == -ETIMEDOUT;
+	/* this resource's answer was bad, cut or late (after the client's retries); the BMC
+	 * itself still answers.  Refused connections, authentication, interruptions, no
+	 * memory or no connection slot stop the crawl. */
+	return r == -EFBIG || r == -EPROTO || r == -EBADMSG || r == -ETIMEDOUT ||
+	       r == -ECONNRESET;
 }
 
 static void error_text(const hf_response *resp, struct hf_buf *b)

@@ -130,7 +130,7 @@ int cmd_crawl(struct cli *cli, int argc, char **argv)
 	if (cli->json) {
 		cli_print_json(report);
 	} else {
-		printf("%ld resources (%ld bytes) from %s into %s in %.2f s with %ld connections\n",
+		printf("%ld resources (%ld bytes) from %s into %s in %.2f s, %ld jobs\n",
 		       jint(report, "resources"), jint(report, "bytes"), path, out,
 		       (double)jint(report, "elapsed_ms") / 1000.0, jint(report, "jobs"));
 		if (jint(report, "refused_count"))
