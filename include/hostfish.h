@@ -456,8 +456,8 @@ int hf_appaccount(const hf_options *opts, const char *action, struct json_object
  * stops it (-EINTR).
  *
  * A resource that fails (an HTTP error such as 404 or 500, a malformed, oversized or late
- * answer, a file that cannot be written because something is in the way) is recorded and the
- * crawl goes on.  Returns the number of such failures (0: a complete mirror) and *report
+ * answer, a connection cut while answering, a file that cannot be written because something
+ * is in the way) is recorded and the crawl goes on; links in it are not followed.  Returns the number of such failures (0: a complete mirror) and *report
  * (owned by the caller, json_object_put()): {"root", "out", "jobs", "resources" (files
  * written), "bytes", "elapsed_ms", "error_count", "errors": [{"path", "status", "kind",
  * "message"}], "refused_count", "refused": [{"link", "from", "reason"}], "out_of_scope",

@@ -379,8 +379,9 @@ static void record_refused(struct crawl *cr, const char *link, const char *from,
 	struct listed *l;
 
 	cr->refused_total++;
-	hf_log_warning(&cr->c->log, "warning: crawl: not following %.200s (in %.200s): %s",
-		       link, from, why);
+	/* info only: the report lists them, and the caller decides how to show them */
+	hf_log_info(&cr->c->log, "crawl: not following %.200s (in %.200s): %s", link, from,
+		    why);
 	if (cr->n_refused >= CRAWL_MAX_LISTED)
 		return;
 	if (!cr->refused) {
@@ -761,7 +762,8 @@ static int report_progress(struct crawl *cr)
 	pthread_mutex_unlock(&cr->progress_lock);
 	if (r < 0) {
 		pthread_mutex_lock(&cr->lock);
-		record_fatal(cr, r, HF_ERROR_USAGE, 0, "crawl cancelled");
+		/* not HF_ERROR_USAGE: requests were sent */
+		record_fatal(cr, r, HF_ERROR_TRANSPORT, 0, "crawl cancelled");
 		pthread_mutex_unlock(&cr->lock);
 	}
 	return r;

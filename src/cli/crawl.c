@@ -137,6 +137,20 @@ int cmd_crawl(struct cli *cli, int argc, char **argv)
 			printf("%ld links not followed (see the warnings)\n",
 			       jint(report, "refused_count"));
 	}
+	/* after the progress line is gone: links the BMC should not have sent */
+	if (json_object_object_get_ex(report, "refused", &v)) {
+		size_t i, n = json_object_array_length(v);
+
+		for (i = 0; i < n; i++) {
+			struct json_object *e = json_object_array_get_idx(v, i), *l, *f, *w;
+
+			json_object_object_get_ex(e, "link", &l);
+			json_object_object_get_ex(e, "from", &f);
+			json_object_object_get_ex(e, "reason", &w);
+			cli_error("warning: not following %s (in %s): %s", json_object_get_string(l),
+				  json_object_get_string(f), json_object_get_string(w));
+		}
+	}
 	if (json_object_object_get_ex(report, "truncated", &v) && json_object_get_boolean(v))
 		cli_error("the crawl stopped at its bound of 100000 resources");
 	if (errors) {
