@@ -1,43 +1,29 @@
 /*
- * crawl.c - mirror a BMC's resource tree into a directory, in the layout of DMTF's Redfish
- * Mockup Creator: the resource at /redfish/v1/A/B is DIR/redfish/v1/A/B/index.json, the
- * service's $metadata is DIR/redfish/v1/$metadata/index.xml.
+ * crawl.c - hf_crawl(): mirror a BMC's resource tree into a directory, in the layout of
+ * DMTF's Redfish Mockup Creator (the resource at /redfish/v1/A/B is DIR/redfish/v1/A/B/
+ * index.json, $metadata is DIR/redfish/v1/$metadata/index.xml).
  *
  * Every @odata.id of every resource (at any depth: Members, Links, Oem, arrays) is followed
- * once, by up to 8 threads that share the one client (each request takes a pooled
- * connection, so N threads hold at most N connections).
- *
- * The BMC's answers are untrusted.  A link is followed only when it is a path (or a URL of
- * this BMC) below the crawl's root whose segments are plain names: no ".", "..", empty
- * segments, backslashes, control characters, or percent-encoded dots, slashes, backslashes
- * or control characters (refused, not decoded).  Segments are used verbatim as directory
- * names, opened one by one with openat(O_NOFOLLOW | O_DIRECTORY) from a descriptor of DIR,
- * so neither a link nor a symbolic link planted in DIR can lead a write outside it; files
- * are written to a temporary name (O_EXCL) and renamed into place.  Everything is bounded:
- * resources, path depth and length, each answer (the client's max_response_size) and the
- * bytes written in all.
+ * once, by up to 8 threads that share the one client: each request takes a pooled
+ * connection, so N threads hold at most N connections.  Which links are followed is decided
+ * by crawl-link.c, how files are written by crawl-fs.c; everything is bounded (resources,
+ * path depth and length, each answer by the client's max_response_size, bytes in all).
  */
 #include "config.h"
 
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
 
 #include "client-private.h"
+#include "crawl-private.h"
 
 #define CRAWL_DEFAULT_JOBS 4u
 #define CRAWL_MAX_RESOURCES 100000u /* resources fetched (and links queued) per crawl */
-#define CRAWL_MAX_DEPTH 32 /* segments of a path */
-#define CRAWL_MAX_PATH 1024 /* bytes of a path */
-#define CRAWL_MAX_SEGMENT 255 /* bytes of a segment (NAME_MAX) */
 #define CRAWL_MAX_BYTES ((uint64_t)4 << 30) /* written in all */
 #define CRAWL_MAX_JSON_DEPTH 64 /* nesting walked for links */
 #define CRAWL_MAX_LISTED 1000 /* errors and refused links listed in the report */
@@ -100,146 +86,6 @@ struct crawl {
 	void *userdata;
 	pthread_mutex_t progress_lock;
 };
-
-/* ---- links ---- */
-
-enum link_verdict { LINK_FOLLOW, LINK_IGNORE, LINK_REFUSE };
-
-static int hexval(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
-/* Check the segments of an absolute path; NULL when safe, else why not. */
-static const char *path_unsafe(const char *path)
-{
-	const char *s = path + 1, *end;
-	int depth = 0;
-
-	if (strlen(path) > CRAWL_MAX_PATH)
-		return "path too long";
-	while (*s) {
-		size_t len, i;
-
-		end = strchr(s, '/');
-		len = end ? (size_t)(end - s) : strlen(s);
-		if (len == 0)
-			return "empty path segment";
-		if (len > CRAWL_MAX_SEGMENT)
-			return "path segment too long";
-		if ((len == 1 && s[0] == '.') || (len == 2 && s[0] == '.' && s[1] == '.'))
-			return "dot segment";
-		for (i = 0; i < len; i++) {
-			unsigned char ch = (unsigned char)s[i];
-
-			if (ch < 0x20 || ch == 0x7f || ch == '\\')
-				return "control character or backslash";
-			if (ch == '%') {
-				int v;
-
-				/* "%XX" must end inside the segment */
-				if (i + 2 >= len || hexval(s[i + 1]) < 0 || hexval(s[i + 2]) < 0)
-					return "malformed percent-encoding";
-				v = hexval(s[i + 1]) * 16 + hexval(s[i + 2]);
-				if (v < 0x20 || v == 0x7f || v == '.' || v == '/' || v == '\\')
-					return "percent-encoded dot, slash, backslash or control "
-					       "character";
-				i += 2;
-			}
-		}
-		if (++depth > CRAWL_MAX_DEPTH)
-			return "path too deep";
-		if (!end)
-			break;
-		s = end + 1; /* a trailing slash ends the loop with *s == '\0' */
-	}
-	return NULL;
-}
-
-/*
- * Classify an @odata.id.  On LINK_FOLLOW, *ret is the path to request (caller frees); on
- * LINK_REFUSE, *why says why.
- */
-static int classify_link(const struct crawl *cr, const char *link, size_t len, char **ret,
-			 const char **why)
-{
-	_cleanup_free_ char *s = NULL;
-	const char *path;
-	char *hash;
-	size_t keylen;
-
-	*ret = NULL;
-	if (strlen(link) != len) {
-		*why = "NUL character";
-		return LINK_REFUSE;
-	}
-	if (len > CRAWL_MAX_PATH + 256) {
-		*why = "link too long";
-		return LINK_REFUSE;
-	}
-	s = strdup(link);
-	if (!s)
-		return -ENOMEM;
-	hash = strchr(s, '#'); /* a fragment names a part of the resource */
-	if (hash)
-		*hash = '\0';
-	path = s;
-	if (hf_url_has_scheme(s) || hf_startswith(s, "//")) {
-		struct hf_url u = { 0 };
-		_cleanup_free_ char *o = NULL;
-		const char *auth = strstr(s, "//") + 2;
-
-		if (!cr->c->origin) {
-			*why = "absolute URL (this transport has no URL to compare it with)";
-			return LINK_REFUSE;
-		}
-		if (s[0] == '/' || hf_url_parse(s, &u) < 0) {
-			*why = "malformed or scheme-relative URL";
-			return LINK_REFUSE;
-		}
-		o = hf_url_origin(&u);
-		hf_url_clear(&u);
-		if (!o)
-			return -ENOMEM;
-		if (strcasecmp(o, cr->c->origin) != 0) {
-			*why = "URL of another host";
-			return LINK_REFUSE;
-		}
-		/* the path exactly as written, not as the URL parser normalised it */
-		path = strchr(auth, '/');
-		if (!path)
-			return LINK_IGNORE; /* the host's root: not below ours */
-	}
-	if (path[0] != '/') {
-		*why = "not an absolute path";
-		return LINK_REFUSE;
-	}
-	if (strchr(path, '?')) {
-		*why = "query string";
-		return LINK_REFUSE;
-	}
-	if (hf_path_check(path) < 0) {
-		*why = "invalid characters";
-		return LINK_REFUSE;
-	}
-	*why = path_unsafe(path);
-	if (*why)
-		return LINK_REFUSE;
-	keylen = strlen(path);
-	if (keylen > 1 && path[keylen - 1] == '/')
-		keylen--;
-	if (keylen < cr->rootlen || strncmp(path, cr->root, cr->rootlen) != 0 ||
-	    (keylen > cr->rootlen && path[cr->rootlen] != '/'))
-		return LINK_IGNORE; /* elsewhere on the BMC */
-	*ret = strdup(path);
-	return *ret ? LINK_FOLLOW : -ENOMEM;
-}
 
 /* ---- the set of keys ---- */
 
@@ -390,7 +236,7 @@ static void record_refused(struct crawl *cr, const char *link, const char *from,
 			return;
 	}
 	l = &cr->refused[cr->n_refused];
-	l->a = hf_strndup(link, strnlen(link, CRAWL_MAX_PATH + 256));
+	l->a = hf_strndup(link, strnlen(link, HF_CRAWL_MAX_PATH + 256));
 	l->b = strdup(from);
 	l->c = strdup(why);
 	if (!l->a || !l->b || !l->c) {
@@ -477,15 +323,16 @@ static int collect_links(struct crawl *cr, struct json_object *o, int depth, boo
 
 			if (top || !json_object_is_type(value, json_type_string))
 				continue;
-			r = classify_link(cr, json_object_get_string(value),
-					  (size_t)json_object_get_string_len(value), &path, &why);
+			r = hf_crawl_classify(cr->c->origin, cr->root, cr->rootlen,
+					      json_object_get_string(value),
+					      (size_t)json_object_get_string_len(value), &path, &why);
 			if (r < 0)
 				return r;
-			if (r == LINK_FOLLOW) {
+			if (r == HF_CRAWL_FOLLOW) {
 				r = found_add(f, path);
 				if (r < 0)
 					return r;
-			} else if (r == LINK_REFUSE) {
+			} else if (r == HF_CRAWL_REFUSE) {
 				pthread_mutex_lock(&cr->lock);
 				record_refused(cr, json_object_get_string(value), from, why);
 				pthread_mutex_unlock(&cr->lock);
@@ -501,101 +348,6 @@ static int collect_links(struct crawl *cr, struct json_object *o, int depth, boo
 			return r;
 	}
 	return 0;
-}
-
-/* ---- writing ---- */
-
-/* Errors of the output tree that concern one resource, not the crawl. */
-static bool write_error_is_local(int e)
-{
-	return e == ELOOP || e == ENOTDIR || e == EEXIST || e == EISDIR || e == ENAMETOOLONG ||
-	       e == ENOTEMPTY || e == EMLINK;
-}
-
-/*
- * Write body as DIR/<key>/<name>.  Returns 0 or a negative errno; *what says which step
- * failed.
- */
-static int write_file(struct crawl *cr, const char *key, size_t keylen, const char *name,
-		      const char *body, size_t len, const char **what)
-{
-	char seg[CRAWL_MAX_SEGMENT + 1], tmp[64];
-	const char *s = key + 1, *end = key + keylen;
-	int dfd = cr->dirfd, fd, r = 0;
-	unsigned long seq;
-	size_t off = 0;
-
-	while (s < end) {
-		const char *slash = memchr(s, '/', (size_t)(end - s));
-		size_t n = slash ? (size_t)(slash - s) : (size_t)(end - s);
-		int nfd;
-
-		memcpy(seg, s, n); /* n <= CRAWL_MAX_SEGMENT: checked with the link */
-		seg[n] = '\0';
-		if (mkdirat(dfd, seg, 0755) < 0 && errno != EEXIST) {
-			r = -errno;
-			*what = "cannot create a directory";
-			goto out;
-		}
-		/* a symbolic link (or a file) in the way is an error, never followed */
-		nfd = openat(dfd, seg, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (nfd < 0) {
-			r = -errno;
-			*what = "cannot open a directory (a symbolic link or a file is in the way)";
-			goto out;
-		}
-		if (dfd != cr->dirfd)
-			close(dfd);
-		dfd = nfd;
-		s += n + 1;
-	}
-
-	pthread_mutex_lock(&cr->lock);
-	seq = ++cr->tmp_seq;
-	pthread_mutex_unlock(&cr->lock);
-	snprintf(tmp, sizeof(tmp), ".%s.%lu.tmp", name, seq);
-	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		r = -errno;
-		*what = "cannot create a file";
-		goto out;
-	}
-	while (off < len) {
-		ssize_t w = write(fd, body + off, len - off);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0) {
-			r = -errno;
-			break;
-		}
-		off += (size_t)w;
-	}
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	if (r == 0) {
-		/* without --force nothing is replaced: renameat2(RENAME_NOREPLACE), and where
-		 * the file system lacks it, a link (that fails on an existing name too) */
-		if (cr->force) {
-			if (renameat(dfd, tmp, dfd, name) < 0)
-				r = -errno;
-		} else if (renameat2(dfd, tmp, dfd, name, RENAME_NOREPLACE) < 0) {
-			r = -errno;
-			if (r == -EINVAL || r == -ENOSYS) {
-				r = linkat(dfd, tmp, dfd, name, 0) < 0 ? -errno : 0;
-				if (r == 0)
-					unlinkat(dfd, tmp, 0);
-			}
-		}
-	}
-	if (r < 0) {
-		*what = "cannot write a file";
-		unlinkat(dfd, tmp, 0);
-	}
-out:
-	if (dfd != cr->dirfd)
-		close(dfd);
-	return r;
 }
 
 /* ---- one resource ---- */
@@ -641,6 +393,7 @@ static int process(struct crawl *cr, const struct item *it)
 	struct hf_buf msg = { 0 };
 	struct json_object *json;
 	const char *body, *name, *what = "";
+	unsigned long seq;
 	size_t len, i;
 	int r;
 
@@ -715,12 +468,16 @@ static int process(struct crawl *cr, const struct item *it)
 	cr->bytes += len; /* reserved; given back if the write fails */
 	pthread_mutex_unlock(&cr->lock);
 
-	r = write_file(cr, it->path, key_len(it->path), name, body, len, &what);
+	pthread_mutex_lock(&cr->lock);
+	seq = ++cr->tmp_seq;
+	pthread_mutex_unlock(&cr->lock);
+	r = hf_crawl_write(cr->dirfd, cr->force, seq, it->path, key_len(it->path), name, body,
+			   len, &what);
 	pthread_mutex_lock(&cr->lock);
 	if (r < 0) {
 		cr->bytes -= len;
 		hf_buf_printf(&msg, "%s for %s: %s", what, it->path, strerror(-r));
-		if (write_error_is_local(-r)) {
+		if (hf_crawl_write_error_is_local(-r)) {
 			record_error(cr, it->path, 0, HF_ERROR_RESOURCE, msg.data ? msg.data : "");
 			r = 0;
 		} else {
@@ -803,95 +560,6 @@ static void *worker(void *arg)
 	pthread_cond_broadcast(&cr->cond);
 	pthread_mutex_unlock(&cr->lock);
 	return NULL;
-}
-
-/* ---- the output directory ---- */
-
-/* mkdir -p with mode 0700 for what it creates; *created tells whether DIR itself was made. */
-static int make_dirs(const char *dir, bool *created)
-{
-	_cleanup_free_ char *p = strdup(dir);
-	char *s;
-
-	if (!p)
-		return -ENOMEM;
-	*created = false;
-	if (mkdir(p, 0700) == 0) {
-		*created = true;
-		return 0;
-	}
-	if (errno == EEXIST)
-		return 0;
-	if (errno != ENOENT)
-		return -errno;
-	for (s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0700) < 0 && errno != EEXIST)
-			return -errno;
-		*s = '/';
-	}
-	if (mkdir(p, 0700) < 0)
-		return errno == EEXIST ? 0 : -errno;
-	*created = true;
-	return 0;
-}
-
-static int dir_is_empty(int dirfd)
-{
-	struct dirent *de;
-	int fd = dup(dirfd), r = 1;
-	DIR *d;
-
-	if (fd < 0)
-		return -errno;
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return -errno;
-	}
-	while ((de = readdir(d)))
-		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0) {
-			r = 0;
-			break;
-		}
-	closedir(d);
-	return r;
-}
-
-static int open_outdir(hf_client *c, const char *outdir, bool force, int *ret_fd)
-{
-	bool created;
-	int fd, r;
-
-	r = make_dirs(outdir, &created);
-	if (r < 0) {
-		hf_client_set_error(c, r, HF_ERROR_USAGE, 0, NULL, "cannot create %s: %s", outdir,
-				    strerror(-r));
-		return r;
-	}
-	fd = open(outdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0) {
-		r = -errno;
-		hf_client_set_error(c, r, HF_ERROR_USAGE, 0, NULL, "cannot open %s: %s", outdir,
-				    strerror(-r));
-		return r;
-	}
-	if (!created && !force) {
-		r = dir_is_empty(fd);
-		if (r <= 0) {
-			r = r < 0 ? r : -EEXIST;
-			hf_client_set_error(c, r, HF_ERROR_USAGE, 0, NULL,
-					    "%s is not empty (remove it, choose another directory, "
-					    "or replace its files with force)",
-					    outdir);
-			close(fd);
-			return r;
-		}
-	}
-	*ret_fd = fd;
-	return 0;
 }
 
 /* ---- the report ---- */
@@ -1060,11 +728,10 @@ _hf_public_ int hf_crawl(hf_client *c, const char *path, const char *outdir, uns
 		goto out;
 	}
 	cr.rootlen = strlen(cr.root);
-	r = path[0] == '/' ? classify_link(&cr, path, strlen(path), &root_path, &why)
-			   : LINK_REFUSE;
+	r = hf_crawl_classify(c->origin, cr.root, cr.rootlen, path, strlen(path), &root_path, &why);
 	if (r < 0)
 		goto out;
-	if (r != LINK_FOLLOW) {
+	if (r != HF_CRAWL_FOLLOW || path[0] != '/') {
 		r = -EINVAL;
 		hf_client_set_error(c, r, HF_ERROR_USAGE, 0, NULL,
 				    "invalid crawl root %.200s: expected a path below /redfish/v1/"
@@ -1082,9 +749,18 @@ _hf_public_ int hf_crawl(hf_client *c, const char *path, const char *outdir, uns
 	if ((int)jobs > c->max_conns)
 		jobs = (unsigned)c->max_conns; /* the client's own cap on connections */
 
-	r = open_outdir(c, outdir, cr.force, &cr.dirfd);
-	if (r < 0)
+	r = hf_crawl_outdir_open(outdir, cr.force, &cr.dirfd, &why);
+	if (r < 0) {
+		if (r == -EEXIST)
+			hf_client_set_error(c, r, HF_ERROR_USAGE, 0, NULL,
+					    "%s: not empty (remove it, choose another directory, or "
+					    "replace its files with force)",
+					    outdir);
+		else
+			hf_client_set_error(c, r, HF_ERROR_USAGE, 0, NULL, "%s: %s: %s", outdir,
+					    why, strerror(-r));
 		goto out;
+	}
 
 	pthread_mutex_lock(&cr.lock);
 	r = enqueue(&cr, root_path, ITEM_RESOURCE);
