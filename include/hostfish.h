@@ -450,7 +450,9 @@ int hf_appaccount(const hf_options *opts, const char *action, struct json_object
  * existing outdir keeps its mode and must be empty unless flags has HF_CRAWL_FORCE.
  *
  * jobs: parallel requests, 1 to 8 (0: 4), at most the client's max_connections; each holds one
- * of the client's pooled connections (and one of the host's 8 slots).  progress (may be NULL)
+ * of the client's pooled connections (and one of the host's 8 slots).  When other processes
+ * hold the host's slots, a thread that gets none within slot_wait_ms ends and the crawl goes
+ * on with the others (with none at all, it fails with -EBUSY).  progress (may be NULL)
  * is called with phase "crawl", resources done and resources known, from the crawl's threads
  * one at a time; returning nonzero cancels the crawl (-ECANCELED).  hf_client_interrupt()
  * stops it (-EINTR).

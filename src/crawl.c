@@ -58,6 +58,7 @@ struct crawl {
 	pthread_cond_t cond;
 	struct item *head, *tail;
 	unsigned busy; /* items being processed */
+	unsigned workers; /* threads still crawling */
 	bool stop;
 
 	/* keys seen (open addressing, power-of-two capacity) */
@@ -382,8 +383,11 @@ static int status_kind(int status)
 
 /*
  * Fetch one item, write it, queue its links.  Per-resource failures are recorded and the
- * crawl goes on; a fatal one stops it.  Returns 0, or a negative errno when fatal.
+ * crawl goes on; a fatal one stops it.  Returns 0, a negative errno when fatal, or
+ * RETIRE: no connection could be had (the host's 8 slots are taken by others) while other
+ * threads still crawl: this thread gives the item back and ends, the others go on.
  */
+#define RETIRE 1
 static int process(struct crawl *cr, const struct item *it)
 {
 	static const char *const xml_headers[] = { "Accept: application/xml", NULL };
@@ -409,7 +413,13 @@ static int process(struct crawl *cr, const struct item *it)
 		const hf_error *e = hf_client_last_error(c);
 
 		pthread_mutex_lock(&cr->lock);
-		if (request_error_is_local(r)) {
+		if (r == -EBUSY && cr->workers > 1) {
+			cr->workers--;
+			hf_log_info(&c->log, "crawl: no connection slot for one more thread; going "
+					     "on with %u",
+				    cr->workers);
+			r = RETIRE;
+		} else if (request_error_is_local(r)) {
 			if (it->kind == ITEM_RESOURCE)
 				record_error(cr, it->path, e->http_status, e->kind, e->message);
 			r = 0;
@@ -545,7 +555,15 @@ static void *worker(void *arg)
 		cr->busy++;
 		pthread_mutex_unlock(&cr->lock);
 
-		process(cr, it);
+		if (process(cr, it) == RETIRE) {
+			pthread_mutex_lock(&cr->lock);
+			it->next = cr->head; /* for the others */
+			cr->head = it;
+			if (!cr->tail)
+				cr->tail = it;
+			cr->busy--;
+			break;
+		}
 		item_free(it);
 
 		pthread_mutex_lock(&cr->lock);
@@ -704,6 +722,7 @@ _hf_public_ int hf_crawl(hf_client *c, const char *path, const char *outdir, uns
 	cr.progress = progress;
 	cr.userdata = userdata;
 	cr.interrupts_seen = __atomic_load_n(&c->interrupts, __ATOMIC_SEQ_CST);
+	cr.workers = 1; /* the calling thread */
 	pthread_mutex_init(&cr.lock, NULL);
 	pthread_cond_init(&cr.cond, NULL);
 	pthread_mutex_init(&cr.progress_lock, NULL);
@@ -796,8 +815,20 @@ _hf_public_ int hf_crawl(hf_client *c, const char *path, const char *outdir, uns
 		cr.done++;
 		report_progress(&cr);
 	}
-	for (i = 1; i < jobs && !cr.stop; i++) {
+	for (i = 1; i < jobs; i++) {
+		bool stop;
+
+		pthread_mutex_lock(&cr.lock);
+		stop = cr.stop;
+		if (!stop)
+			cr.workers++;
+		pthread_mutex_unlock(&cr.lock);
+		if (stop)
+			break;
 		if (pthread_create(&threads[started], NULL, worker, &cr) != 0) {
+			pthread_mutex_lock(&cr.lock);
+			cr.workers--;
+			pthread_mutex_unlock(&cr.lock);
 			hf_log_info(&c->log, "crawl: %u threads instead of %u", started + 1, jobs);
 			break;
 		}
