@@ -476,9 +476,6 @@ static int process(struct crawl *cr, const struct item *it)
 		goto out;
 	}
 	cr->bytes += len; /* reserved; given back if the write fails */
-	pthread_mutex_unlock(&cr->lock);
-
-	pthread_mutex_lock(&cr->lock);
 	seq = ++cr->tmp_seq;
 	pthread_mutex_unlock(&cr->lock);
 	r = hf_crawl_write(cr->dirfd, cr->force, seq, it->path, key_len(it->path), name, body,
