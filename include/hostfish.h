@@ -601,6 +601,7 @@ int hf_cert_ca_import(hf_client *client, const char *pem, size_t len);
  */
 int hf_cert_user_map(hf_client *client, const char *user, const char *pem, size_t len,
 		     char **ret_fingerprint);
+
 /* ---- tasks (long operations the BMC accepted with 202) ---- */
 
 /*
@@ -697,6 +698,57 @@ int hf_firmware_upload(hf_client *client, const char *file, const hf_upload_opti
  */
 int hf_firmware_wait(hf_client *client, const hf_response *upload, long timeout_ms,
 		     hf_progress_fn progress, void *userdata, hf_response **final);
+
+/* ---- crawl ---- */
+
+/* hf_crawl() flags */
+#define HF_CRAWL_FORCE 1u /* write into a non-empty directory, replacing files of the same
+			     names (never following symbolic links) */
+
+/*
+ * Mirror the resource tree below "path" (NULL: the service root, "/redfish/v1/") into the
+ * directory "outdir" in the layout of DMTF's Redfish Mockup Creator: the resource at
+ * /redfish/v1/A/B/ becomes outdir/redfish/v1/A/B/index.json (the body exactly as received).
+ * Every @odata.id found at any depth of a resource (Members, Links, Oem, arrays; '#fragment'
+ * removed) is followed once, when it is a path of this BMC below "path".  From the service
+ * root, /redfish (outdir/redfish/index.json), /redfish/v1/odata and /redfish/v1/$metadata
+ * (index.xml) are captured too when the BMC serves them.
+ *
+ * The BMC's answers are untrusted: a link with "." or ".." or empty segments, a backslash,
+ * control characters, percent-encoded dots, slashes, backslashes or control characters, a
+ * query, or a URL of another host is not followed but listed in the report ("refused"), and
+ * nothing is ever written outside outdir: directories are walked with O_NOFOLLOW from a
+ * descriptor of outdir, files written under a temporary name and renamed.  Bounds: 100000
+ * resources (the report says "truncated"), 32 path segments, 1024 bytes per path, the
+ * client's max_response_size per answer, 4 GiB in all.
+ *
+ * outdir is created (with its missing parents) with mode 0700, since a crawl holds serial
+ * numbers and addresses; directories inside are 0755 and files 0644 (before the umask).  An
+ * existing outdir keeps its mode and must be empty unless flags has HF_CRAWL_FORCE.
+ *
+ * jobs: parallel requests, 1 to 8 (0: 4), at most the client's max_connections; each holds one
+ * of the client's pooled connections (and one of the host's 8 slots).  When other processes
+ * hold the host's slots, a thread that gets none within slot_wait_ms ends and the crawl goes
+ * on with the others (with none at all, it fails with -EBUSY).  progress (may be NULL)
+ * is called with phase "crawl", resources done and resources known, from the crawl's threads
+ * one at a time; returning nonzero cancels the crawl (-ECANCELED).  hf_client_interrupt()
+ * stops it (-EINTR).
+ *
+ * A resource that fails (an HTTP error such as 404 or 500, a malformed, oversized or late
+ * answer, a connection cut while answering, a file that cannot be written because something
+ * is in the way) is recorded and the crawl goes on; links in it are not followed.  Returns the number of such failures (0: a complete mirror) and *report
+ * (owned by the caller, json_object_put()): {"root", "out", "jobs", "resources" (files
+ * written), "bytes", "elapsed_ms", "error_count", "errors": [{"path", "status", "kind",
+ * "message"}], "refused_count", "refused": [{"link", "from", "reason"}], "out_of_scope",
+ * "truncated"} (at most 1000 entries listed in each array).  Returns a negative errno without a
+ * report when the crawl could not run or stopped: -EINVAL (invalid arguments: nothing was
+ * sent), -EEXIST (outdir not empty: nothing was sent), other errors creating outdir, -EACCES
+ * (authentication), a transport error, -EINTR, -ECANCELED, -EFBIG (4 GiB written), -ENOSPC...;
+ * files written before the failure stay.  hf_client_last_error() tells more, in the calling
+ * thread.  Thread-safe like hf_request(): other threads may use the client meanwhile.
+ */
+int hf_crawl(hf_client *client, const char *path, const char *outdir, unsigned jobs,
+	     unsigned flags, hf_progress_fn progress, void *userdata, struct json_object **report);
 
 /* ---- utilities ---- */
 

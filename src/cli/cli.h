@@ -123,5 +123,7 @@ int cmd_cert(struct cli *cli, int argc, char **argv);
 int cmd_license(struct cli *cli, int argc, char **argv);
 /* apply.c */
 int cmd_apply(struct cli *cli, int argc, char **argv);
+/* crawl.c */
+int cmd_crawl(struct cli *cli, int argc, char **argv);
 
 #endif /* HOSTFISH_CLI_H */

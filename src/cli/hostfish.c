@@ -73,6 +73,10 @@ static const char usage_text[] =
 	"                         when Completed, 3 when it ended otherwise (its Messages are\n"
 	"                         printed), 6 after --wait-timeout (default 1800 s); polls as\n"
 	"                         Retry-After says (1 s without it)\n"
+	"  crawl [--jobs N] [--force] --out DIR [PATH]\n"
+	"                         mirror the resources below PATH (default /redfish/v1/) into\n"
+	"                         DIR in Redfish Mockup Creator layout, N connections (1-8,\n"
+	"                         default 4); --force: DIR may be non-empty\n"
 	"\n"
 	"Options:\n"
 	"  --url URL              BMC address, https://host[:port] (default: $HOSTFISH_URL;\n"
@@ -117,7 +121,8 @@ static const char usage_text[] =
 	"  HOSTFISH_RUNTIME_DIR   sessions, connection slots, session journal, hostfishd's socket\n"
 	"                         (default /run/hostfish)\n"
 	"  HOSTFISH_CHIF_LIBRARY  HPE's CHIF library (see --chif-library)\n"
-	"  HOSTFISH_STATE_DIR     host-interface certificate pins, the BMC's message registries\n"
+	"  HOSTFISH_STATE_DIR     host-interface certificate pins, the BMC's message registries;\n"
+	"                         crawls in its crawl/ feed the bash completion of paths\n"
 	"                         (default /var/lib/hostfish)\n"
 	"\n"
 	"Exit codes:\n"
@@ -201,6 +206,7 @@ static const struct {
 	{ "cert", NULL, cmd_cert },	{ "license", NULL, cmd_license },
 	{ "apply", NULL, cmd_apply },
 	{ "firmware", NULL, cmd_firmware }, { "task", NULL, cmd_task },
+	{ "crawl", NULL, cmd_crawl },
 };
 
 /*
