@@ -16,7 +16,9 @@
 #
 # Usage: tests/bench/get-bench.sh [BUILDDIR]     (default: the current directory)
 #   GET_ROUNDS=25 (counted rounds), GET_WARMUP=2, SERVERS="nginx emulator", CALLGRIND=1 (0: skip it),
-#   CALLGRIND_PY=1 (also count the Python clients' instructions: slow)
+#   CALLGRIND_PY=1 (also count the Python clients' instructions: slow),
+#   TOOLS="hostfish curl redfishtool ilorest" (a tool that is not installed is left out, and
+#   said so)
 # Output: a Markdown section on stdout, diagnostics on stderr.
 set -euo pipefail
 
@@ -29,7 +31,26 @@ CALLGRIND=${CALLGRIND:-1}
 CALLGRIND_PY=${CALLGRIND_PY:-1}
 [ -x "$BUILD/hostfish" ] || { echo "get-bench: build hostfish first ($BUILD/hostfish)" >&2; exit 1; }
 read -r -a HOSTFISH <<<"$(bench_bin hostfish)"
-bench_need curl redfishtool ilorest python3 openssl
+bench_need python3 openssl
+TOOLS=${TOOLS:-hostfish curl redfishtool ilorest}
+tools=() left_out=()
+for t in $TOOLS; do
+	if [ "$t" = hostfish ] || bench_have "$t"; then tools+=("$t"); else left_out+=("$t"); fi
+done
+servers=() no_server=()
+for s in $SERVERS; do
+	if [ "$s" = nginx ] && ! { bench_have nginx || [ -x /usr/sbin/nginx ]; } ||
+		{ [ "$s" = nginx ] && ! bench_have curl; }; then
+		no_server+=("$s")
+	else
+		servers+=("$s")
+	fi
+done
+# only the commands of the tools there are (the first word of the TOOL field)
+only_tools() {
+	awk -F'\t' -v tools=" ${tools[*]} " '$1 != "cmd" { print; next }
+		{ split($4, w, " "); if (index(tools, " " w[1] " ")) print }'
+}
 RES=/redfish/v1/Systems/1/
 ROOT=/redfish/v1/
 export HOSTFISH_PASSWORD=adminpass
@@ -176,17 +197,22 @@ for the run; hostfish and curl verify the server against the CA (\`--cacert\`), 
 and ilorest never verify certificates (they have no way to).
 EOF
 
-for s in $SERVERS; do
+[ ${#servers[@]} -gt 0 ] || { echo; echo "No server to measure against."; exit 0; }
+[ ${#left_out[@]} -eq 0 ] || echo "
+Not installed, so left out: ${left_out[*]}."
+[ ${#no_server[@]} -eq 0 ] || echo "
+Servers left out (nginx, or curl to see it start, is not installed): ${no_server[*]}."
+for s in "${servers[@]}"; do
 	case $s in
 	nginx)
 		bench_nginx_start
-		spec nginx "$NGINX_URL" "$NGINX_PORT" >"$T/spec-nginx"
+		spec nginx "$NGINX_URL" "$NGINX_PORT" | only_tools >"$T/spec-nginx"
 		;;
 	emulator)
 		# ilorest's rawget leaves its session on the BMC, even with --logout (see the
 		# requests below): room for all of them, or the others' logins would be refused
 		bench_emu_start --max-sessions 100000
-		spec emulator "$EMU_URL" "$EMU_PORT" >"$T/spec-emulator"
+		spec emulator "$EMU_URL" "$EMU_PORT" | only_tools >"$T/spec-emulator"
 		;;
 	*) echo "get-bench: unknown server $s" >&2; exit 1 ;;
 	esac
@@ -210,7 +236,7 @@ echo "in the environment):"
 echo
 echo '```'
 awk -F'\t' '$1 == "cmd" { $1 = $2 = $3 = $4 = $5 = ""; sub(/^ +/, ""); print }' \
-	"$T/spec-${SERVERS%% *}" |
+	"$T/spec-${servers[0]}" |
 	sed -e "s|$BUILD/|\$BUILD/|g" -e "s|$T/pki/ca.pem|CA|g" -e "s|$T/|\$TMP/|g" \
 		-e "s|https://127.0.0.1:[0-9]*|\$U|g" -e "s|127.0.0.1:[0-9]*|127.0.0.1:\$P|g"
 echo '```'

@@ -28,10 +28,12 @@ bench_init() {
 	trap 'exit 130' INT
 	# hostfish's runtime directory (sessions, slots, the session journal) is /run/hostfish,
 	# a tmpfs on any systemd host; here it goes on a tmpfs too when there is one (/dev/shm),
-	# else in $T (where fsync and rename may cost milliseconds on a disk)
+	# else in $T (where fsync and rename may cost milliseconds on a disk).
+	# BENCH_TMPFS=DIR names another tmpfs; BENCH_TMPFS=none keeps it in $T.
+	local shm=${BENCH_TMPFS:-/dev/shm}
 	BENCH_RUN=
-	if [ "$(stat -f -c %T /dev/shm 2>/dev/null)" = tmpfs ] && [ -w /dev/shm ]; then
-		BENCH_RUN=$(mktemp -d /dev/shm/hostfish-bench-run.XXXXXX)
+	if [ "$(stat -f -c %T "$shm" 2>/dev/null)" = tmpfs ] && [ -w "$shm" ]; then
+		BENCH_RUN=$(mktemp -d "$shm/hostfish-bench-run.XXXXXX")
 		HOSTFISH_RUNTIME_DIR=$BENCH_RUN
 	else
 		HOSTFISH_RUNTIME_DIR=$T/run
@@ -65,6 +67,8 @@ bench_stop_pid() {
 	wait "$p" 2>/dev/null || true
 	return 0
 }
+
+bench_have() { command -v "$1" >/dev/null 2>&1; }
 
 bench_need() { # CMD... : fail (exit 1) with a message unless every command exists
 	local c
@@ -133,15 +137,17 @@ bench_nginx_start() {
 	[ -x "$nginx" ] || { echo "$(basename "$0"): nginx is missing" >&2; exit 1; }
 	mkdir -p "$d/www/redfish" "$d/logs" "$d/tmp"
 	ln -sfn "$SRC/tests/emulator/mockups/ilo5" "$d/www/redfish/v1"
-	# nginx's workers drop to 'nobody' when started by root: let them traverse $T to www/
-	# (the key is read by the master before that; pki/ stays 0700)
-	chmod 711 "$T" "$d"
-	chmod 755 "$d/www" "$d/www/redfish"
+	# nginx's workers drop to 'nobody' when the master runs as root, and nobody may not be
+	# able to reach the mockup tree or $T: the workers run as whoever runs this script (no
+	# more rights than the script has; the directive is ignored when that is not root)
+	local user=
+	[ "$(id -u)" -eq 0 ] && user="user $(id -un) $(id -gn);"
 	for try in 1 2 3 4 5; do
 		NGINX_PORT=$(bench_free_port)
 		cat >"$d/nginx.conf" <<EOF
 # hostfish benchmark: a fast static Redfish server (tests/bench/lib.sh)
 daemon off;
+$user
 worker_processes 1;
 pid $d/nginx.pid;
 error_log $d/logs/error.log warn;
@@ -185,20 +191,21 @@ EOF
 		"$nginx" -p "$d" -c "$d/nginx.conf" -e "$d/logs/error.log" \
 			>"$d/logs/nginx.out" 2>&1 </dev/null &
 		NGINX_PID=$!
-		local i up=
+		local i up= code
 		for i in $(seq 200); do
 			kill -0 "$NGINX_PID" 2>/dev/null || break
-			if curl -sf --cacert "$T/pki/ca.pem" -o /dev/null \
-				"https://127.0.0.1:$NGINX_PORT/redfish/v1/"; then
-				up=1
-				break
-			fi
+			code=$(curl -s --cacert "$T/pki/ca.pem" -o /dev/null -w '%{http_code}' \
+				"https://127.0.0.1:$NGINX_PORT/redfish/v1/" || true)
+			[ "$code" = 200 ] && { up=1; break; }
+			# it answers, but not the service root: retrying will not help
+			[ -n "$code" ] && [ "$code" != 000 ] && break
 			sleep 0.05
 		done
 		[ -n "$up" ] && break
 		kill -QUIT "$NGINX_PID" 2>/dev/null || true
 		wait "$NGINX_PID" 2>/dev/null || true
 		NGINX_PID=
+		[ -n "$code" ] && [ "$code" != 000 ] && break
 	done
 	if [ -z "$NGINX_PID" ]; then
 		echo "$(basename "$0"): nginx did not start:" >&2

@@ -117,6 +117,9 @@ def main():
             r + 1) % 5 == 0 else None
     raw.close()
     byid = {c["id"]: c for c in cmds}
+    # a tool left out (not installed, not asked for) takes its rows and targets with it
+    also = [(g, i) for g, i in also if i in byid]
+    targets = [t for t in targets if t[2] in byid and t[3] in byid]
     med = {c["id"]: quantile(c["wall"], 0.5) for c in cmds}
     groups = []
     for g in [c["group"] for c in cmds] + [g for g, _ in also]:

@@ -12,7 +12,8 @@
 #
 # Usage: tests/bench/throughput-bench.sh [BUILDDIR]     (default: the current directory)
 #   N=2000 (requests per round against nginx; a quarter of it against the emulator),
-#   ROUNDS=5, K=200 (requests of the callgrind difference), CALLGRIND=1 (0: skip it)
+#   ROUNDS=5, K=200 (requests of the callgrind difference), CALLGRIND=1 (0: skip it),
+#   SERVERS="nginx emulator" (the callgrind counts use the first)
 # Output: a Markdown section on stdout, diagnostics on stderr.
 set -euo pipefail
 
@@ -22,6 +23,7 @@ N=${N:-2000}
 ROUNDS=${ROUNDS:-5}
 K=${K:-200}
 CALLGRIND=${CALLGRIND:-1}
+SERVERS=${SERVERS:-nginx emulator}
 RES=/redfish/v1/Systems/1/
 [ -x "$BUILD/tests/bench/bench-get" ] || make -C "$BUILD" tests/bench/bench-get >/dev/null
 # libtool makes tests/bench/bench-get a wrapper script of tests/bench/.libs/bench-get
@@ -31,10 +33,16 @@ else
 	BENCH=("$BUILD/tests/bench/bench-get")
 fi
 export HOSTFISH_PASSWORD=adminpass
-bench_need valgrind
-bench_nginx_start
-bench_emu_start
+[ "$CALLGRIND" = 1 ] && bench_need valgrind callgrind_annotate
+for s in $SERVERS; do
+	case $s in
+	nginx) bench_nginx_start ;;
+	emulator) bench_emu_start ;;
+	*) echo "throughput-bench: unknown server $s" >&2; exit 1 ;;
+	esac
+done
 CA=$T/pki/ca.pem
+read -r CG_SERVER _ <<<"$SERVERS"
 
 field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" <<<"$2"; }
 stats() { # FILE -> "median p10 p90" of its numbers
@@ -55,8 +63,8 @@ under any libcurl-based client).  $ROUNDS interleaved rounds per server; medians
 rounds of each round's requests/s and of its per-request latency percentiles.
 EOF
 
-for s in nginx emulator; do
-	if [ "$s" = nginx ]; then u=$NGINX_URL n=$N; else u=$EMU_URL n=$((N / 4)); fi
+for s in $SERVERS; do
+	if [ "$s" = nginx ]; then u=$NGINX_URL n=$N; else u=$EMU_URL n=$(((N + 3) / 4)); fi
 	: >"$T/$s.hf.rps" ; : >"$T/$s.hf.med"; : >"$T/$s.hf.p95"
 	: >"$T/$s.curl.rps"; : >"$T/$s.curl.med"; : >"$T/$s.curl.p95"
 	for r in $(seq "$ROUNDS"); do
@@ -89,11 +97,12 @@ EOF
 done
 
 if [ "$CALLGRIND" = 1 ]; then
-	ir() { # MODE N -> Ir of bench-get MODE against nginx with N requests
+	if [ "$CG_SERVER" = nginx ]; then cg_url=$NGINX_URL; else cg_url=$EMU_URL; fi
+	ir() { # MODE N -> Ir of bench-get MODE against $CG_SERVER with N requests
 		local envs=() cmd=("${BENCH[@]}")
 		if [ "${cmd[0]}" = env ]; then envs=("${cmd[1]}"); cmd=("${cmd[@]:2}"); fi
 		env "${envs[@]}" valgrind --tool=callgrind --callgrind-out-file="$T/cg.$1.$2" \
-			"${cmd[@]}" "$1" "$NGINX_URL" "$CA" admin "$RES" "$2" >/dev/null 2>"$T/cg.err" ||
+			"${cmd[@]}" "$1" "$cg_url" "$CA" admin "$RES" "$2" >/dev/null 2>"$T/cg.err" ||
 			{ echo "throughput-bench: callgrind $1 $2 failed" >&2; cat "$T/cg.err" >&2; }
 		sed -n 's/^summary: *//p; s/^totals: *//p' "$T/cg.$1.$2" | head -1
 	}
@@ -106,7 +115,7 @@ if [ "$CALLGRIND" = 1 ]; then
 	cu_ir=$(((cuk - cu1) / K))
 	cat <<EOF
 
-Instructions per request (valgrind --tool=callgrind against nginx; (Ir of $((K + 1)) requests - Ir
+Instructions per request (valgrind --tool=callgrind against $CG_SERVER; (Ir of $((K + 1)) requests - Ir
 of 1) / $K):
 
 | client | Ir, 1 request | Ir, $((K + 1)) requests | **instructions per request** | / libcurl |
@@ -140,5 +149,5 @@ cat <<EOF
 
 Commands: \`bench-get direct URL CA admin $RES N\` and \`bench-get curl URL CA admin $RES N\`
 (HOSTFISH_PASSWORD=adminpass), the callgrind counts with \`valgrind --tool=callgrind
-bench-get MODE \$NGINX_URL CA admin $RES 1\` and \`... $((K + 1))\`.
+bench-get MODE URL CA admin $RES 1\` and \`... $((K + 1))\`.
 EOF
