@@ -43,8 +43,15 @@ struct https_ctx {
 	int (*leaf_check)(void *userdata, const unsigned char sha256[32]);
 	void *leaf_userdata;
 	CURLSH *share; /* the TLS session cache of all the context's handles, or NULL */
-	pthread_mutex_t share_lock;
+	/* one lock per kind of shared data (libcurl may hold the share's own lock while it
+	 * takes another's): the share's itself and the TLS sessions' */
+	pthread_mutex_t share_lock[2];
 };
+
+static pthread_mutex_t *share_mutex(struct https_ctx *ctx, curl_lock_data data)
+{
+	return &ctx->share_lock[data == CURL_LOCK_DATA_SSL_SESSION];
+}
 
 struct https_conn {
 	CURL *curl;
@@ -150,12 +157,12 @@ static CURLcode on_ssl_ctx(CURL *h, void *sslctx, void *userdata)
 
 static void share_lock(CURL *h, curl_lock_data data, curl_lock_access access, void *userp)
 {
-	pthread_mutex_lock(&((struct https_ctx *)userp)->share_lock);
+	pthread_mutex_lock(share_mutex(userp, data));
 }
 
 static void share_unlock(CURL *h, curl_lock_data data, void *userp)
 {
-	pthread_mutex_unlock(&((struct https_ctx *)userp)->share_lock);
+	pthread_mutex_unlock(share_mutex(userp, data));
 }
 
 /* The shared TLS session cache; without one (out of memory, an old libcurl) every handle
@@ -164,8 +171,12 @@ static void share_init(struct https_ctx *ctx)
 {
 	CURLSH *sh;
 
-	if (pthread_mutex_init(&ctx->share_lock, NULL) != 0)
+	if (pthread_mutex_init(&ctx->share_lock[0], NULL) != 0)
 		return;
+	if (pthread_mutex_init(&ctx->share_lock[1], NULL) != 0) {
+		pthread_mutex_destroy(&ctx->share_lock[0]);
+		return;
+	}
 	sh = curl_share_init();
 	if (!sh || curl_share_setopt(sh, CURLSHOPT_LOCKFUNC, share_lock) != CURLSHE_OK ||
 	    curl_share_setopt(sh, CURLSHOPT_UNLOCKFUNC, share_unlock) != CURLSHE_OK ||
@@ -173,7 +184,8 @@ static void share_init(struct https_ctx *ctx)
 	    curl_share_setopt(sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION) != CURLSHE_OK) {
 		if (sh)
 			curl_share_cleanup(sh);
-		pthread_mutex_destroy(&ctx->share_lock);
+		pthread_mutex_destroy(&ctx->share_lock[0]);
+		pthread_mutex_destroy(&ctx->share_lock[1]);
 		return;
 	}
 	ctx->share = sh;
@@ -188,7 +200,8 @@ static void https_fini(void *p)
 	if (ctx->share) {
 		/* every handle is gone (the connections are closed before the transport) */
 		curl_share_cleanup(ctx->share);
-		pthread_mutex_destroy(&ctx->share_lock);
+		pthread_mutex_destroy(&ctx->share_lock[0]);
+		pthread_mutex_destroy(&ctx->share_lock[1]);
 	}
 	free(ctx->base);
 	free(ctx->ca_file);
