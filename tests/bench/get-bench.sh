@@ -146,11 +146,11 @@ instructions() {
 	local -A IR
 	echo
 	echo "Instructions executed by one whole process (valgrind --tool=callgrind: the same count"
-	echo "every run, so the ratios here are not noisy; dynamic loading and TLS included) and the TCP"
-	echo "connections it opens (strace; hostfish's second connection, for the login POST that must not"
-	echo "be resent, resumes the first one's TLS session), against nginx:"
+	echo "every run, so the ratios here are not noisy; dynamic loading and TLS included) and the TLS"
+	echo "connections it opens, and how many of them resumed an earlier TLS session (nginx's"
+	echo "\$ssl_session_reused), against nginx:"
 	echo
-	echo "| run | instructions (Ir) | Ir / curl Basic | TCP connections |"
+	echo "| run | instructions (Ir) | Ir / curl Basic | TLS connections |"
 	echo "|---|---:|---:|---:|"
 	while IFS=$'\t' read -r kind id group tool what argv; do
 		[ "$kind" = cmd ] || continue
@@ -170,8 +170,9 @@ instructions() {
 			>/dev/null 2>"$T/cg.$id.err" </dev/null || true
 		ir=$(sed -n 's/^summary: *//p; s/^totals: *//p' "$T/cg.$id" 2>/dev/null | head -1)
 		IR[$id]=${ir:-0}
-		strace -f -e trace=connect -o "$T/st.$id" env "${envs[@]}" "${arr[@]}" >/dev/null 2>&1 </dev/null || true
-		conns=$(grep -c "connect(.*sin_port=htons($NGINX_PORT)" "$T/st.$id" || true)
+		: >"$NGINX_LOG"
+		env "${envs[@]}" "${arr[@]}" >/dev/null 2>&1 </dev/null || true
+		conns=$(awk '!seen[$1]++ { n++; if ($2 == "r") r++ } END { printf "%d (%d resumed)", n, r }' "$NGINX_LOG")
 		echo "| $id ($tool) | $ir | $(awk -v a="${ir:-0}" -v b="${IR[curl-basic]:-0}" 'BEGIN { if (b) printf "%.3f", a / b; else print "-" }') | $conns |"
 	done < <(awk -F'\t' '$1 == "cmd" && $2 == "curl-basic"' "$T/spec-nginx"; awk -F'\t' '$1 == "cmd" && $2 != "curl-basic"' "$T/spec-nginx")
 	[ -n "${IR[hf-basic]:-}" ] && [ -n "${IR[curl-basic]:-}" ] && [ "${IR[curl-basic]}" -gt 0 ] &&

@@ -12,6 +12,8 @@
 #   bench_nginx_start       nginx (Debian's binary, our own configuration, prefix and pid/log
 #                           files under $T) serving the iLO 5 mockup tree over TLS on a free
 #                           loopback port, with a stub session service -> NGINX_URL NGINX_PORT
+#                           NGINX_LOG (one line a request: connection, r if the TLS session
+#                           was resumed, method, URI, status)
 #   bench_stop_pid PID      TERM a process started here and reap it
 #
 # Only 127.0.0.1 is used; only processes started here are ever signalled (by PID).
@@ -153,7 +155,9 @@ pid $d/nginx.pid;
 error_log $d/logs/error.log warn;
 events { worker_connections 64; }
 http {
-	access_log off;
+	# connection number, r when the TLS session was resumed (. when not), the request
+	log_format bench "\$connection \$ssl_session_reused \$request_method \$request_uri \$status";
+	access_log $d/logs/access.log bench;
 	client_body_temp_path $d/tmp/body;
 	proxy_temp_path $d/tmp/proxy;
 	fastcgi_temp_path $d/tmp/fastcgi;
@@ -213,6 +217,7 @@ EOF
 		exit 1
 	fi
 	NGINX_URL=https://127.0.0.1:$NGINX_PORT
+	NGINX_LOG=$d/logs/access.log
 }
 
 bench_nginx_stop() {

@@ -12,7 +12,7 @@
 #   Each bench's own knobs (N, ROUNDS, ...) pass through the environment.
 #
 # Installs what the benchmarks need when it is missing (Debian packages, as root): curl,
-# redfishtool, ilorest (its Python library is python3-ilorest), nginx, valgrind, strace.
+# redfishtool, ilorest (its Python library is python3-ilorest), nginx, valgrind.
 # The contract of a bench script: `NAME-bench.sh [BUILDDIR]` prints a Markdown section starting
 # with "## " on stdout, diagnostics on stderr, exits 0 even when a target is missed.  A script
 # that fails anyway is reported in BENCHMARKS.md with the end of its stderr.
@@ -22,7 +22,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../.." && pwd)
 build=$(cd "${1:-.}" && pwd)
 OUT=${OUT:-$src/BENCHMARKS.md}
-packages=(curl redfishtool ilorest python3-ilorest nginx valgrind strace openssl python3)
+packages=(curl redfishtool ilorest python3-ilorest nginx valgrind openssl python3)
 
 if [ "${NO_INSTALL:-}" != 1 ]; then
 	missing=()
