@@ -7,7 +7,7 @@ packages=(
 	build-essential autoconf automake libtool pkg-config
 	libcurl4-openssl-dev libjson-c-dev libssl-dev libpci-dev libudev-dev zlib1g-dev
 	libcmocka-dev valgrind dmidecode cppcheck
-	python3 openssl ca-certificates procps bsdutils
+	python3 openssl ca-certificates procps bsdutils curl
 )
 [ "${HOSTFISH_DEPS_EXTRA:-}" ] && read -r -a extra <<<"$HOSTFISH_DEPS_EXTRA" && packages+=("${extra[@]}")
 

@@ -4,6 +4,12 @@
  * One connection = one curl easy handle holding at most one live connection
  * (CURLOPT_MAXCONNECTS 1), so the client's connection count is the BMC's.  Redirects, content
  * decoding and retries are the client's business: curl only moves bytes, verified by default.
+ *
+ * The handles of one context share one TLS session cache (a CURLSH): a handle that has to
+ * connect again (a fresh handle for a request that must not be resent, another of the
+ * client's connections) resumes the TLS session instead of a full handshake.  The cache is
+ * per context, so per BMC address and verification policy, and the lock makes the sharing
+ * safe for the agent's threads.
  */
 #include "config.h"
 
@@ -36,7 +42,16 @@ struct https_ctx {
 	const struct hf_logger *log;
 	int (*leaf_check)(void *userdata, const unsigned char sha256[32]);
 	void *leaf_userdata;
+	CURLSH *share; /* the TLS session cache of all the context's handles, or NULL */
+	/* one lock per kind of shared data (libcurl may hold the share's own lock while it
+	 * takes another's): the share's itself and the TLS sessions' */
+	pthread_mutex_t share_lock[2];
 };
+
+static pthread_mutex_t *share_mutex(struct https_ctx *ctx, curl_lock_data data)
+{
+	return &ctx->share_lock[data == CURL_LOCK_DATA_SSL_SESSION];
+}
 
 struct https_conn {
 	CURL *curl;
@@ -165,12 +180,54 @@ static CURLcode on_ssl_ctx(CURL *h, void *sslctx, void *userdata)
 	return CURLE_OK;
 }
 
+static void share_lock(CURL *h, curl_lock_data data, curl_lock_access access, void *userp)
+{
+	pthread_mutex_lock(share_mutex(userp, data));
+}
+
+static void share_unlock(CURL *h, curl_lock_data data, void *userp)
+{
+	pthread_mutex_unlock(share_mutex(userp, data));
+}
+
+/* The shared TLS session cache; without one (out of memory, an old libcurl) every handle
+ * keeps its own, which costs a full handshake per connection and nothing else. */
+static void share_init(struct https_ctx *ctx)
+{
+	CURLSH *sh;
+
+	if (pthread_mutex_init(&ctx->share_lock[0], NULL) != 0)
+		return;
+	if (pthread_mutex_init(&ctx->share_lock[1], NULL) != 0) {
+		pthread_mutex_destroy(&ctx->share_lock[0]);
+		return;
+	}
+	sh = curl_share_init();
+	if (!sh || curl_share_setopt(sh, CURLSHOPT_LOCKFUNC, share_lock) != CURLSHE_OK ||
+	    curl_share_setopt(sh, CURLSHOPT_UNLOCKFUNC, share_unlock) != CURLSHE_OK ||
+	    curl_share_setopt(sh, CURLSHOPT_USERDATA, ctx) != CURLSHE_OK ||
+	    curl_share_setopt(sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION) != CURLSHE_OK) {
+		if (sh)
+			curl_share_cleanup(sh);
+		pthread_mutex_destroy(&ctx->share_lock[0]);
+		pthread_mutex_destroy(&ctx->share_lock[1]);
+		return;
+	}
+	ctx->share = sh;
+}
+
 static void https_fini(void *p)
 {
 	struct https_ctx *ctx = p;
 
 	if (!ctx)
 		return;
+	if (ctx->share) {
+		/* every handle is gone (the connections are closed before the transport) */
+		curl_share_cleanup(ctx->share);
+		pthread_mutex_destroy(&ctx->share_lock[0]);
+		pthread_mutex_destroy(&ctx->share_lock[1]);
+	}
 	free(ctx->base);
 	free(ctx->ca_file);
 	free(ctx->client_cert);
@@ -232,6 +289,7 @@ static int https_init(const struct hf_transport_config *cfg, void **ret, char *e
 		https_fini(ctx);
 		return -ENOMEM;
 	}
+	share_init(ctx);
 	*ret = ctx;
 	return 0;
 }
@@ -429,6 +487,8 @@ static int https_exchange(void *p, void *c, const struct hf_transport_request *r
 	curl_easy_setopt(h, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
 	curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, ctx->insecure ? 0L : 1L);
 	curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, ctx->insecure ? 0L : 2L);
+	if (ctx->share)
+		curl_easy_setopt(h, CURLOPT_SHARE, ctx->share);
 	if (ctx->ca_file)
 		curl_easy_setopt(h, CURLOPT_CAINFO, ctx->ca_file);
 	if (ctx->leaf_check && !ctx->insecure) {

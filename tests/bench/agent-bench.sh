@@ -3,63 +3,56 @@
 #
 #   - requests per second of N sequential GETs through the agent (HTTP/1.1 keep-alive on its
 #     Unix socket) and directly (libhostfish, one keep-alive TLS connection), on loopback
-#     against the emulator;
+#     against nginx serving the mockup tree (tests/bench/lib.sh), or the emulator;
 #   - the agent's added latency per request: the agent's median (p95) minus the direct median
 #     (p95), per round, then the median over the rounds;
 #   - hostfishd's resident memory idle (after its login) and under 8 concurrent keep-alive
-#     clients (VmRSS sampled while they run, and VmHWM).
+#     clients (VmRSS sampled while they run, and VmHWM); the hostfish CLI's peak RSS.
 #
 # Targets (issue 6): added latency below 0.5 ms per request on loopback, RSS below 10 MiB.
 #
 # Usage: tests/bench/agent-bench.sh [BUILDDIR]      (default: the current directory)
-#   N=2000 (GETs per round and mode), ROUNDS=5, CONC=8 (concurrent clients), RES=path
+#   N=2000 (GETs per round and mode), ROUNDS=5, CONC=8 (concurrent clients), RES=path,
+#   SERVER=nginx (or emulator; the emulator when nginx is not installed)
+# Output (tests/bench contract): a Markdown section on stdout, diagnostics on stderr.
 set -euo pipefail
 
-here=$(cd "$(dirname "$0")" && pwd)
-src=$(cd "$here/../.." && pwd)
-build=$(cd "${1:-.}" && pwd)
+source "$(dirname "$0")/lib.sh"
+bench_init "${1:-.}"
 N=${N:-2000}
 ROUNDS=${ROUNDS:-5}
 CONC=${CONC:-8}
 RES=${RES:-/redfish/v1/Systems/1/}
-HOSTFISHD=$build/hostfishd
-BENCH=$build/tests/bench/bench-get
-[ -x "$HOSTFISHD" ] || { echo "agent-bench: build hostfishd first ($HOSTFISHD)" >&2; exit 1; }
-[ -x "$BENCH" ] || make -C "$build" tests/bench/bench-get >/dev/null
-
-T=$(mktemp -d "${TMPDIR:-/tmp}/hostfishd-bench.XXXXXX")
-EMU_PID=
+[ -x "$BUILD/hostfishd" ] || { echo "agent-bench: build hostfishd first ($BUILD/hostfishd)" >&2; exit 1; }
+[ -x "$BUILD/tests/bench/bench-get" ] || make -C "$BUILD" tests/bench/bench-get >/dev/null
+# the real executables, not libtool's wrapper scripts (whose bash would be measured too)
+read -r -a HOSTFISHD <<<"$(bench_bin hostfishd)"
+read -r -a HOSTFISH <<<"$(bench_bin hostfish)"
+if [ -x "$BUILD/tests/bench/.libs/bench-get" ]; then
+	BENCH=(env "LD_LIBRARY_PATH=$BUILD/.libs" "$BUILD/tests/bench/.libs/bench-get")
+else
+	BENCH=("$BUILD/tests/bench/bench-get")
+fi
 AGENT_PID=
-cleanup() {
-	[ -n "$AGENT_PID" ] && kill -TERM "$AGENT_PID" 2>/dev/null && wait "$AGENT_PID" 2>/dev/null
-	[ -n "$EMU_PID" ] && kill -TERM "$EMU_PID" 2>/dev/null && wait "$EMU_PID" 2>/dev/null
-	rm -rf -- "$T"
-}
-trap cleanup EXIT
+_agent_stop() { if [ -n "$AGENT_PID" ]; then bench_stop_pid "$AGENT_PID"; fi; AGENT_PID=; }
+trap '_agent_stop; _bench_cleanup' EXIT
 
-# a CA and a certificate for 127.0.0.1
-openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
-	-keyout "$T/ca.key" -out "$T/ca.pem" -days 1 -subj "/CN=bench CA" \
-	-addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign" \
-	>/dev/null 2>&1
-printf 'basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1\n' \
-	>"$T/srv.ext"
-openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$T/srv.key" \
-	-out "$T/srv.csr" -subj "/CN=127.0.0.1" >/dev/null 2>&1
-openssl x509 -req -in "$T/srv.csr" -CA "$T/ca.pem" -CAkey "$T/ca.key" -set_serial 1 \
-	-out "$T/srv.pem" -days 1 -extfile "$T/srv.ext" >/dev/null 2>&1
-
-"$src/tests/emulator/ilo-emulator" --listen 127.0.0.1:0 --port-file "$T/port" \
-	--tls-cert "$T/srv.pem" --tls-key "$T/srv.key" --user admin:adminpass \
-	>"$T/emu.log" 2>&1 </dev/null &
-EMU_PID=$!
-for _ in $(seq 300); do [ -s "$T/port" ] && break; sleep 0.05; done
-URL=https://127.0.0.1:$(cat "$T/port")
+SERVER=${SERVER:-nginx}
+if [ "$SERVER" = nginx ] && { bench_have nginx || [ -x /usr/sbin/nginx ]; }; then
+	bench_nginx_start
+	URL=$NGINX_URL
+else
+	SERVER=emulator
+	bench_emu_start
+	URL=$EMU_URL
+fi
+cp "$T/pki/ca.pem" "$T/ca.pem"
 
 # the agent and the direct client get runtime directories of their own: each keeps its
 # connections (and their host-wide slots) for its lifetime
 SOCK=$T/hostfishd.sock
-HOSTFISH_RUNTIME_DIR=$T/run-agent HOSTFISH_PASSWORD=adminpass "$HOSTFISHD" --socket "$SOCK" \
+mkdir -m 700 "$T/run-agent" "$T/run-direct"
+HOSTFISH_RUNTIME_DIR=$T/run-agent HOSTFISH_PASSWORD=adminpass env "${HOSTFISHD[@]}" --socket "$SOCK" \
 	--url "$URL" --cacert "$T/ca.pem" --user admin >"$T/agent.log" 2>&1 </dev/null &
 AGENT_PID=$!
 for _ in $(seq 300); do
@@ -77,9 +70,9 @@ rss() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$AGENT_PID/status"; }
 pss() { awk '$1 == "Pss:" { print $2 }' "/proc/$AGENT_PID/smaps_rollup"; }
 
 # warm up both paths (TLS handshakes, first session use), then let the agent idle
-"$BENCH" agent "$SOCK" "$RES" 50 >/dev/null
+"${BENCH[@]}" agent "$SOCK" "$RES" 50 >/dev/null
 HOSTFISH_RUNTIME_DIR=$T/run-direct HOSTFISH_PASSWORD=adminpass \
-	"$BENCH" direct "$URL" "$T/ca.pem" admin "$RES" 50 >/dev/null
+	"${BENCH[@]}" direct "$URL" "$T/ca.pem" admin "$RES" 50 >/dev/null
 sleep 1
 rss_idle=$(rss VmRSS)
 anon_idle=$(rss RssAnon)
@@ -92,8 +85,8 @@ median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 : >"$T/rounds"
 for r in $(seq "$ROUNDS"); do
 	d=$(HOSTFISH_RUNTIME_DIR=$T/run-direct HOSTFISH_PASSWORD=adminpass \
-		"$BENCH" direct "$URL" "$T/ca.pem" admin "$RES" "$N")
-	a=$("$BENCH" agent "$SOCK" "$RES" "$N")
+		"${BENCH[@]}" direct "$URL" "$T/ca.pem" admin "$RES" "$N")
+	a=$("${BENCH[@]}" agent "$SOCK" "$RES" "$N")
 	echo "$(field rps "$d") $(field median_us "$d") $(field p95_us "$d")" \
 		"$(field rps "$a") $(field median_us "$a") $(field p95_us "$a")" >>"$T/rounds"
 	echo "round $r: direct: $d" >&2
@@ -112,7 +105,7 @@ add_med=$(diffcol 5 2)
 add_p95=$(diffcol 6 3)
 
 # resident memory under CONC concurrent keep-alive clients
-"$BENCH" agent "$SOCK" "$RES" "$N" "$CONC" >"$T/conc" &
+"${BENCH[@]}" agent "$SOCK" "$RES" "$N" "$CONC" >"$T/conc" &
 bench_pid=$!
 rss_peak=0
 anon_peak=0
@@ -130,10 +123,44 @@ c=$(cat "$T/conc")
 kib() { awk -v k="$1" 'BEGIN { printf "%.1f MiB", k / 1024 }'; }
 ms() { awk -v u="$1" 'BEGIN { printf "%.3f ms", u / 1000 }'; }
 
-cat <<EOF
+# the command-line client's peak resident set: one whole 'hostfish get' per run (wait4)
+cli_rss() { # ARGS... -> "median max" of ru_maxrss (KiB) over 5 runs
+	python3 - "$@" <<'PY'
+import os, sys
+argv, env = sys.argv[1:], dict(os.environ)
+while "=" in argv[0]:
+    k, v = argv.pop(0).split("=", 1)
+    env[k] = v
+rss = []
+for _ in range(5):
+    null = os.open(os.devnull, os.O_RDWR)
+    pid = os.posix_spawnp(argv[0], argv, env, file_actions=[
+        (os.POSIX_SPAWN_DUP2, null, 1), (os.POSIX_SPAWN_DUP2, null, 2)])
+    os.close(null)
+    _, st, ru = os.wait4(pid, 0)
+    if os.waitstatus_to_exitcode(st) != 0:
+        sys.exit("agent-bench: %s failed" % argv)
+    rss.append(ru.ru_maxrss)
+rss.sort()
+print(rss[len(rss) // 2], rss[-1])
+PY
+}
+_agent_stop
+read -r cli_basic cli_basic_max < <(HOSTFISH_RUNTIME_DIR=$T/run-direct HOSTFISH_PASSWORD=adminpass \
+	cli_rss "${HOSTFISH[@]}" --url "$URL" --cacert "$T/ca.pem" --user admin --auth basic get "$RES")
+read -r cli_sess cli_sess_max < <(HOSTFISH_RUNTIME_DIR=$T/run-direct HOSTFISH_PASSWORD=adminpass \
+	cli_rss "${HOSTFISH[@]}" --url "$URL" --cacert "$T/ca.pem" --user admin --no-session-cache get "$RES")
 
-hostfishd benchmark: GET $RES, $N requests x $ROUNDS rounds per mode (medians over the rounds),
-emulator on 127.0.0.1 ($(nproc) CPUs, $(uname -r))
+cat <<EOF
+## hostfishd: added latency; resident memory of hostfishd and hostfish
+
+\`tests/bench/agent-bench.sh\`: GET $RES, $N requests x $ROUNDS rounds per mode (medians over
+the rounds), against $SERVER on 127.0.0.1 over TLS; \`bench-get direct\` (libhostfish, one
+keep-alive TLS connection) and \`bench-get agent\` (HTTP/1.1 keep-alive on hostfishd's Unix
+socket) alternate round by round.  Targets (issue 6): added latency below 0.5 ms per request,
+hostfishd's RSS below 10 MiB.  Against nginx (the default) the server answers in tens of
+microseconds, so the difference is the agent's; the Python emulator's own latency varies by
+milliseconds on a loaded machine and would hide it (SERVER=emulator measures that way).
 
 | measure | direct (libhostfish, TLS keep-alive) | through hostfishd (Unix socket, keep-alive) |
 |---|---|---|
@@ -148,4 +175,11 @@ emulator on 127.0.0.1 ($(nproc) CPUs, $(uname -r))
 | PSS idle (shared pages divided among their users) | | $(kib "$pss_idle") |
 | **RSS, $CONC concurrent clients** (peak VmRSS sample / VmHWM) | | **$(kib "$rss_peak") / $(kib "$rss_hwm")** |
 | anonymous, $CONC concurrent clients (peak sample) | | $(kib "$anon_peak") |
+
+| hostfish (the command-line client), one whole \`hostfish get $RES\` | peak RSS (ru_maxrss), median of 5 (max) |
+|---|---|
+| \`--auth basic\` | $(kib "$cli_basic") ($(kib "$cli_basic_max")) |
+| session login + GET + logout (its default) | $(kib "$cli_sess") ($(kib "$cli_sess_max")) |
+
+Targets: added latency median $(awk -v u="$add_med" 'BEGIN { print (u < 500) ? "**met**" : "**missed**" }') (< 0.5 ms), hostfishd idle RSS $(awk -v k="$rss_idle" 'BEGIN { print (k < 10240) ? "**met**" : "**missed**" }') (< 10 MiB).
 EOF

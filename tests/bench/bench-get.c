@@ -6,6 +6,9 @@
  *                                               the password comes from HOSTFISH_PASSWORD
  *   bench-get agent SOCKET PATH N [THREADS]      through hostfishd: HTTP/1.1 keep-alive on its
  *                                               Unix socket, one connection per thread
+ *   bench-get curl URL CAFILE USER PATH N        the baseline: libcurl alone, one easy handle
+ *                                               (one keep-alive connection), Basic auth, the
+ *                                               body collected in memory, nothing parsed
  *
  * Prints one line: requests=N failures=F seconds=S rps=R median_us=M p95_us=P
  */
@@ -20,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
 #include <hostfish.h>
 
 #define RESP_MAX (4 << 20)
@@ -203,6 +207,80 @@ static int run_agent(int argc, char **argv)
 	return failures ? 1 : 0;
 }
 
+struct body {
+	char *data;
+	size_t len;
+};
+
+static size_t on_body(char *p, size_t size, size_t nmemb, void *userdata)
+{
+	struct body *b = userdata;
+	size_t n = size * nmemb;
+
+	if (b->len + n >= RESP_MAX)
+		return 0;
+	memcpy(b->data + b->len, p, n);
+	b->len += n;
+	return n;
+}
+
+static int run_curl(int argc, char **argv)
+{
+	char userpwd[512], *url;
+	struct body b = { 0 };
+	long n, i, failures = 0, code;
+	double *lat, t0;
+	CURL *h;
+
+	if (argc != 7)
+		return 2;
+	n = atol(argv[6]);
+	if (n < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		return 2;
+	lat = calloc((size_t)n + 1, sizeof(*lat));
+	b.data = malloc(RESP_MAX);
+	url = malloc(strlen(argv[2]) + strlen(argv[5]) + 1);
+	h = curl_easy_init();
+	if (!lat || !b.data || !url || !h) {
+		fprintf(stderr, "bench-get: out of memory\n");
+		n = -1; /* clean up below */
+	}
+	if (n < 0)
+		goto out;
+	sprintf(url, "%s%s", argv[2], argv[5]);
+	snprintf(userpwd, sizeof(userpwd), "%s:%s", argv[4],
+		 getenv("HOSTFISH_PASSWORD") ? getenv("HOSTFISH_PASSWORD") : "");
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_CAINFO, argv[3]);
+	curl_easy_setopt(h, CURLOPT_USERPWD, userpwd);
+	curl_easy_setopt(h, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_TCP_NODELAY, 1L);
+	curl_easy_setopt(h, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
+	t0 = now_us();
+	for (i = 0; i < n; i++) {
+		double t = now_us();
+
+		b.len = 0;
+		code = 0;
+		if (curl_easy_perform(h) != CURLE_OK ||
+		    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code) != CURLE_OK || code != 200)
+			failures++;
+		lat[i] = now_us() - t;
+	}
+	report(lat, n, failures, (now_us() - t0) / 1e6);
+out:
+	if (h)
+		curl_easy_cleanup(h);
+	curl_global_cleanup();
+	free(url);
+	free(b.data);
+	free(lat);
+	return n < 0 || failures ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	int r = 2;
@@ -211,8 +289,11 @@ int main(int argc, char **argv)
 		r = run_direct(argc, argv);
 	else if (argc > 1 && strcmp(argv[1], "agent") == 0)
 		r = run_agent(argc, argv);
+	else if (argc > 1 && strcmp(argv[1], "curl") == 0)
+		r = run_curl(argc, argv);
 	if (r == 2)
 		fprintf(stderr, "usage: bench-get direct URL CAFILE USER PATH N\n"
-				"       bench-get agent SOCKET PATH N [THREADS]\n");
+				"       bench-get agent SOCKET PATH N [THREADS]\n"
+				"       bench-get curl URL CAFILE USER PATH N\n");
 	return r;
 }
