@@ -3,7 +3,10 @@
 # test (unit, fuzz-corpus replay, emulator, integration, build) twice - once as built for
 # release and once under AddressSanitizer + UndefinedBehaviorSanitizer - and ends with
 # "N passed, N failed[, N skipped]" over both runs.
+# Then, once, tests/packaging/packages.test: the Debian and RPM packages built from a clone
+# of HEAD, linted and installed in a throwaway root.
 #   HOSTFISH_TEST_SANITIZERS=no ./run-tests.sh   skips the sanitizer run
+#   HOSTFISH_TEST_PACKAGES=no ./run-tests.sh     skips the packages
 set -uo pipefail
 src=$(cd "$(dirname "$0")" && pwd)
 cd "$src"
@@ -46,6 +49,25 @@ run_suite() {
 run_suite release "$src/_build"
 if [ "${HOSTFISH_TEST_SANITIZERS:-yes}" != no ]; then
 	run_suite sanitizers "$src/_build-asan" --enable-sanitizers
+fi
+
+# The Debian and RPM packages, built from a clone of HEAD: once, not per build variant.
+if [ "${HOSTFISH_TEST_PACKAGES:-yes}" != no ]; then
+	mkdir -p "$src/_build"
+	log=$src/_build/packages.log
+	bash tests/packaging/packages.test >"$log" 2>&1
+	rc=$?
+	pass=$(grep -cE '^ok [0-9]+ - ' "$log" | head -1)
+	skip=$(grep -cE '^ok [0-9]+ - .*# SKIP' "$log" | head -1)
+	fail=$(grep -cE '^not ok ' "$log" | head -1)
+	grep -q '^1\.\.0 # SKIP' "$log" && skip=1
+	pass=$((pass - skip))
+	if [ $rc -ne 0 ] && [ "$fail" -eq 0 ]; then
+		fail=1
+	fi
+	echo "[packaging] $pass passed, $fail failed, $skip skipped (log: $log)"
+	grep -E '^not ok ' "$log" | sed 's/^/[packaging] /'
+	total_pass=$((total_pass + pass)) total_fail=$((total_fail + fail)) total_skip=$((total_skip + skip))
 fi
 
 if [ "$total_skip" -gt 0 ]; then

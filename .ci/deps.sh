@@ -8,6 +8,10 @@ packages=(
 	libcurl4-openssl-dev libjson-c-dev libssl-dev libpci-dev libudev-dev zlib1g-dev
 	libcmocka-dev valgrind dmidecode cppcheck
 	python3 openssl ca-certificates procps bsdutils curl
+	# tests/packaging/packages.test: Debian and RPM package builds
+	git debhelper lintian rpm cpio
+	# tests/integration/docs-*.test: the Ansible and Chef examples
+	python3-yaml ruby
 )
 [ "${HOSTFISH_DEPS_EXTRA:-}" ] && read -r -a extra <<<"$HOSTFISH_DEPS_EXTRA" && packages+=("${extra[@]}")
 

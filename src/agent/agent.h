@@ -75,6 +75,7 @@ struct agent {
 	hf_client *client;
 	struct gate gate;
 	int listen_fd;
+	bool activated; /* listen_fd came from systemd: its socket file is not ours to remove */
 	int stop_fd; /* eventfd, readable once the agent stops: idle connections close */
 	int stopping; /* atomic */
 	uid_t self_uid;
@@ -122,11 +123,26 @@ void obuf_add(struct obuf *b, const void *p, size_t n);
 void obuf_printf(struct obuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void obuf_free(struct obuf *b);
 
+/* ---- activation.c ---- */
+/*
+ * The listening socket handed over by systemd (sd_listen_fds(3) protocol): 0 when the agent
+ * is not socket-activated; 1 with *fd (non-blocking, close-on-exec, checked to be a listening
+ * AF_UNIX stream socket) and its path in path ("@name" when abstract); or a negative errno,
+ * logged.  LISTEN_PID, LISTEN_FDS and LISTEN_FDNAMES are removed from the environment.
+ */
+int activation_listen_fd(int *fd, char *path, size_t pathlen);
+
 /* ---- authz.c ---- */
 int authz_resolve_groups(struct agent *a);
 int authz_peer_role(struct agent *a, int fd, uid_t *uid, pid_t *pid);
 /* Socket file permissions: mode 0660, group --group, an ACL entry for --ro-group. */
 void authz_secure_socket(struct agent *a, const char *path);
+/*
+ * A socket made by systemd (socket activation): owner, group and mode stay the socket unit's;
+ * only a POSIX ACL entry for --ro-group is added, limited to what the mode grants the owning
+ * group (the mode does not change), and only when the socket has no ACL yet.
+ */
+void authz_grant_ro_group(struct agent *a, const char *path);
 const char *role_name(int role);
 
 /* ---- gate.c ---- */

@@ -14,7 +14,9 @@
  *
  * The socket file itself is the first barrier: mode 0660, group --group, and a POSIX ACL
  * entry that lets --ro-group connect too (written as the system.posix_acl_access attribute,
- * so no libacl is needed).  Everybody else cannot even connect.
+ * so no libacl is needed).  Everybody else cannot even connect.  A socket that systemd
+ * created (socket activation) keeps the owner, group and mode of its socket unit; the agent
+ * only adds the ACL entry for --ro-group (authz_grant_ro_group()).
  */
 #include "config.h"
 
@@ -216,7 +218,12 @@ static size_t acl_put(unsigned char *p, unsigned tag, unsigned perm, uint32_t id
 	return 8;
 }
 
-static int set_group_acl(const char *path, gid_t extra)
+/*
+ * The ACL of a file of mode "mode" plus a named entry giving "extra" read-write, limited by a
+ * mask equal to the owning group's bits: with a mask, the group bits of st_mode show the mask,
+ * so the file's mode is the same before and after.
+ */
+static int set_group_acl(const char *path, mode_t mode, gid_t extra)
 {
 	unsigned char acl[4 + 5 * 8];
 	size_t n = 0;
@@ -225,11 +232,11 @@ static int set_group_acl(const char *path, gid_t extra)
 	acl[n++] = 0;
 	acl[n++] = 0;
 	acl[n++] = 0;
-	n += acl_put(acl + n, TAG_USER_OBJ, 6, UINT32_MAX);
-	n += acl_put(acl + n, TAG_GROUP_OBJ, 6, UINT32_MAX);
+	n += acl_put(acl + n, TAG_USER_OBJ, (mode >> 6) & 7, UINT32_MAX);
+	n += acl_put(acl + n, TAG_GROUP_OBJ, (mode >> 3) & 7, UINT32_MAX);
 	n += acl_put(acl + n, TAG_GROUP, 6, (uint32_t)extra);
-	n += acl_put(acl + n, TAG_MASK, 6, UINT32_MAX);
-	n += acl_put(acl + n, TAG_OTHER, 0, UINT32_MAX);
+	n += acl_put(acl + n, TAG_MASK, (mode >> 3) & 7, UINT32_MAX);
+	n += acl_put(acl + n, TAG_OTHER, mode & 7, UINT32_MAX);
 	return setxattr(path, "system.posix_acl_access", acl, n, 0) < 0 ? -errno : 0;
 }
 
@@ -252,11 +259,49 @@ void authz_secure_socket(struct agent *a, const char *path)
 		agent_log(ALOG_WARN, "cannot give %s to group %s: %s (its members cannot connect)",
 			  path, a->cfg.group, strerror(errno));
 	if (have_ro && (!have_rw || ro != rw)) {
-		r = set_group_acl(path, ro);
+		r = set_group_acl(path, 0660, ro);
 		if (r < 0)
 			agent_log(ALOG_WARN,
 				  "cannot let group %s connect to %s (POSIX ACL: %s): its members "
 				  "have no access",
 				  a->cfg.ro_group, path, strerror(-r));
 	}
+}
+
+void authz_grant_ro_group(struct agent *a, const char *path)
+{
+	struct stat st;
+	bool have_rw, have_ro;
+	gid_t rw, ro;
+	int r;
+
+	pthread_mutex_lock(&a->groups_lock);
+	have_rw = a->have_rw_gid;
+	rw = a->rw_gid;
+	have_ro = a->have_ro_gid;
+	ro = a->ro_gid;
+	pthread_mutex_unlock(&a->groups_lock);
+
+	if (path[0] != '/' || !have_ro || lstat(path, &st) < 0 || !S_ISSOCK(st.st_mode))
+		return; /* abstract or unnamed socket, or no such group: nothing to add */
+	if (st.st_gid == ro || (have_rw && ro == rw))
+		return;
+	if (getxattr(path, "system.posix_acl_access", NULL, 0) >= 0) {
+		agent_log(ALOG_INFO, "%s already has a POSIX ACL: left as it is", path);
+		return;
+	}
+	if (errno != ENODATA) {
+		agent_log(ALOG_WARN, "cannot read the POSIX ACL of %s: %s (group %s has no access)",
+			  path, strerror(errno), a->cfg.ro_group);
+		return;
+	}
+	r = set_group_acl(path, st.st_mode & 0777, ro);
+	if (r < 0)
+		agent_log(ALOG_WARN,
+			  "cannot let group %s connect to %s (POSIX ACL: %s): its members "
+			  "have no access",
+			  a->cfg.ro_group, path, strerror(-r));
+	else
+		agent_log(ALOG_NOTICE, "%s: POSIX ACL entry for group %s added (mode %03o kept)",
+			  path, a->cfg.ro_group, (unsigned)(st.st_mode & 0777));
 }

@@ -78,17 +78,23 @@ static const char usage_text[] =
 	"Request bodies need Content-Length (chunked requests are answered 411).  Limits: request\n"
 	"line 8 KiB (414), header section 32 KiB and 100 fields (431).\n"
 	"\n"
+	"Socket activation: started by systemd with a listening socket (hostfishd.socket;\n"
+	"LISTEN_PID and LISTEN_FDS set), the agent serves that socket instead of --socket and\n"
+	"leaves its owner, mode and file to systemd.\n"
+	"\n"
 	"Environment:\n"
 	"  HOSTFISH_URL           default for --url\n"
 	"  HOSTFISH_PASSWORD      the password for --user\n"
 	"  HOSTFISH_RUNTIME_DIR   runtime directory (default " DEFAULT_RUNTIME_DIR ")\n"
+	"  LISTEN_PID, LISTEN_FDS, LISTEN_FDNAMES  socket activation (sd_listen_fds(3))\n"
 	"\n"
 	"Exit codes:\n"
 	"  0  stopped by SIGTERM or SIGINT, session logged out\n"
 	"  1  usage or invalid option\n"
 	"  3  the BMC refused the logout at stop (5xx)\n"
 	"  4  credentials missing for the authentication mode, or the logout was refused\n"
-	"  5  transport unavailable, or the socket cannot be created, or the logout failed\n"
+	"  5  transport unavailable, the socket cannot be created or the one systemd passed\n"
+	"     is not a listening Unix stream socket, or the logout failed\n"
 	"  6  the logout timed out\n";
 
 enum {
@@ -548,13 +554,14 @@ int main(int argc, char **argv)
 	static struct agent agent;
 	struct agent *a = &agent;
 	struct bmc_options bo = { .auth = HF_AUTH_AUTO, .retries = -1 };
-	static char default_socket[4096];
+	static char default_socket[4096], activated_socket[4096];
 	const char *env, *runtime_dir;
 	pthread_t probe;
 	bool have_probe = false, stopped = false;
 	sigset_t mask;
-	int sig_fd = -1, rc, sig;
+	int sig_fd = -1, act_fd = -1, rc, sig, r;
 
+	a->listen_fd = -1;
 	a->cfg = (struct agent_config){
 		.max_connections = 8,
 		.max_queue = 64,
@@ -596,6 +603,19 @@ int main(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out;
 	}
+	/* started by hostfishd.socket: serve the socket systemd listens on */
+	r = activation_listen_fd(&act_fd, activated_socket, sizeof(activated_socket));
+	if (r < 0) {
+		rc = EXIT_TRANSPORT;
+		goto out;
+	}
+	if (r > 0) {
+		if (a->cfg.socket_path != default_socket &&
+		    strcmp(a->cfg.socket_path, activated_socket) != 0)
+			agent_log(ALOG_WARN, "socket-activated on %s: --socket %s is not used",
+				  activated_socket, a->cfg.socket_path);
+		a->cfg.socket_path = activated_socket;
+	}
 
 	/* bounded memory: big buffers (bodies) always come from mmap and go back at free */
 	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
@@ -615,8 +635,14 @@ int main(int argc, char **argv)
 		goto out;
 	}
 
-	/* before the library makes the runtime directory 0700 */
-	prepare_socket_dir(a->cfg.socket_path, a->cfg.socket_path == default_socket);
+	if (act_fd >= 0) {
+		a->listen_fd = act_fd;
+		a->activated = true;
+		act_fd = -1;
+	} else {
+		/* before the library makes the runtime directory 0700 */
+		prepare_socket_dir(a->cfg.socket_path, a->cfg.socket_path == default_socket);
+	}
 	rc = create_client(a, &bo);
 	tools_wipe_free(bo.password); /* the client has its own copy */
 	bo.password = NULL;
@@ -625,13 +651,16 @@ int main(int argc, char **argv)
 	if (rc)
 		goto out;
 	authz_resolve_groups(a);
-	if (server_listen(a) < 0) {
+	if (a->activated) {
+		authz_grant_ro_group(a, a->cfg.socket_path);
+	} else if (server_listen(a) < 0) {
 		rc = EXIT_TRANSPORT;
 		goto out;
 	}
 	agent_log(ALOG_NOTICE,
-		  "listening on %s for %s (%s); %d BMC connections, queue %d, %d clients",
-		  a->cfg.socket_path, hf_client_endpoint(a->client), hf_client_transport(a->client),
+		  "listening on %s%s for %s (%s); %d BMC connections, queue %d, %d clients",
+		  a->cfg.socket_path, a->activated ? " (socket-activated)" : "",
+		  hf_client_endpoint(a->client), hf_client_transport(a->client),
 		  a->cfg.max_connections, a->cfg.max_queue, a->cfg.max_clients);
 	have_probe = pthread_create(&probe, NULL, probe_thread, a) == 0;
 	if (!have_probe)
@@ -658,6 +687,10 @@ out:
 		close(sig_fd);
 	if (a->stop_fd > 0)
 		close(a->stop_fd);
+	if (act_fd >= 0)
+		close(act_fd);
+	if (a->listen_fd >= 0)
+		close(a->listen_fd);
 	agent_log_close();
 	return rc;
 }

@@ -112,11 +112,14 @@ int server_listen(struct agent *a)
 	return 0;
 }
 
-/* Remove the socket, unless another agent has put its own there meanwhile. */
+/* Remove the socket, unless another agent has put its own there meanwhile, or it is
+ * systemd's (socket activation: it keeps listening, and starts the next agent). */
 void server_unlink(struct agent *a)
 {
 	struct stat st;
 
+	if (a->activated)
+		return;
 	if (lstat(a->cfg.socket_path, &st) == 0 && st.st_dev == socket_dev &&
 	    st.st_ino == socket_ino && unlink(a->cfg.socket_path) < 0)
 		agent_log(ALOG_WARN, "cannot remove %s: %s", a->cfg.socket_path, strerror(errno));
