@@ -708,7 +708,7 @@ int hf_client_send(hf_client *c, const char *method, const char *path,
 	int64_t t0;
 
 	if (!cur_path || !shown)
-		return -ENOMEM;
+		return -ENOMEM; /* NOLINT(clang-analyzer-unix.Malloc): _cleanup_free_, not modelled */
 	for (;;) {
 		struct hf_transport_request req = {
 			.method = method,
@@ -1004,7 +1004,6 @@ _hf_public_ int hf_request(hf_client *c, const char *method, const char *path,
 		} else if (r == -EACCES && !c->password) {
 			/* no way to log in again: give the caller the BMC's 401 */
 			hf_client_clear_error(c);
-			r = 0;
 		} else {
 			hf_response_free(resp);
 			resp = NULL;
@@ -1015,7 +1014,7 @@ _hf_public_ int hf_request(hf_client *c, const char *method, const char *path,
 	resp = NULL;
 	r = 0;
 out:
-	hf_response_free(resp);
+	hf_response_free(resp); /* NOLINT(clang-analyzer-unix.Malloc): _cleanup_free_, not modelled */
 	hf_headers_clear(&extra);
 	return r;
 }

@@ -71,7 +71,7 @@
 struct hf_chif_lib {
 	void *dl;
 	char path[512]; /* the file that was loaded, for messages */
-#define HF_CHIF_SYM_FIELD(ret, name, args) ret(*sym_##name) args;
+#define HF_CHIF_SYM_FIELD(ret, name, args) ret(*sym_##name) args; /* NOLINT(bugprone-macro-parentheses): a type */
 	HF_CHIF_SYMBOLS(HF_CHIF_SYM_FIELD)
 #undef HF_CHIF_SYM_FIELD
 };
