@@ -18,7 +18,8 @@
  * Options (characters of the first line): u session login with a password, b HTTP Basic,
  * t resume a session (token "tok", URI .../Sessions/1), none of them: no credentials;
  * 0-3 retries (default 0); p prune the BMC's sessions; k keep the session at the end instead
- * of logging out; s a 4 KiB max_response_size.
+ * of logging out; s a 4 KiB max_response_size; d debug logging (every request and response
+ * masked and logged: thorough but slow, so the fuzzer chooses).
  *
  * A reply is raw HTTP/1.1 as the CHIF path receives it (parsed by transport/http1.c, so
  * chunked framing is exercised too; gzip bodies are decoded by the client), or a transport
@@ -320,7 +321,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.url = "https://bmc.fuzz.invalid";
 	o.retries = 0;
 	o.log_fn = log_cb;
-	o.log_level = HF_LOG_DEBUG;
+	o.log_level = HF_LOG_INFO;
 	o.slot_wait_ms = 1;
 	for (; text < opts_end; text++) {
 		switch (*text) {
@@ -348,6 +349,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		case 's':
 			o.max_response_size = 4096;
+			break;
+		case 'd':
+			o.log_level = HF_LOG_DEBUG;
 			break;
 		}
 	}
