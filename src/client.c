@@ -708,7 +708,8 @@ int hf_client_send(hf_client *c, const char *method, const char *path,
 	int64_t t0;
 
 	if (!cur_path || !shown)
-		return -ENOMEM; /* NOLINT(clang-analyzer-unix.Malloc): _cleanup_free_, not modelled */
+		/* NOLINTNEXTLINE(clang-analyzer-unix.Malloc): _cleanup_free_, not modelled */
+		return -ENOMEM;
 	for (;;) {
 		struct hf_transport_request req = {
 			.method = method,
@@ -1014,7 +1015,8 @@ _hf_public_ int hf_request(hf_client *c, const char *method, const char *path,
 	resp = NULL;
 	r = 0;
 out:
-	hf_response_free(resp); /* NOLINT(clang-analyzer-unix.Malloc): _cleanup_free_, not modelled */
+	/* NOLINTNEXTLINE(clang-analyzer-unix.Malloc): _cleanup_free_, not modelled */
+	hf_response_free(resp);
 	hf_headers_clear(&extra);
 	return r;
 }

@@ -169,7 +169,8 @@ static int agent_probe(const struct hf_transport_config *cfg, char *why, size_t 
 			return -ENOENT;
 		}
 	}
-	return 0; /* NOLINT(clang-analyzer-unix.Malloc): _cleanup_free_, not modelled */
+	/* NOLINTNEXTLINE(clang-analyzer-unix.Malloc): _cleanup_free_, not modelled */
+	return 0;
 }
 
 static void agent_fini(void *p)
@@ -196,7 +197,8 @@ static int agent_init(const struct hf_transport_config *cfg, void **ret, char *e
 	if (r < 0)
 		return r;
 	if (socket_path(cfg, path, sizeof(path)) < 0)
-		return -ENAMETOOLONG; /* NOLINT(clang-analyzer-unix.Malloc): _cleanup_free_, not modelled */
+		/* NOLINTNEXTLINE(clang-analyzer-unix.Malloc): _cleanup_free_, not modelled */
+		return -ENAMETOOLONG;
 	ctx = calloc(1, sizeof(*ctx));
 	if (!ctx)
 		return -ENOMEM;

@@ -378,10 +378,11 @@ static int https_exchange(void *p, void *c, const struct hf_transport_request *r
 	if (req->no_resend && conn->used) {
 		CURL *fresh = curl_easy_init();
 
-		/* url is freed by its cleanup attribute, which cppcheck does not model */
+		/* url is freed by its cleanup attribute, which cppcheck and clang-analyzer do
+		 * not model */
 		if (!fresh)
 			/* cppcheck-suppress memleak */
-			return -ENOMEM; /* NOLINT(clang-analyzer-unix.Malloc): _cleanup_free_, not modelled */
+			return -ENOMEM; /* NOLINT(clang-analyzer-unix.Malloc) */
 		curl_easy_cleanup(conn->curl);
 		conn->curl = fresh;
 		conn->used = false;
