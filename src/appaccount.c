@@ -35,7 +35,8 @@ _hf_public_ int hf_appaccount(const hf_options *opts, const char *action,
 
 	if (!opts || !action || !ret || opts->version != HF_OPTIONS_VERSION)
 		return -EINVAL;
-	if (strcmp(action, "status") && strcmp(action, "create") && strcmp(action, "delete")) {
+	if (strcmp(action, "status") != 0 && strcmp(action, "create") != 0 &&
+	    strcmp(action, "delete") != 0) {
 		snprintf(why, sizeof(why), "appaccount: unknown action '%s' (create, delete, "
 					   "status)",
 			 action);

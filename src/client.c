@@ -709,6 +709,7 @@ static int client_send(hf_client *c, const char *method, const char *path,
 	int64_t t0;
 
 	if (!cur_path || !shown)
+		/* NOLINTNEXTLINE(clang-analyzer-unix.Malloc): _cleanup_free_, not modelled */
 		return -ENOMEM;
 	if (stream) {
 		/* read once and gone: never resent, by us or by the backend */
@@ -1024,7 +1025,6 @@ _hf_public_ int hf_request(hf_client *c, const char *method, const char *path,
 		} else if (r == -EACCES && !c->password) {
 			/* no way to log in again: give the caller the BMC's 401 */
 			hf_client_clear_error(c);
-			r = 0;
 		} else {
 			hf_response_free(resp);
 			resp = NULL;
@@ -1035,6 +1035,7 @@ _hf_public_ int hf_request(hf_client *c, const char *method, const char *path,
 	resp = NULL;
 	r = 0;
 out:
+	/* NOLINTNEXTLINE(clang-analyzer-unix.Malloc): _cleanup_free_, not modelled */
 	hf_response_free(resp);
 	hf_headers_clear(&extra);
 	return r;

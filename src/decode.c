@@ -6,6 +6,8 @@
 
 #include <errno.h>
 #include <string.h>
+
+#define ZLIB_CONST /* next_in is const: no cast of the caller's buffer */
 #include <zlib.h>
 
 #include "hostfish-private.h"
@@ -20,7 +22,7 @@ int hf_gunzip(const void *in, size_t in_len, size_t max, struct hf_buf *out)
 	/* 15 + 32: accept gzip and zlib headers alike */
 	if (inflateInit2(&zs, 15 + 32) != Z_OK)
 		return -ENOMEM;
-	zs.next_in = (unsigned char *)(uintptr_t)in;
+	zs.next_in = in;
 	zs.avail_in = (uInt)(in_len > UINT32_MAX ? UINT32_MAX : in_len);
 	if (in_len > UINT32_MAX) {
 		r = -EFBIG;

@@ -151,6 +151,7 @@ static bool scan_literal(struct scan *s, const char *lit)
 	return true;
 }
 
+/* NOLINTNEXTLINE(misc-no-recursion): bounded by MAX_DEPTH */
 static bool scan_value(struct scan *s, int depth)
 {
 	skip_ws(s);

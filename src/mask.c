@@ -60,6 +60,7 @@ bool hf_mask_is_secret_header(const char *name)
 }
 
 /* false when the document nests deeper than it is walked: then it is not logged at all */
+/* NOLINTNEXTLINE(misc-no-recursion): bounded by MASK_MAX_DEPTH */
 static bool mask_value(struct json_object *obj, int depth)
 {
 	if (depth > MASK_MAX_DEPTH)

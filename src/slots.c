@@ -73,7 +73,7 @@ int hf_endpoint_key(const char *endpoint, char *out, size_t outlen)
 	if (outlen < 33 || !EVP_Digest(endpoint, strlen(endpoint), md, &mdlen, EVP_sha256(), NULL))
 		return -EINVAL;
 	for (i = 0; i < 16; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
+		snprintf(out + 2 * (size_t)i, 3, "%02x", md[i]);
 	return 0;
 }
 
@@ -227,7 +227,7 @@ int hf_slots_acquire(struct hf_slots *s, const volatile int *interrupts, int int
 		return 0;
 	}
 	fd = try_slots(s);
-	if (fd >= 0 || fd != -EAGAIN) {
+	if (fd != -EAGAIN) {
 		if (fd < 0)
 			return fd;
 		*ret_fd = fd;

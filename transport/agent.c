@@ -169,6 +169,7 @@ static int agent_probe(const struct hf_transport_config *cfg, char *why, size_t 
 			return -ENOENT;
 		}
 	}
+	/* NOLINTNEXTLINE(clang-analyzer-unix.Malloc): _cleanup_free_, not modelled */
 	return 0;
 }
 
@@ -196,6 +197,7 @@ static int agent_init(const struct hf_transport_config *cfg, void **ret, char *e
 	if (r < 0)
 		return r;
 	if (socket_path(cfg, path, sizeof(path)) < 0)
+		/* NOLINTNEXTLINE(clang-analyzer-unix.Malloc): _cleanup_free_, not modelled */
 		return -ENAMETOOLONG;
 	ctx = calloc(1, sizeof(*ctx));
 	if (!ctx)

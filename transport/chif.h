@@ -71,6 +71,7 @@
 struct hf_chif_lib {
 	void *dl;
 	char path[512]; /* the file that was loaded, for messages */
+/* NOLINTNEXTLINE(bugprone-macro-parentheses): a type */
 #define HF_CHIF_SYM_FIELD(ret, name, args) ret(*sym_##name) args;
 	HF_CHIF_SYMBOLS(HF_CHIF_SYM_FIELD)
 #undef HF_CHIF_SYM_FIELD

@@ -80,6 +80,12 @@ int hf_ipmi_bootstrap_parse(const uint8_t *data, size_t len, char **ret_user,
 	user = field(data + 2, "user name", why, whylen);
 	if (!user)
 		return -EPROTO;
+	if (strchr(user, ':')) {
+		/* unusable with HTTP Basic (RFC 7617), like the UEFI variable's second ':' */
+		snprintf(why, whylen, "the bootstrap user name contains ':'");
+		free(user);
+		return -EPROTO;
+	}
 	pass = field(data + 2 + HF_IPMI_BOOTSTRAP_FIELD, "password", why, whylen);
 	if (!pass) {
 		free(user);

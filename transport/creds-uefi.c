@@ -201,7 +201,8 @@ static ssize_t read_var(const char *path, uint8_t *buf, size_t max)
 
 int hf_uefi_creds_load(const char *dir, struct hf_creds *c, char *why, size_t whylen)
 {
-	uint8_t buf[EFI_ATTR_LEN + HF_UEFI_CREDS_MAX + 1];
+	/* zeroed: clang-analyzer cannot tell that read_var() fails with a negative errno */
+	uint8_t buf[EFI_ATTR_LEN + HF_UEFI_CREDS_MAX + 1] = { 0 };
 	char path[PATH_MAX], err[256];
 	uint32_t ind = 0;
 	ssize_t n;

@@ -113,6 +113,7 @@ int hf_ipmi_bootstrap_get(const char *device, long timeout_ms, struct hf_creds *
 struct hf_appacct_lib {
 	void *dl;
 	char path[512];
+/* NOLINTNEXTLINE(bugprone-macro-parentheses): a type */
 #define HF_APPACCT_SYM_FIELD(ret, name, args) ret(*sym_##name) args;
 	HF_APPACCT_SYMBOLS(HF_APPACCT_SYM_FIELD)
 #undef HF_APPACCT_SYM_FIELD

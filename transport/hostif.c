@@ -409,7 +409,7 @@ int hf_hostif_endpoint(const char *root, const struct hf_hostif_target *t,
 void hf_hostif_fingerprint_text(const unsigned char md[32], char out[96])
 {
 	static const char hex[] = "0123456789ABCDEF";
-	int i;
+	size_t i;
 
 	for (i = 0; i < 32; i++) {
 		out[i * 3] = hex[md[i] >> 4];

@@ -237,7 +237,7 @@ static int header_line(struct reader *rd, const char *what, const unsigned char 
 	size_t start = rd->pos;
 	int r;
 
-	r = next_line(rd, HF_HTTP1_MAX_HEADER_BYTES - rd->header_bytes, line, n);
+	r = next_line(rd, (size_t)HF_HTTP1_MAX_HEADER_BYTES - rd->header_bytes, line, n);
 	if (r == -EPROTO)
 		return fail(rd, r, "truncated HTTP response (in the %s)", what);
 	if (r == -E2BIG || (*n && ++rd->header_lines > HF_HTTP1_MAX_HEADER_LINES))
@@ -298,8 +298,8 @@ static int parse_field(struct reader *rd, const unsigned char *l, size_t n, stru
 /* Field lines up to the empty line that ends the section. */
 static int parse_fields(struct reader *rd, const char *what, struct hf_headers *h)
 {
-	const unsigned char *l;
-	size_t n;
+	const unsigned char *l = NULL;
+	size_t n = 0;
 	int r;
 
 	for (;;) {
@@ -490,9 +490,9 @@ int hf_http1_parse_response(const void *data, size_t len, const char *method, si
 {
 	struct hf_transport_response tmp = { 0 };
 	struct reader rd = { .p = data, .len = len, .err = err, .errlen = errlen };
-	const unsigned char *l;
+	const unsigned char *l = NULL;
 	bool http10 = false;
-	size_t n;
+	size_t n = 0;
 	int r;
 
 	if (errlen)

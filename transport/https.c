@@ -343,7 +343,11 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *userdata)
 		x->resp->reason = NULL;
 		if (!sp || n - (size_t)(sp - data) < 4)
 			goto bad;
-		x->resp->status = atoi(sp + 1);
+		/* three digits (libcurl checked the line; atoi would not report garbage) */
+		if (!isdigit((unsigned char)sp[1]) || !isdigit((unsigned char)sp[2]) ||
+		    !isdigit((unsigned char)sp[3]))
+			goto bad;
+		x->resp->status = (sp[1] - '0') * 100 + (sp[2] - '0') * 10 + (sp[3] - '0');
 		reason = sp + 4;
 		while (reason < data + n && *reason == ' ')
 			reason++;
@@ -457,10 +461,11 @@ static int https_exchange(void *p, void *c, const struct hf_transport_request *r
 	if (req->no_resend && conn->used) {
 		CURL *fresh = curl_easy_init();
 
-		/* url is freed by its cleanup attribute, which cppcheck does not model */
+		/* url is freed by its cleanup attribute, which cppcheck and clang-analyzer do
+		 * not model */
 		if (!fresh)
 			/* cppcheck-suppress memleak */
-			return -ENOMEM;
+			return -ENOMEM; /* NOLINT(clang-analyzer-unix.Malloc) */
 		curl_easy_cleanup(conn->curl);
 		conn->curl = fresh;
 		conn->used = false;

@@ -45,6 +45,7 @@ static int read_attr(const char *dir, const char *name, char *buf, size_t len)
 	FILE *f;
 	size_t n;
 
+	buf[0] = '\0'; /* a string even on failure */
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >= sizeof(path))
 		return -ENAMETOOLONG;
 	f = fopen(path, "re");

@@ -257,6 +257,16 @@ static void test_ipmi_parse(void **state)
 	answer(a, 0, 0x52, "us er", "pw");
 	assert_int_equal(hf_ipmi_bootstrap_parse(a, 34, &u, &p, why, sizeof(why)), -EPROTO);
 	assert_null(u);
+	/* a ':' cannot be in a user name (HTTP Basic); found by fuzz-uefi-creds */
+	answer(a, 0, 0x52, "boot:user", "pw");
+	assert_int_equal(hf_ipmi_bootstrap_parse(a, 34, &u, &p, why, sizeof(why)), -EPROTO);
+	assert_non_null(strstr(why, "':'"));
+	assert_null(u);
+	answer(a, 0, 0x52, "user", "pw:ok");
+	assert_int_equal(hf_ipmi_bootstrap_parse(a, 34, &u, &p, why, sizeof(why)), 0);
+	free(u);
+	hf_free_secret(p);
+	u = p = NULL;
 }
 
 static void test_ipmi_device(void **state)
