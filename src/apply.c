@@ -43,6 +43,7 @@ static bool is_number(struct json_object *v)
 	return json_object_is_type(v, json_type_int) || json_object_is_type(v, json_type_double);
 }
 
+/* NOLINTNEXTLINE(misc-no-recursion): json-c bounds the depth of what it parses (32) */
 bool hf_json_same(struct json_object *a, struct json_object *b)
 {
 	size_t i, n;
@@ -129,6 +130,7 @@ static int add_change(struct json_object *changes, const char *pointer, struct j
 	return 0;
 }
 
+/* NOLINTNEXTLINE(misc-no-recursion): as deep as the desired state, checked to be at most 32 */
 static int diff(struct json_object *cur, struct json_object *des, struct hf_buf *ptr,
 		bool secret, struct json_object **patch, struct json_object *changes, char **unknown)
 {
@@ -209,6 +211,7 @@ int hf_apply_diff(struct json_object *current, struct json_object *desired,
 
 /* ---- validating the desired state ---- */
 
+/* NOLINTNEXTLINE(misc-no-recursion): bounded by its depth argument */
 static int check_value(struct json_object *v, int depth, char *why, size_t len)
 {
 	size_t i, n;

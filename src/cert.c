@@ -227,7 +227,7 @@ int hf_cert_fingerprint(X509 *x, char out[96])
 	if (!X509_digest(x, EVP_sha256(), md, &n) || n != 32)
 		return -ENOMEM;
 	for (i = 0; i < n; i++)
-		snprintf(out + 3 * i, 4, i + 1 < n ? "%02X:" : "%02X", md[i]);
+		snprintf(out + 3 * (size_t)i, 4, i + 1 < n ? "%02X:" : "%02X", md[i]);
 	return 0;
 }
 

@@ -28,6 +28,7 @@ static int make_dirs(const char *dir, bool *created)
 		return -ENOMEM;
 	*created = false;
 	if (mkdir(p, 0700) == 0) {
+		/* NOLINTNEXTLINE(clang-analyzer-unix.Malloc): _cleanup_free_, not modelled */
 		*created = true;
 		return 0;
 	}

@@ -101,6 +101,7 @@ int hf_crawl_classify(const char *origin, const char *root, size_t rootlen, cons
 		_cleanup_free_ char *o = NULL;
 
 		if (!origin) {
+			/* NOLINTNEXTLINE(clang-analyzer-unix.Malloc): _cleanup_free_, not modelled */
 			*why = "absolute URL (this transport has no URL to compare it with)";
 			return HF_CRAWL_REFUSE;
 		}

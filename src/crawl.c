@@ -296,6 +296,7 @@ static void found_clear(struct found *f)
 }
 
 /* Collect the @odata.id values below the top level (the top one names the resource itself). */
+/* NOLINTNEXTLINE(misc-no-recursion): bounded by its depth argument */
 static int collect_links(struct crawl *cr, struct json_object *o, int depth, bool top,
 			 const char *from, struct found *f)
 {

@@ -176,6 +176,7 @@ static int task_wait(hf_client *c, const char *uri, long timeout_ms, long first_
 
 		r = hf_get(c, target, &resp);
 		if (r < 0)
+			/* NOLINTNEXTLINE(clang-analyzer-unix.Malloc): _cleanup_free_, not modelled */
 			return r;
 		polls++;
 		j = hf_response_json(resp);

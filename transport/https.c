@@ -610,7 +610,9 @@ static int https_exchange(void *p, void *c, const struct hf_transport_request *r
 			snprintf(errbuf, errlen, "interrupted");
 		else if (x.read_error)
 			snprintf(errbuf, errlen, "reading the body from %s failed after %zu bytes: %s",
-				 req->stream->label ? req->stream->label : "its source", x.streamed,
+				 req->stream && req->stream->label ? req->stream->label
+								   : "its source",
+				 x.streamed,
 				 x.read_error == -ECANCELED ? "cancelled" : strerror(-x.read_error));
 		else if (x.bad_header)
 			snprintf(errbuf, errlen, "malformed HTTP header from the BMC");
