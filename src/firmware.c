@@ -601,15 +601,17 @@ _hf_public_ int hf_firmware_wait(hf_client *c, const hf_response *upload, long t
 					    "waiting for the update: cancelled");
 			return -ECANCELED;
 		}
-		hf_response_free(us);
-		us = NULL;
 		now = hf_now_ms();
 		if (now >= deadline) {
+			/* state points into us: the message first, then us goes */
 			hf_client_set_error(c, -ETIMEDOUT, HF_ERROR_TIMEOUT, 0, NULL,
 					    "the update is still %s after %ld s (%u polls)", state,
 					    hf_task_timeout_ms(timeout_ms) / 1000, polls);
+			hf_response_free(us);
 			return -ETIMEDOUT;
 		}
+		hf_response_free(us);
+		us = NULL;
 		if (now + wait_ms > deadline)
 			wait_ms = (long)(deadline - now);
 		r = hf_sleep_interruptible(c, wait_ms, interrupts_seen);
