@@ -4,7 +4,6 @@
  */
 #include "config.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -594,26 +593,6 @@ static bool method_is_known(const char *m)
 	return false;
 }
 
-/* Retry-After: delta-seconds only (an HTTP date from a BMC clock is not trustworthy). */
-static long retry_after_ms(const char *v)
-{
-	char *end;
-	long s;
-
-	if (!v)
-		return -1;
-	while (*v == ' ')
-		v++;
-	if (!isdigit((unsigned char)*v))
-		return -1;
-	s = strtol(v, &end, 10);
-	if (*end && *end != ' ')
-		return -1;
-	if (s > HF_MAX_RETRY_AFTER_MS / 1000)
-		return HF_MAX_RETRY_AFTER_MS;
-	return s * 1000;
-}
-
 static int build_headers(hf_client *c, struct hf_headers *h, const struct hf_headers *extra,
 			 bool has_body, int flags, unsigned *gen)
 {
@@ -816,7 +795,8 @@ static int client_send(hf_client *c, const char *method, const char *path,
 		/* 503 + Retry-After: the BMC asks us to come back */
 		if (tresp.status == 503 && idempotent && !(flags & HF_SEND_NO_RETRY) &&
 		    attempt <= c->retries)
-			wait_ms = retry_after_ms(hf_headers_get(&tresp.headers, "Retry-After"));
+			wait_ms = hf_retry_after_ms(hf_headers_get(&tresp.headers, "Retry-After"),
+						    HF_MAX_RETRY_AFTER_MS);
 		if (wait_ms >= 0) {
 			hf_log_info(&c->log, "%s %s: BMC busy, retrying in %ld ms", method, shown,
 				    wait_ms);

@@ -79,6 +79,9 @@ void hf_wipe(void *p, size_t n);
 bool hf_has_crlf(const char *s, size_t len);
 /* Milliseconds on the monotonic clock. */
 int64_t hf_now_ms(void);
+/* A Retry-After value in milliseconds, at most max_ms: delta-seconds only (an HTTP date from
+ * a BMC's clock is not trusted); -1 when absent or not delta-seconds. */
+long hf_retry_after_ms(const char *v, long max_ms);
 /* Sleep, resuming after signals, until the deadline (monotonic ms). */
 void hf_sleep_ms(long ms);
 

@@ -9,7 +9,6 @@
  */
 #include "config.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,26 +81,6 @@ _hf_public_ const char *hf_task_state(const hf_response *resp)
 		return s;
 	}
 	return status >= 200 && status < 300 ? "Completed" : "Exception";
-}
-
-/* Retry-After in delta-seconds (an HTTP date from the BMC's clock is not used); -1 if none. */
-static long retry_after_ms(const char *v)
-{
-	char *end;
-	long s;
-
-	if (!v)
-		return -1;
-	while (*v == ' ')
-		v++;
-	if (!isdigit((unsigned char)*v))
-		return -1;
-	s = strtol(v, &end, 10);
-	if (*end && *end != ' ')
-		return -1;
-	if (s > HF_TASK_MAX_POLL_MS / 1000)
-		return HF_TASK_MAX_POLL_MS;
-	return s * 1000;
 }
 
 /* PercentComplete of a task body, -1 when absent */
@@ -201,7 +180,8 @@ static int task_wait(hf_client *c, const char *uri, long timeout_ms, long first_
 					    "waiting for task %s: cancelled", uri);
 			return -ECANCELED;
 		}
-		wait_ms = retry_after_ms(hf_response_header(resp, "Retry-After"));
+		wait_ms = hf_retry_after_ms(hf_response_header(resp, "Retry-After"),
+					    HF_TASK_MAX_POLL_MS);
 		if (wait_ms < 0)
 			wait_ms = HF_TASK_POLL_MS;
 		if (wait_ms < HF_TASK_MIN_POLL_MS)
@@ -260,6 +240,7 @@ _hf_public_ int hf_task_wait_response(hf_client *c, const hf_response *accepted,
 	}
 	/* the 202's Retry-After says when the first look is worth it */
 	return task_wait(c, path, timeout_ms,
-			 retry_after_ms(hf_response_header(accepted, "Retry-After")), progress,
-			 userdata, final);
+			 hf_retry_after_ms(hf_response_header(accepted, "Retry-After"),
+					   HF_TASK_MAX_POLL_MS),
+			 progress, userdata, final);
 }

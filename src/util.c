@@ -3,8 +3,10 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -283,6 +285,25 @@ void hf_free_secret(char *s)
 bool hf_has_crlf(const char *s, size_t len)
 {
 	return memchr(s, '\r', len) || memchr(s, '\n', len) || memchr(s, '\0', len);
+}
+
+long hf_retry_after_ms(const char *v, long max_ms)
+{
+	char *end;
+	long s;
+
+	if (!v)
+		return -1;
+	while (*v == ' ')
+		v++;
+	if (!isdigit((unsigned char)*v))
+		return -1;
+	s = strtol(v, &end, 10);
+	if (*end && *end != ' ')
+		return -1;
+	if (s > max_ms / 1000)
+		return max_ms;
+	return s * 1000;
 }
 
 int64_t hf_now_ms(void)

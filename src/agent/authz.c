@@ -97,6 +97,17 @@ int authz_resolve_groups(struct agent *a)
 	return 0;
 }
 
+/* The authorized groups as they are now (reloaded by SIGHUP from another thread). */
+static void groups_snapshot(struct agent *a, bool *have_rw, gid_t *rw, bool *have_ro, gid_t *ro)
+{
+	pthread_mutex_lock(&a->groups_lock);
+	*have_rw = a->have_rw_gid;
+	*rw = a->rw_gid;
+	*have_ro = a->have_ro_gid;
+	*ro = a->ro_gid;
+	pthread_mutex_unlock(&a->groups_lock);
+}
+
 /* The groups of uid in the group database, plus gid.  Returns the count; *ret to free. */
 static int user_groups(uid_t uid, gid_t gid, gid_t **ret)
 {
@@ -169,12 +180,7 @@ int authz_peer_role(struct agent *a, int fd, uid_t *uid, pid_t *pid)
 	if (cred.uid == 0 || cred.uid == a->self_uid)
 		return ROLE_RW;
 
-	pthread_mutex_lock(&a->groups_lock);
-	have_rw = a->have_rw_gid;
-	rw = a->rw_gid;
-	have_ro = a->have_ro_gid;
-	ro = a->ro_gid;
-	pthread_mutex_unlock(&a->groups_lock);
+	groups_snapshot(a, &have_rw, &rw, &have_ro, &ro);
 	if (!have_rw && !have_ro)
 		return ROLE_NONE;
 
@@ -246,12 +252,7 @@ void authz_secure_socket(struct agent *a, const char *path)
 	gid_t rw, ro;
 	int r;
 
-	pthread_mutex_lock(&a->groups_lock);
-	have_rw = a->have_rw_gid;
-	rw = a->rw_gid;
-	have_ro = a->have_ro_gid;
-	ro = a->ro_gid;
-	pthread_mutex_unlock(&a->groups_lock);
+	groups_snapshot(a, &have_rw, &rw, &have_ro, &ro);
 
 	if (chmod(path, 0660) < 0)
 		agent_log(ALOG_WARN, "cannot set the mode of %s: %s", path, strerror(errno));
@@ -275,12 +276,7 @@ void authz_grant_ro_group(struct agent *a, const char *path)
 	gid_t rw, ro;
 	int r;
 
-	pthread_mutex_lock(&a->groups_lock);
-	have_rw = a->have_rw_gid;
-	rw = a->rw_gid;
-	have_ro = a->have_ro_gid;
-	ro = a->ro_gid;
-	pthread_mutex_unlock(&a->groups_lock);
+	groups_snapshot(a, &have_rw, &rw, &have_ro, &ro);
 
 	if (path[0] != '/' || !have_ro || lstat(path, &st) < 0 || !S_ISSOCK(st.st_mode))
 		return; /* abstract or unnamed socket, or no such group: nothing to add */
