@@ -24,12 +24,15 @@ run_suite() {
 		total_fail=$((total_fail + 1))
 		return
 	}
+	: >"$build/.check-start"
 	( cd "$build" && make -j"$(nproc)" check >check.out 2>&1 )
 	rc=$?
 	echo "[$name] $(grep -E '^# TOTAL:' "$build/check.out" | tail -1)"
 	grep -E '^(FAIL|ERROR|XPASS):' "$build/check.out" | sed "s/^/[$name] /"
 	if [ $rc -ne 0 ]; then
-		for log in $(cd "$build" && find . -name '*.log' ! -name 'test-suite.log' ! -name 'config.log'); do
+		# this run's test logs only: a rerun must not show an earlier run's failures
+		for log in $(cd "$build" && find . -name '*.log' -newer .check-start \
+			! -name 'test-suite.log' ! -name 'config.log' ! -name 'packages.log'); do
 			grep -qE '^(not ok|Bail out)|^# (FAIL|ERROR)' "$build/$log" 2>/dev/null || continue
 			echo "===== [$name] $log"
 			grep -E -B3 -A25 '^(not ok|Bail out)' "$build/$log" | head -80
@@ -45,6 +48,20 @@ run_suite() {
 	fi
 	total_pass=$((total_pass + pass)) total_fail=$((total_fail + fail)) total_skip=$((total_skip + skip))
 }
+
+# The machine's own runtime and state directories: no test may touch them (every test
+# picks its own); what they hold before and after the suite must be the same.
+system_dirs_listing() {
+	local d
+	for d in /run/hostfish /var/lib/hostfish; do
+		if [ -e "$d" ]; then
+			find "$d" -printf '%p %M %s %T@\n' 2>/dev/null | sort
+		else
+			echo "$d absent"
+		fi
+	done
+}
+system_dirs_before=$(system_dirs_listing)
 
 run_suite release "$src/_build"
 if [ "${HOSTFISH_TEST_SANITIZERS:-yes}" != no ]; then
@@ -68,6 +85,14 @@ if [ "${HOSTFISH_TEST_PACKAGES:-yes}" != no ]; then
 	echo "[packaging] $pass passed, $fail failed, $skip skipped (log: $log)"
 	grep -E '^not ok ' "$log" | sed 's/^/[packaging] /'
 	total_pass=$((total_pass + pass)) total_fail=$((total_fail + fail)) total_skip=$((total_skip + skip))
+fi
+
+if [ "$(system_dirs_listing)" = "$system_dirs_before" ]; then
+	total_pass=$((total_pass + 1))
+else
+	echo "[host] the tests changed /run/hostfish or /var/lib/hostfish:"
+	diff <(echo "$system_dirs_before") <(system_dirs_listing) | head -20 | sed 's/^/[host] /'
+	total_fail=$((total_fail + 1))
 fi
 
 if [ "$total_skip" -gt 0 ]; then

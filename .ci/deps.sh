@@ -7,9 +7,14 @@ packages=(
 	build-essential autoconf automake libtool pkg-config
 	libcurl4-openssl-dev libjson-c-dev libssl-dev libpci-dev libudev-dev zlib1g-dev
 	libcmocka-dev valgrind dmidecode cppcheck clang-tidy
-	python3 openssl ca-certificates procps bsdutils curl
-	# tests/packaging/packages.test: Debian and RPM package builds
-	git debhelper lintian rpm cpio
+	python3 openssl ca-certificates procps bsdutils curl xz-utils
+	# tests/integration/hostif*.test: a network namespace and a veth pair (ip)
+	iproute2
+	# tests/build/units.test (systemd-analyze verify); the packages' maintainer scripts
+	# (systemd-sysusers, systemd-tmpfiles) when packages.test installs them
+	systemd
+	# tests/packaging/packages.test: Debian and RPM package builds, lint and install
+	git debhelper lintian rpm rpmlint cpio
 	# tests/integration/docs-*.test: the Ansible and Chef examples
 	python3-yaml ruby
 )

@@ -64,6 +64,12 @@ struct hf_client {
 enum {
 	HF_SEND_AUTH = 1 << 0, /* add the client's credentials (token or Basic) */
 	HF_SEND_NO_RETRY = 1 << 1,
+	/*
+	 * An interrupt may stop the request before it leaves, never after: its answer must be
+	 * read (within the timeout), because the BMC may have created something only that
+	 * answer names - a login's session, which could otherwise never be deleted.
+	 */
+	HF_SEND_ANSWER_NEEDED = 1 << 2,
 };
 
 /* client.c */

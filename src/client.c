@@ -716,7 +716,7 @@ static int client_send(hf_client *c, const char *method, const char *path,
 			 */
 			.no_resend = !idempotent || (flags & HF_SEND_NO_RETRY) ||
 				     attempt + 2 > c->retries + 1,
-			.interrupts = &c->interrupts,
+			.interrupts = (flags & HF_SEND_ANSWER_NEEDED) ? NULL : &c->interrupts,
 			.interrupts_seen = interrupts_seen,
 		};
 		long wait_ms = -1;

@@ -229,9 +229,11 @@ static int login_password(hf_client *c)
 	json_object_object_add(body, "UserName", json_object_new_string(c->username));
 	json_object_object_add(body, "Password", json_object_new_string(c->password));
 	text = json_object_to_json_string_ext(body, JSON_C_TO_STRING_PLAIN);
-	/* a login is never replayed: a second POST could create a second session */
-	r = hf_client_send(c, "POST", coll, NULL, text, strlen(text), HF_SEND_NO_RETRY, NULL,
-			   &resp);
+	/* a login is never replayed (a second POST could create a second session), and once
+	 * sent its answer is read even when interrupted: it carries the only token that can
+	 * delete the session */
+	r = hf_client_send(c, "POST", coll, NULL, text, strlen(text),
+			   HF_SEND_NO_RETRY | HF_SEND_ANSWER_NEEDED, NULL, &resp);
 	hf_wipe((char *)text, strlen(text));
 	json_object_put(body);
 	if (r < 0)
@@ -250,8 +252,8 @@ static int login_cert(hf_client *c)
 	hf_response *resp = NULL;
 	int r;
 
-	r = hf_client_send(c, "GET", CERT_LOGIN_PATH, NULL, NULL, 0, HF_SEND_NO_RETRY, NULL,
-			   &resp);
+	r = hf_client_send(c, "GET", CERT_LOGIN_PATH, NULL, NULL, 0,
+			   HF_SEND_NO_RETRY | HF_SEND_ANSWER_NEEDED, NULL, &resp);
 	if (r < 0)
 		return r;
 	if (hf_response_status(resp) == 200 || hf_response_status(resp) == 201)

@@ -44,6 +44,9 @@ static const char usage_text[] =
 	"  hostif up              bring the host interface's NIC up with the record's host\n"
 	"                         address (root)\n"
 	"  hostif trust           pin the certificate the BMC presents on the host interface\n"
+	"  appaccount create|delete|status\n"
+	"                         HPE application account (iLO 7) in the host's TPM, through\n"
+	"                         HPE's library; create needs an iLO user's credentials\n"
 	"  cert https csr --common-name CN --country CC --state ST --city L --org O\n"
 	"         [--org-unit OU] [--include-ip] [--out FILE] [--wait SEC]\n"
 	"                         have the BMC make a key and a CSR for its HTTPS certificate;\n"
@@ -580,6 +583,8 @@ int main(int argc, char **argv)
 	if (rc)
 		goto out;
 	signal_client = cli.client;
+	if (got_signal) /* it came before the handler knew the client */
+		hf_client_interrupt(cli.client);
 	cli_output_set_client(cli.client);
 	resume_cached_session(&cli);
 

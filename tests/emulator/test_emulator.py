@@ -14,6 +14,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unittest
 import urllib.parse
@@ -594,6 +595,7 @@ FAULTS = [
     "unavailable:path=/redfish/v1/Registries,after=1,count=2",
     "malformed:path=/redfish/v1/AccountService/Roles,method=HEAD,count=0",
     "redirect:path=/redfish/v1/Moved,to=/redfish/v1/Systems/1/,status=308",
+    "answer-delay:ms=1500,path=/redfish/v1/SessionService/Sessions,method=POST,count=1",
 ]
 
 
@@ -607,6 +609,27 @@ class TestFaults(EmuCase):
         start = time.monotonic()
         self.emu.request("GET", "/redfish/v1/Chassis/", auth=ADMIN)
         self.assertGreaterEqual(time.monotonic() - start, 0.3)  # count=0 by default: always
+
+    def test_answer_delay_and_in_progress(self):
+        """The login is carried out at once and its answer held back; meanwhile the state
+        file lists the request as "answering" and counts the session already."""
+        done = {}
+
+        def login():
+            done["r"] = self.emu.request("POST", "/redfish/v1/SessionService/Sessions/",
+                                         {"UserName": ADMIN[0], "Password": ADMIN[1]})
+        t = threading.Thread(target=login)
+        t.start()
+        try:
+            self.assertTrue(wait_for(lambda: any(
+                e[0] == "POST" and e[2] == "answering" for e in self.emu.state()["in_progress"])))
+            st = self.emu.state()
+            self.assertEqual(st["open_sessions"], 1)
+            self.assertNotIn("r", done)
+        finally:
+            t.join(10)
+        self.assertEqual(done["r"].status, 201)
+        self.assertEqual(self.emu.state()["in_progress"], [])
 
     def test_drop(self):
         with self.assertRaises((http.client.RemoteDisconnected, ConnectionError)):

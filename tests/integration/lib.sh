@@ -135,6 +135,11 @@ mkdir -m 0755 "$T/run" || bail_out "mkdir $T/run"
 # /run exists on a real system, /run/hostfish is created by hostfish itself
 HF_RUNTIME_DIR=$T/run/hostfish
 HF_SESSIONS_DIR=$HF_RUNTIME_DIR/sessions
+# every hostfish a test starts, with or without hf(), stays out of the machine's own
+# /run/hostfish and /var/lib/hostfish
+export HOSTFISH_RUNTIME_DIR=$HF_RUNTIME_DIR
+: "${HOSTFISH_STATE_DIR:=$T/state}"
+export HOSTFISH_STATE_DIR
 : "${HF_TIMEOUT:=25}" # seconds a single hostfish invocation may take before it counts as hung
 _script_pid=$$
 EMU_PID=
@@ -153,9 +158,19 @@ _cleanup() {
 		kill "$_watchdog_pid" 2>/dev/null
 		wait "$_watchdog_pid" 2>/dev/null
 	fi
+	_remove_extra_dirs
 	[ -n "${T:-}" ] && [ -d "$T" ] && rm -rf -- "$T"
 }
 trap _cleanup EXIT
+
+# directories a test had to make outside $T (listed in $T/.extra_dirs)
+_remove_extra_dirs() {
+	local d
+	[ -f "$T/.extra_dirs" ] || return 0
+	while IFS= read -r d; do
+		case $d in /tmp/hostfish-*) rm -rf -- "$d" ;; esac
+	done <"$T/.extra_dirs"
+}
 trap 'exit 129' HUP
 trap 'exit 130' INT
 trap 'exit 143' TERM
@@ -532,6 +547,7 @@ _watchdog_start() {
 				p=$(cat "$f" 2>/dev/null)
 				[ -n "$p" ] && kill -TERM "$p" 2>/dev/null
 			done
+			_remove_extra_dirs
 			rm -rf -- "$T"
 		) >/dev/null 2>&1 </dev/null &
 		_watchdog_pid=$!
@@ -748,6 +764,28 @@ mode_of() {
 
 ADMIN_PW=adminpass
 RO_PW=ropass
+
+# unprivileged_copy: a copy of the built hostfish (binary, libhostfish and the emulated CHIF
+# library) that an unprivileged user can run, whatever the build directory's parents allow
+# (a clone under the 0700 /root, say).  Sets UNPRIV_HOSTFISH (run it with
+# LD_LIBRARY_PATH=$UNPRIV_DIR) and UNPRIV_CHIF_LIBRARY; removed with $T's watchdog-safe
+# cleanup because it lives in a directory this script owns.
+unprivileged_copy() {
+	local libs=$top_builddir/.libs f
+	UNPRIV_DIR=$(mktemp -d /tmp/hostfish-unpriv.XXXXXX) || bail_out "mktemp failed"
+	echo "$UNPRIV_DIR" >>"$T/.extra_dirs"
+	chmod 0755 "$UNPRIV_DIR"
+	[ -x "$libs/hostfish" ] || bail_out "$libs/hostfish is not built"
+	cp "$libs/hostfish" "$UNPRIV_DIR/hostfish" || bail_out "cannot copy hostfish"
+	for f in "$libs"/libhostfish.so.*; do
+		cp -P "$f" "$UNPRIV_DIR/" || bail_out "cannot copy $f"
+	done
+	f=$top_builddir/tests/emulator/chif/.libs/libilorestchif-emu.so
+	[ -f "$f" ] && cp "$f" "$UNPRIV_DIR/libilorestchif-emu.so"
+	chmod -R a+rX "$UNPRIV_DIR"
+	UNPRIV_HOSTFISH=$UNPRIV_DIR/hostfish
+	UNPRIV_CHIF_LIBRARY=$UNPRIV_DIR/libilorestchif-emu.so
+}
 
 # hfa ARGS...: hostfish as the Administrator "admin", password from the environment
 hfa() {

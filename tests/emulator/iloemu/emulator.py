@@ -111,9 +111,9 @@ class Emulator:
         return Response(200, huge_body(fault.params.get("bytes", DEFAULT_HUGE_BODY), path,
                                        fault.params.get("random", 0)))
 
-    def finish(self, method, path, status):
+    def finish(self, method, path, status, rid=None):
         """Record a request and rewrite the state file (before the answer is sent)."""
-        self.state.record(method, path, status)
+        self.state.record(method, path, status, rid)
         self.state.write()
 
     def reap(self):

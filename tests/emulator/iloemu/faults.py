@@ -7,6 +7,9 @@ import zlib
 KINDS = {
     # kind: (default count, allowed own keys)
     "latency": (0, {"ms"}),
+    # the request is carried out at once, its answer held back ms (a BMC slow to answer a
+    # login it has already granted: the session exists before the client sees the token)
+    "answer-delay": (0, {"ms"}),
     "drop": (1, set()),
     "unavailable": (1, {"retry_after"}),
     "truncate": (1, set()),
@@ -97,6 +100,7 @@ class Plan:
 
     def __init__(self):
         self.delay_ms = 0
+        self.answer_delay_ms = 0
         self.answer = None       # a Fault of ANSWER_KINDS or None
         self.header_bytes = None
 
@@ -120,6 +124,8 @@ class Faults:
                 continue
             if fault.kind == "latency":
                 plan.delay_ms += fault.params.get("ms", 0)
+            elif fault.kind == "answer-delay":
+                plan.answer_delay_ms += fault.params.get("ms", 0)
             elif fault.kind == "huge-header":
                 plan.header_bytes = fault.params.get("bytes", 65536)
             else:

@@ -163,13 +163,20 @@ class Handler(BaseHTTPRequestHandler):
         if not path.startswith("/"):
             parts = urllib.parse.urlsplit(path)
             path = (parts.path or "/") + ("?" + parts.query if parts.query else "")
+        rid = app.state.begin(method, path)
+        try:
+            self.serve(app, method, path, rid)
+        finally:
+            app.state.record_gone(rid)
+
+    def serve(self, app, method, path, rid):
         try:
             streamed = app.streams(method, path)
             body = self.stream_body() if streamed else self.read_body()
         except BodyError as exc:
             self.close_connection = True
             resp = app.error_response(exc.status)
-            app.finish(method, path, exc.status)
+            app.finish(method, path, exc.status, rid)
             self.write_response(resp)
             return
         plan = app.plan(method, path)
@@ -177,7 +184,7 @@ class Handler(BaseHTTPRequestHandler):
             time.sleep(plan.delay_ms / 1000.0)
         kind = plan.answer.kind if plan.answer is not None else None
         if kind == "drop":
-            app.finish(method, path, 0)
+            app.finish(method, path, 0, rid)
             self.close_connection = True
             return
         if kind in ("unavailable", "malformed", "gzip-bomb", "huge-body", "redirect"):
@@ -188,7 +195,11 @@ class Handler(BaseHTTPRequestHandler):
             resp = app.complete(resp, body)  # reads the body as it arrives, unlocked
         if plan.header_bytes:
             resp.headers.append(huge_header(plan.header_bytes))
-        app.finish(method, path, resp.status)
+        if plan.answer_delay_ms:
+            app.state.advance(rid, "answering")
+            app.state.write()  # what it did is visible before the answer leaves
+            time.sleep(plan.answer_delay_ms / 1000.0)
+        app.finish(method, path, resp.status, rid)
         self.write_response(resp, truncate=(kind == "truncate"))
 
     def make_request(self, method, path, body):

@@ -18,6 +18,10 @@ class State:
         self.requests = 0
         self.by_method = {}
         self.log = collections.deque(maxlen=self.LOG_KEEP)
+        # requests being served now: id -> [method, path, phase], phase "running" (received,
+        # not carried out yet) or "answering" (carried out, answer not sent yet)
+        self.in_progress = {}
+        self._next_id = 0
         self.connections = 0
         self.peak_connections = 0
         self.blobs = 0              # CHIF blobs currently stored
@@ -53,9 +57,27 @@ class State:
             self.channels -= 1
         self.write()
 
-    def record(self, method, path, status):
+    def begin(self, method, path):
+        """A request arrived; returns its id for advance() and record()."""
+        with self.lock:
+            self._next_id += 1
+            self.in_progress[self._next_id] = [method, path, "running"]
+            return self._next_id
+
+    def advance(self, rid, phase):
+        with self.lock:
+            if rid in self.in_progress:
+                self.in_progress[rid][2] = phase
+
+    def record_gone(self, rid):
+        """A request that ended without record() (its connection failed): no longer served."""
+        with self.lock:
+            self.in_progress.pop(rid, None)
+
+    def record(self, method, path, status, rid=None):
         """Count one request (status 0 = no answer sent)."""
         with self.lock:
+            self.in_progress.pop(rid, None)
             self.requests += 1
             self.by_method[method] = self.by_method.get(method, 0) + 1
             self.log.append([method, path, status])
@@ -84,6 +106,7 @@ class State:
                 "channels": self.channels,
                 "peak_channels": self.peak_channels,
                 "log": list(self.log),
+                "in_progress": [list(v) for _, v in sorted(self.in_progress.items())],
             }
             for name, fn in self.extras.items():
                 snap[name] = fn()
