@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # hostfish's main job on a fresh Debian 12 machine (as root): installs what it needs, builds,
 # and runs "hostfish status" (manager, firmware, system, power, health) and
 # "hostfish sessions".

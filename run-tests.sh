@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # hostfish's whole test suite: installs what it needs (Debian 12, as root), builds, runs every
 # test (unit, fuzz-corpus replay, emulator, integration, build) twice - once as built for
 # release and once under AddressSanitizer + UndefinedBehaviorSanitizer - and ends with

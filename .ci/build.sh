@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Configures and builds hostfish out of tree in $BUILD_DIR (default ./_build).
 # Extra configure arguments may follow.
 set -euo pipefail

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Installs what hostfish needs to build and test on Debian 12 (run as root).
 # Only missing packages are installed, so a second run costs nothing.
 set -euo pipefail

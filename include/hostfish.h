@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hostfish.h - libhostfish, an in-band Redfish client for HPE iLO and DSP0270 BMCs.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * appaccount.c - hf_appaccount(): HPE application accounts (iLO 7) for the public API, over
  * transport/appaccount.c.  The account's token stays in HPE's library and the host's TPM;

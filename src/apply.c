@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * apply.c - desired state, idempotently: GET each resource, compare, PATCH only what differs.
  *

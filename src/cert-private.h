@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cert-private.h - validators of cert.c, for the unit tests (libhostfish-internal.la).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cert.c - HPE iLO certificates and licence: the BMC's HTTPS certificate (signing request,
  * import, what it presents), certificate login set-up (enable, CA import, user mapping) and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * client-private.h - the client object, shared by client.c, session.c and response.c.
  */

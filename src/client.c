@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * client.c - the client object: options, connection pool, the request pipeline (defaults,
  * authentication headers, retries, redirects, re-login) and per-thread error records.

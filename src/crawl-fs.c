@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * crawl-fs.c - the output tree of a crawl.  Names come from the BMC (checked by
  * hf_crawl_path_unsafe()), and the directory may hold what others planted there: every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * crawl-link.c - which @odata.id links a crawl follows.  The BMC's answers are untrusted: a
  * link is followed only when it is a path (or a URL of this BMC) below the crawl's root

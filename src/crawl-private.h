@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * crawl-private.h - the parts of hf_crawl() that face untrusted input: which links are
  * followed (crawl-link.c) and how the output tree is written (crawl-fs.c).  Internal; the

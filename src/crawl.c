@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * crawl.c - hf_crawl(): mirror a BMC's resource tree into a directory, in the layout of
  * DMTF's Redfish Mockup Creator (the resource at /redfish/v1/A/B is DIR/redfish/v1/A/B/

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * decode.c - Content-Encoding: gzip/deflate, with a bound on the decoded size so that a
  * small compressed answer cannot expand into gigabytes (a "gzip bomb").

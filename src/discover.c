@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * discover.c - hf_discover(): what this host offers to reach its BMC, as one JSON object.
  *

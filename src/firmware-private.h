@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * firmware-private.h - the multipart/form-data body of a firmware upload, generated while it
  * is sent: memory segments (part headers, small fields) and file segments (read from disk as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * firmware.c - firmware upload to the BMC's UpdateService, streamed from disk.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hostfish-private.h - library-internal declarations shared by src/ and transport/.
  * Nothing here is exported; test programs reach it through libhostfish-internal.la.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * journal.c - a record of every session this host creates, so that none is ever lost.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * json.c - strict JSON: what hostfish sends, and what it accepts as a JSON answer.
  *

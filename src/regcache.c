@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * regcache.c - complete iLO's short-form errors (MessageId only) from the BMC's own message
  * registries, read once and cached per BMC.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * registry.c - the DMTF Base message registry built into the library, used to complete
  * iLO's short-form errors (MessageId only) when the BMC's own registries are not at hand,

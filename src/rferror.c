@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rferror.c - Redfish error bodies in both dialects.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * session.c - the Redfish session life cycle: login, own-session discovery, re-login after
  * expiry, logout.

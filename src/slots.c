@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * slots.c - the host-wide cap on concurrent connections to one BMC.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * task-private.h - bounds and helpers shared by task.c and firmware.c.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * task.c - following a long operation the BMC accepted with 202: its task monitor (Location)
  * or its Task resource, polled until a final state, honouring Retry-After, bounded in time.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * agent.c - the "agent" backend: requests go to hostfishd over its Unix socket, which holds
  * the one BMC session and the host's BMC connections for everybody.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * appaccount.c - HPE application accounts (iLO 7) through HPE's vendor library.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * chif-lib.c - dlopen() of HPE's CHIF channel library, the kmod/systemd way: the symbols are
  * listed once (HF_CHIF_SYMBOLS), resolved all at once with RTLD_NOW, and a missing library or

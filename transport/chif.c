@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * chif.c - the CHIF backend: Redfish over iLO 5/6's CHIF channel (the hpilo driver), through
  * HPE's blobstore2 protocol as HPE's own library builds it (see chif.h).

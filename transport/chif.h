@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * chif.h - the CHIF backend's internals: HPE's channel library, loaded at run time.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * creds-ipmi.c - DSP0270 1.3 credential bootstrapping through the kernel's IPMI driver.
  *

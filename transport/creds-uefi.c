@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * creds-uefi.c - DSP0270 1.0 OS credentials in the UEFI variable RedfishOSCredentials.
  *

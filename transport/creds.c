@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * creds.c - which credential the host interface uses, in DSP0270's and HPE's order (see
  * creds.h): after an explicit --user (decided by the client), the UEFI variable, then an

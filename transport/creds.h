@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * creds.h - credentials for the Redfish Host Interface (library-internal, and for tests).
  *

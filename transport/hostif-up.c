@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hostif-up.c - hf_hostif_up(): bring the host interface's NIC up and give it the host
  * address the Type 42 record specifies (static or auto-configure), over rtnetlink.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hostif.c - the "hostif" backend: Redfish over the DMTF Redfish Host Interface (DSP0270).
  *

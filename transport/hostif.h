@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hostif.h - the Redfish Host Interface backend's parts (library-internal, and for tests).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * http1.c - HTTP/1.1 as raw text, for the CHIF transport: the request goes into a blob as
  * text, the BMC's answer comes back as bytes (RFC 9112).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * http1.h - raw HTTP/1.1 text for transports that carry whole messages as bytes (CHIF
  * blobstore2): serialise one request, parse one complete response (RFC 9112).

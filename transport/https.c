@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * https.c - the HTTPS backend (libcurl): out of band, and the host interface's endpoint.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * netif.c - find the host interface's NIC in sysfs, and the BMC's PCI functions (libpci).
  *

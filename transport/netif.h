@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * netif.h - the network interface and the PCI functions of the host interface.
  *

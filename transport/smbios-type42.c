@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * smbios-type42.c - SMBIOS Type 42 (Management Controller Host Interface) and the DSP0270
  * Redfish Host Interface data it carries.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * smbios.c - SMBIOS entry points, the structure table walker and the loader.
  *

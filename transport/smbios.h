@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * smbios.h - SMBIOS reader and Type 42 (Management Controller Host Interface) decoder.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * transport.h - the contract between the client (src/) and the backends (transport/).
  *

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # agent-socket.sh - any HTTP client talks Redfish through hostfishd's socket: no credentials,
 # no TLS, no session of its own (the agent's is shared); access by group membership (hostfish:
 # everything, hostfish-ro: GET and HEAD).

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # exit-codes.sh PATH - GET a resource and act on hostfish's exit code, the way a wrapper in a
 # provider or a cron job should: retry what may pass later, stop on what will not.
 hostfish=${HOSTFISH:-hostfish}

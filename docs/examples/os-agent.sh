@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # os-agent.sh - an OS agent's inventory step: what the BMC knows about this server, as one JSON
 # object for a monitoring agent or a CMDB.  hostfish picks the way to the BMC itself (hostfishd
 # when it runs, else the Redfish host interface or CHIF); HOSTFISH_OPTS adds options, e.g.

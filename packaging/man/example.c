@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* example.c - print a Redfish resource's Id and PowerState (libhostfish(3) EXAMPLE).
  * Build: cc example.c $(pkg-config --cflags --libs hostfish json-c)
  * Run:   HOSTFISH_URL=https://bmc HOSTFISH_CACERT=ca.pem HOSTFISH_USER=admin \

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * activation.c - socket activation: the listening socket handed over by systemd
  * (hostfishd.socket), following the protocol of sd_listen_fds(3), done by hand because

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * agent.h - hostfishd, the local agent: one BMC session and at most eight BMC connections,
  * shared by every local client over HTTP/1.1 on a Unix socket.  Public API only (hostfish.h).

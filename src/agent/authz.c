@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * authz.c - who may use the agent: the peer's credentials (SO_PEERCRED), decided once per
  * connection when it is accepted.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * forward.c - one client request to the BMC through the shared hf_client, and its answer back.
  *

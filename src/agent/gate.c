@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * gate.c - the gate in front of hf_request(): --max-connections requests on the BMC at once,
  * --max-queue more admitted, first come first served; the rest are refused at once (503).

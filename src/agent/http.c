@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * http.c - the agent's HTTP/1.1 server side: reading requests within bounds, writing answers.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * log.c - hostfishd's log: stderr (the journal under systemd) and an optional log file,
  * reopened on SIGHUP for log rotation.

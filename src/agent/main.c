@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * main.c - hostfishd: options, credentials, start-up, signals and the orderly stop.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * server.c - the Unix socket, the acceptor and the connection threads.
  *

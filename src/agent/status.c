@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * status.c - GET /hostfishd/status: the agent's health, for any authorised peer.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * util.c - small helpers of hostfishd: clock, numbers, secret files, a bounded output buffer.
  * (read_secret_file, parse_long and wipe_free are the CLI's, src/cli/hostfish.c.)

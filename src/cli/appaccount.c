@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * appaccount.c - "hostfish appaccount create|delete|status": HPE application accounts
  * (iLO 7), through HPE's vendor library (public API only).  create needs an iLO user's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * apply.c - "hostfish apply [--dry-run] [--detailed-exitcodes] FILE": bring resources to the
  * state FILE describes, changing only what differs (hf_apply()).

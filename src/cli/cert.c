@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cert.c - "hostfish cert ..." (the BMC's HTTPS certificate, certificate login set-up) and
  * "hostfish license ...": public API only.  Every argument is checked before the first

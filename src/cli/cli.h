@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cli.h - the hostfish command-line client.  It uses only the public API (hostfish.h).
  */

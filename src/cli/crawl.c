@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * crawl.c - "hostfish crawl [--jobs N] [--force] --out DIR [PATH]": mirror the BMC's tree
  * into DIR (Redfish Mockup Creator layout) with hf_crawl().

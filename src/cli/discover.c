@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * discover.c - "hostfish discover [--smbios FILE] [--json]": what this host offers to reach
  * its BMC (hf_discover()), printed for people or as one JSON object.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * firmware.c - "hostfish firmware upload FILE" and "hostfish firmware list".
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hostfish.c - command-line entry point: options, credentials, logging, session cache.
  */

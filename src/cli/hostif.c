@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hostif.c - "hostfish hostif up" and "hostfish hostif trust" (public API only).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * output.c - what the CLI prints: bodies on stdout, errors on stderr, exit codes.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * progress.c - one progress line on stderr while a long operation runs: percent, rate and
  * time left when the total is known, a count otherwise.  Shown only on a terminal and

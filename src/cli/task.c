@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * task.c - "hostfish task wait URI", and --wait for the commands that start a task.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tools.c - helpers shared by the hostfish and hostfishd programs.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tools.h - helpers shared by the hostfish and hostfishd programs.  Like the programs, they
  * use only the public API (hostfish.h).

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # agent-bench.sh - hostfishd's benchmark (run by hand; not a test, nothing here is asserted):
 #
 #   - requests per second of N sequential GETs through the agent (HTTP/1.1 keep-alive on its

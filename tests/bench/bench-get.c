@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench-get.c - sequential GETs for tests/bench/agent-bench.sh (a benchmark, not a test).
  *

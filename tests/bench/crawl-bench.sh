@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # crawl-bench.sh - the benchmark of "hostfish crawl" (run by hand; not a test, nothing here is
 # asserted): the wall time of a crawl of the whole emulated iLO 5 tree (tests/emulator,
 # over TLS on loopback) with 1, 4 and 8 jobs, the median of RUNS runs each, once with

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # get-bench.sh - one GET per process: hostfish vs curl vs redfishtool vs ilorest (a benchmark,
 # not a test; nothing here is asserted).
 #

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/bench/lib.sh - helpers shared by the benchmark scripts (sourced, not run).
 #
 # Benchmarks are not tests: nothing here asserts.  Each tests/bench/NAME-bench.sh follows one

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """pertime.py - time whole processes side by side (a benchmark helper, not a test).
 
     pertime.py SPEC ROUNDS WARMUP OUTDIR

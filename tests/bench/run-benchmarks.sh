@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # run-benchmarks.sh - run every benchmark of tests/bench and write BENCHMARKS.md at the top of
 # the source tree (benchmarks, not tests: nothing here fails on a missed target).
 #

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # throughput-bench.sh - libhostfish on one keep-alive connection (a benchmark, not a test).
 #
 #   - requests per second of N sequential GETs through libhostfish (one client, one session,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # upload-bench.sh - firmware upload benchmark (run by hand; not a test): "hostfish firmware
 # upload" of files of SIZES MB to the emulator over HTTPS on loopback, ROUNDS times each;
 # reports the throughput (file bytes / wall time of the whole command, login and logout

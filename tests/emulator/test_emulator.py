@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Tests of the iLO emulator itself (stdlib only). Prints TAP."""
 
 import base64

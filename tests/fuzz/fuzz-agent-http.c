@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz-agent-http.c - hostfishd's request parser, driven the way a client drives it: the
  * input is written to one end of a socket pair (then closed) and the agent reads requests

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz-chif.c - the CHIF backend (transport/chif.c: packet exchange, sequence checks, channel
  * re-creation, blobstore replies, blob reads and writes in fragments, the inline and blob

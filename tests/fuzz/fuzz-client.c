@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz-client.c - the whole client (src/client.c, session.c, journal.c, response.c, rferror,
  * gzip decoding, redirects, retries, 503 Retry-After, the 401 re-login) driven through a fake

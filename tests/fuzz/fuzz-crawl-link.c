@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz-crawl-link.c - the crawl's link classifier with whatever a BMC puts in @odata.id
  * (NULs included).  Input: the link's bytes.  A followed link must be a checked path below

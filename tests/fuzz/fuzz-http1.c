@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz-http1.c - raw HTTP/1.1 as the CHIF transport sees it (transport/http1.c).
  * Input: the bytes of a BMC response.  They are parsed as the answer to GET and to HEAD, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz-main.c - replays a fuzz target's corpus without libFuzzer, so that "make check" keeps
  * every past finding fixed.  Each corpus file is one TAP result: "ok" when the target

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz-registry.c - the BMC's message registries as the client reads them (all untrusted): a
  * MessageRegistryFile (its Location), a MessageRegistry (trimmed, then used to complete

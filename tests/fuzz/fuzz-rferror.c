@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz-rferror.c - BMC answers as the client reads them: strict JSON validation, parsing,
  * Redfish error bodies of both dialects with registry completion, and log masking.

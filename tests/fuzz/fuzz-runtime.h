@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz-runtime.h - a private $HOSTFISH_RUNTIME_DIR for targets that run whole clients: the
  * journal and slot files go under /dev/shm (else $TMPDIR, else /tmp), the journal's entries

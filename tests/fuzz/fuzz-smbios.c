@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz-smbios.c - the SMBIOS reader and Type 42 decoder with whatever firmware or a file puts
  * there.

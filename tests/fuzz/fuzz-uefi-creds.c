@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz-uefi-creds.c - the parsers of what firmware and the BMC hand over as credentials:
  * the efivarfs files RedfishOSCredentials and RedfishIndications (4 attribute bytes, then the

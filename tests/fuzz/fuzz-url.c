@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz-url.c - URL parsing and Location resolution, with whatever a BMC puts in Location.
  * Input: "location\nbase_path\norigin" (missing parts are NULL).

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Regenerate the seed corpora of fuzz-client and fuzz-chif from the emulator's answers.
 
     tests/fuzz/make-seeds.py [OUTDIR]     (default: tests/fuzz/corpus next to this script)

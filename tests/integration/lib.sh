@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/integration/lib.sh - shared helpers for the hostfish integration tests.
 #
 # Sourced (bash) by every tests/integration/*.test script.  It provides:

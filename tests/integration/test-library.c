@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test-library.c - libhostfish's public API against the emulator (driven by library.test).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * smbios-dump.c - print what transport/smbios.c decodes, one "key=value" per line, for
  * tests/unit/smbios-dmidecode.test to compare with dmidecode.  Every field is printed,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test-apply.c - the desired-state comparison of src/apply.c: minimal nested PATCH bodies,
  * the change list (JSON Pointers, old and new values), equality rules, unknown properties,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test-cert.c - the validators of src/cert.c: CSR fields, licence keys, PEM certificates,
  * serial numbers; hf_cert_pem_info() against values computed by the openssl command.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test-chif.c - the CHIF backend (transport/chif.c, chif-lib.c) against a fake vendor library
  * that lives in this program: dlopen/dlsym/dlclose are wrapped (-Wl,--wrap), so the backend

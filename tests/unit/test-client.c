@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test-client.c - the public client API without a BMC: options, validation before anything is
  * sent, errors of a closed port, sessions that exist only in the client, per-thread errors.

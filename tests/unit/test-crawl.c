@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test-crawl.c - which links a crawl follows (src/crawl-link.c) and how it writes its output
  * tree (src/crawl-fs.c), with the hostile inputs a BMC could send and the symbolic links

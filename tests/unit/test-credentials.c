@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test-credentials.c - the host interface's credential sources: the DSP0270 UEFI variable on
  * fixture efivars trees the test writes, the IPMI bootstrap request and answer, the HPE

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test-decode.c - Content-Encoding gzip/deflate with a bound on the output (src/decode.c).
  */

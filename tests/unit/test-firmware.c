@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test-firmware.c - the multipart/form-data body of firmware uploads (src/firmware.c): the
  * length announced up front equals what is generated, for any read size; the bytes are

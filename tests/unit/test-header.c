@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test-header.c - include/hostfish.h compiles alone as C89 (-std=c89 -pedantic -Werror), and
  * HF_OPTIONS_INIT initialises every field without warnings.  Prints TAP.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test-hostif.c - the hostif backend's policies: the BMC address (static, DHCP with host
  * name, lease files, HPE's default, failure), and the trust-on-first-use pin files.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test-http1.c - raw HTTP/1.1 for the CHIF transport (transport/http1.c): the request text
  * that goes into a blob, and the parsing of the BMC's answer.

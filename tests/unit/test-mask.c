@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test-mask.c - secrets out of logs (src/mask.c).
  */

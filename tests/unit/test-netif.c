@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test-netif.c - the host interface's NIC lookup (transport/netif.c) on sysfs fixture trees
  * that the test builds itself, and libpci's error hook (it must not exit the process).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test-registry.c - the BMC's message registries (src/registry.c, src/regcache.c): MessageId and
  * version parsing, registry files and documents (untrusted), the cache file's checks, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test-rferror.c - Redfish error bodies in both dialects (src/rferror.c) and the built-in Base
  * registry (src/registry.c).

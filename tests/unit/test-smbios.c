@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test-smbios.c - the SMBIOS reader and Type 42 decoder (transport/smbios.c,
  * transport/smbios-type42.c).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test-url.c - BMC URLs, request paths and Location headers (src/url.c).
  */

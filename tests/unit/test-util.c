@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test-util.c - buffers, header lists and string helpers (src/util.c).
  */

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # hostfish_settings.pp - Puppet keeps the BMC settings of /etc/hostfish/desired-state.json in
 # place.  The dry run in "unless" exits 0 when nothing differs (the exec is skipped) and 2 when
 # something does; then the exec applies it, and exits 2 ("changed", in "returns").  Any other

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * chif-emu.c - an emulated HPE CHIF channel library (libilorestchif-emu.so) for tests.
  *

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Certificates and licence of the emulated iLO 5, as HPE documents them.
 
 - HttpsCert (/redfish/v1/Managers/1/SecurityService/HttpsCert/): HpeHttpsCert.GenerateCSR

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The emulated iLO's CHIF side: a Unix socket served to the CHIF emulator library.
 
 tests/emulator/chif/libilorestchif-emu.so exports the entry points of HPE's channel library

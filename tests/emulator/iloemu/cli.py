@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Command line, start-up and shutdown of the emulator."""
 
 import argparse

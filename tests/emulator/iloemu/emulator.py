@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The emulator object: one lock around tree, sessions, faults and state."""
 
 import sys

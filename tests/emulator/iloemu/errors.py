@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Redfish error bodies in the iLO and DMTF dialects, message registry lookup."""
 
 import re

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Fault injection: --fault KIND[:key=value,...] parsing, matching and fault bodies."""
 
 import json

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """iLO 7 personality (--generation 7): the iLO 5 mockup turned into an iLO 7.
 
 iLO 7 has no CHIF: host software reaches it over the Redfish Host Interface (a virtual NIC,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Concurrent writers: the --fault etag-race hook.
 
 A Redfish client that PATCHes with If-Match must cope with another client changing the

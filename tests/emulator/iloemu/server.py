@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """HTTP/1.1 (+TLS) server: keep-alive, per-connection handshake, connection counting."""
 
 import email.utils

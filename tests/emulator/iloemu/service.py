@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Redfish semantics of the emulated iLO 5: auth, sessions, resources, roles."""
 
 import base64

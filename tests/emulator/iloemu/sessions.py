@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Users, roles and sessions (login, lookup, idle expiry, iLO session resources)."""
 
 import hmac

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Request/connection counters, request log and the atomically rewritten state file."""
 
 import collections

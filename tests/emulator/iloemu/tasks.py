@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """TaskService: Tasks and task monitors for asynchronous operations (DSP0266, DSP0268 Task).
 
 An operation that runs asynchronously answers 202 Accepted with Location = its task monitor

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The Redfish resource tree: mockup loading (lazy), ETags, PATCH/PUT/POST/DELETE."""
 
 import copy

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Firmware upload to the UpdateService, streamed: the body is parsed as it arrives.
 
 HPE's way (iLO 5/6, HPE's iLO REST API reference "Upload Components"): a multipart/form-data

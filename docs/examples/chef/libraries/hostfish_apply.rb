@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # libraries/hostfish_apply.rb - runs `hostfish apply` for a Chef resource (or any Ruby code):
 # exit 0 is "nothing to change", 2 "changed" (or "would change" with dry_run: true), anything
 # else a failure, raised with hostfish's message.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # resources/settings.rb - hostfish_settings: Redfish resources of this server's BMC have the
 # properties given (nested objects allowed), for example
 #   hostfish_settings 'asset tag' do
