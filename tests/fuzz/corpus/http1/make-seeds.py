@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Write the seed corpus of fuzz-http1: raw HTTP/1.1 responses as an iLO sends them over
 CHIF (blobstore2), a few malformed ones, and one request-shaped input for the serialiser.
 
