@@ -36,19 +36,11 @@ void agent_log_init(int verbose)
 
 static int open_file(const char *path)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
-	struct stat st;
+	char err[512];
+	int fd = tools_open_log_file(path, err, sizeof(err));
 
-	if (fd < 0) {
-		agent_log(ALOG_ERR, "cannot open the log file %s: %s", path, strerror(errno));
-		return -1;
-	}
-	/* an existing file keeps its mode: tighten it, the log holds request details */
-	if (fstat(fd, &st) == 0 && (st.st_mode & 0077) && fchmod(fd, 0600) < 0) {
-		agent_log(ALOG_ERR, "cannot make %s private: %s", path, strerror(errno));
-		close(fd);
-		return -1;
-	}
+	if (fd < 0)
+		agent_log(ALOG_ERR, "%s", err);
 	return fd;
 }
 

@@ -277,19 +277,11 @@ static void log_cb(void *userdata, int level, const char *message)
 
 static int open_log_file(const char *path)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
-	struct stat st;
+	char err[512];
+	int fd = tools_open_log_file(path, err, sizeof(err));
 
-	if (fd < 0) {
-		cli_error("cannot open the log file %s: %s", path, strerror(errno));
-		return -1;
-	}
-	/* an existing file keeps its mode: tighten it, the log holds request details */
-	if (fstat(fd, &st) == 0 && (st.st_mode & 0077) && fchmod(fd, 0600) < 0) {
-		cli_error("cannot make %s private: %s", path, strerror(errno));
-		close(fd);
-		return -1;
-	}
+	if (fd < 0)
+		cli_error("%s", err);
 	return fd;
 }
 

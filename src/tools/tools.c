@@ -113,3 +113,39 @@ char *tools_read_secret_file(const char *path, bool *others_can_read, char *err,
 	}
 	return s;
 }
+
+int tools_open_log_file(const char *path, char *err, size_t errlen)
+{
+	/* O_NONBLOCK: opening a FIFO must not wait for a reader; O_NOFOLLOW: no symlink */
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK |
+				    O_NOCTTY,
+		      0600);
+	struct stat st;
+
+	if (fd < 0) {
+		/* ELOOP: O_NOFOLLOW met a link; ENXIO: a FIFO without a reader (O_NONBLOCK) or a
+		 * device that is not there */
+		snprintf(err, errlen, "cannot open the log file %s: %s", path,
+			 errno == ELOOP	  ? "it is a symbolic link"
+			 : errno == ENXIO ? "it is not a regular file"
+					  : strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) < 0) {
+		snprintf(err, errlen, "cannot examine the log file %s: %s", path, strerror(errno));
+	} else if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "the log file %s is not a regular file", path);
+	} else if (st.st_uid != geteuid()) {
+		snprintf(err, errlen, "the log file %s belongs to uid %u, not to this user", path,
+			 (unsigned)st.st_uid);
+	} else if ((st.st_mode & 0077) && fchmod(fd, 0600) < 0) {
+		/* an existing file keeps its mode: tighten it, the log holds request details */
+		snprintf(err, errlen, "cannot make %s private: %s", path, strerror(errno));
+	} else if (fcntl(fd, F_SETFL, O_APPEND) < 0) { /* blocking writes from now on */
+		snprintf(err, errlen, "cannot set up the log file %s: %s", path, strerror(errno));
+	} else {
+		return fd;
+	}
+	close(fd);
+	return -1;
+}

@@ -39,4 +39,12 @@ void tools_wipe_free(char *s);
  */
 char *tools_read_secret_file(const char *path, bool *others_can_read, char *err, size_t errlen);
 
+/*
+ * Open a log file for appending (--log-file of both programs): created 0600, an existing one
+ * made 0600.  Refused, with the reason in err: a symbolic link, anything but a regular file
+ * (a FIFO is refused at once, never waited on), a file owned by another user.  Returns the
+ * descriptor (blocking, close-on-exec) or -1.
+ */
+int tools_open_log_file(const char *path, char *err, size_t errlen);
+
 #endif /* HOSTFISH_TOOLS_H */

@@ -11,6 +11,9 @@ KINDS = {
     # the request is carried out at once, its answer held back ms (a BMC slow to answer a
     # login it has already granted: the session exists before the client sees the token)
     "answer-delay": (0, {"ms"}),
+    # the request waits (at most 60 s) until the file named by gate exists: a test holds a
+    # request on the BMC for exactly as long as it needs, with no time window to miss
+    "hold": (0, {"gate"}),
     "drop": (1, set()),
     "unavailable": (1, {"retry_after"}),
     "truncate": (1, set()),
@@ -102,6 +105,7 @@ class Plan:
     def __init__(self):
         self.delay_ms = 0
         self.answer_delay_ms = 0
+        self.gates = []          # files whose existence releases the request
         self.answer = None       # a Fault of ANSWER_KINDS or None
         self.header_bytes = None
 
@@ -127,6 +131,8 @@ class Faults:
                 plan.delay_ms += fault.params.get("ms", 0)
             elif fault.kind == "answer-delay":
                 plan.answer_delay_ms += fault.params.get("ms", 0)
+            elif fault.kind == "hold":
+                plan.gates.append(fault.params.get("gate", ""))
             elif fault.kind == "huge-header":
                 plan.header_bytes = fault.params.get("bytes", 65536)
             else:

@@ -4,6 +4,7 @@
 import email.utils
 import gzip
 import http
+import os
 import socket
 import socketserver
 import ssl
@@ -20,6 +21,7 @@ from .service import Request
 MAX_BODY = 32 << 20
 IDLE_TIMEOUT = 120
 HANDSHAKE_TIMEOUT = 10
+HOLD_MAX = 60  # seconds a 'hold' fault keeps a request at most
 JSON_TYPE = "application/json; charset=utf-8"
 
 
@@ -183,6 +185,10 @@ class Handler(BaseHTTPRequestHandler):
         plan = app.plan(method, path)
         if plan.delay_ms:
             time.sleep(plan.delay_ms / 1000.0)
+        for gate in plan.gates:
+            deadline = time.monotonic() + HOLD_MAX
+            while gate and not os.path.exists(gate) and time.monotonic() < deadline:
+                time.sleep(0.02)
         kind = plan.answer.kind if plan.answer is not None else None
         if kind == "drop":
             app.finish(method, path, 0, rid)
