@@ -596,7 +596,6 @@ FAULTS = [
     "unavailable:path=/redfish/v1/Registries,after=1,count=2",
     "malformed:path=/redfish/v1/AccountService/Roles,method=HEAD,count=0",
     "redirect:path=/redfish/v1/Moved,to=/redfish/v1/Systems/1/,status=308",
-    "answer-delay:ms=1500,path=/redfish/v1/SessionService/Sessions,method=POST,count=1",
 ]
 
 
@@ -610,27 +609,6 @@ class TestFaults(EmuCase):
         start = time.monotonic()
         self.emu.request("GET", "/redfish/v1/Chassis/", auth=ADMIN)
         self.assertGreaterEqual(time.monotonic() - start, 0.3)  # count=0 by default: always
-
-    def test_answer_delay_and_in_progress(self):
-        """The login is carried out at once and its answer held back; meanwhile the state
-        file lists the request as "answering" and counts the session already."""
-        done = {}
-
-        def login():
-            done["r"] = self.emu.request("POST", "/redfish/v1/SessionService/Sessions/",
-                                         {"UserName": ADMIN[0], "Password": ADMIN[1]})
-        t = threading.Thread(target=login)
-        t.start()
-        try:
-            self.assertTrue(wait_for(lambda: any(
-                e[0] == "POST" and e[2] == "answering" for e in self.emu.state()["in_progress"])))
-            st = self.emu.state()
-            self.assertEqual(st["open_sessions"], 1)
-            self.assertNotIn("r", done)
-        finally:
-            t.join(10)
-        self.assertEqual(done["r"].status, 201)
-        self.assertEqual(self.emu.state()["in_progress"], [])
 
     def test_drop(self):
         with self.assertRaises((http.client.RemoteDisconnected, ConnectionError)):
@@ -703,6 +681,59 @@ class TestFaults(EmuCase):
             p = subprocess.run([sys.executable, EMULATOR, "--listen", "127.0.0.1:0", "--fault", spec],
                                capture_output=True, timeout=30)
             self.assertNotEqual(p.returncode, 0, spec)
+
+
+class TestHeldRequests(EmuCase):
+    """Faults that keep a request on the BMC: answer-delay (carried out, answer held back) and
+    hold (not carried out until a gate file exists), and the state's in_progress list."""
+
+    GATE = os.path.join(tempfile.gettempdir(), "hostfish-emu-gate-%d" % os.getpid())
+    ARGS = ["--fault", "answer-delay:ms=1500,path=/redfish/v1/SessionService/Sessions,method=POST",
+            "--fault", "hold:path=/redfish/v1/Chassis/,gate=" + GATE]
+
+    def test_answer_delay_and_in_progress(self):
+        """The login is carried out at once and its answer held back; meanwhile the state
+        file lists the request as "answering" and counts the session already."""
+        done = {}
+
+        def login():
+            done["r"] = self.emu.request("POST", "/redfish/v1/SessionService/Sessions/",
+                                         {"UserName": ADMIN[0], "Password": ADMIN[1]})
+        t = threading.Thread(target=login)
+        t.start()
+        try:
+            self.assertTrue(wait_for(lambda: any(
+                e[0] == "POST" and e[2] == "answering" for e in self.emu.state()["in_progress"])))
+            st = self.emu.state()
+            self.assertEqual(st["open_sessions"], 1)
+            self.assertNotIn("r", done)
+        finally:
+            t.join(10)
+        self.assertEqual(done["r"].status, 201)
+        self.assertEqual(self.emu.state()["in_progress"], [])
+
+    def test_hold_until_gate(self):
+        done = {}
+
+        def get():
+            done["r"] = self.emu.request("GET", "/redfish/v1/Chassis/", auth=ADMIN)
+        t = threading.Thread(target=get)
+        t.start()
+        try:
+            def held():
+                # another request's end rewrites the state file, with what is in progress
+                self.emu.request("GET", "/redfish/v1/")
+                return any(e[1] == "/redfish/v1/Chassis/" and e[2] == "running"
+                           for e in self.emu.state()["in_progress"])
+            self.assertTrue(wait_for(held))
+            self.assertNotIn("r", done)
+            open(self.GATE, "w").close()
+            t.join(10)
+        finally:
+            open(self.GATE, "w").close()
+            t.join(10)
+            os.unlink(self.GATE)
+        self.assertEqual(done["r"].status, 200)
 
 
 class TestTls(unittest.TestCase):
