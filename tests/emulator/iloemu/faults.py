@@ -14,6 +14,9 @@ KINDS = {
     # the request waits (at most 60 s) until the file named by gate exists: a test holds a
     # request on the BMC for exactly as long as it needs, with no time window to miss
     "hold": (0, {"gate"}),
+    # the request is carried out at once, its answer held back until the gate file exists
+    # (at most 60 s): a login the BMC granted while the client still waits for the token
+    "answer-hold": (0, {"gate"}),
     "drop": (1, set()),
     "unavailable": (1, {"retry_after"}),
     "truncate": (1, set()),
@@ -106,6 +109,7 @@ class Plan:
         self.delay_ms = 0
         self.answer_delay_ms = 0
         self.gates = []          # files whose existence releases the request
+        self.answer_gates = []   # ... releases the answer of a request carried out
         self.answer = None       # a Fault of ANSWER_KINDS or None
         self.header_bytes = None
 
@@ -133,6 +137,8 @@ class Faults:
                 plan.answer_delay_ms += fault.params.get("ms", 0)
             elif fault.kind == "hold":
                 plan.gates.append(fault.params.get("gate", ""))
+            elif fault.kind == "answer-hold":
+                plan.answer_gates.append(fault.params.get("gate", ""))
             elif fault.kind == "huge-header":
                 plan.header_bytes = fault.params.get("bytes", 65536)
             else:

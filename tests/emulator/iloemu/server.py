@@ -25,6 +25,14 @@ HOLD_MAX = 60  # seconds a 'hold' fault keeps a request at most
 JSON_TYPE = "application/json; charset=utf-8"
 
 
+def wait_gates(gates):
+    """Wait until every gate file exists, HOLD_MAX seconds at most."""
+    deadline = time.monotonic() + HOLD_MAX
+    for gate in gates:
+        while gate and not os.path.exists(gate) and time.monotonic() < deadline:
+            time.sleep(0.02)
+
+
 class BodyError(Exception):
     def __init__(self, status):
         super().__init__(status)
@@ -185,10 +193,7 @@ class Handler(BaseHTTPRequestHandler):
         plan = app.plan(method, path)
         if plan.delay_ms:
             time.sleep(plan.delay_ms / 1000.0)
-        for gate in plan.gates:
-            deadline = time.monotonic() + HOLD_MAX
-            while gate and not os.path.exists(gate) and time.monotonic() < deadline:
-                time.sleep(0.02)
+        wait_gates(plan.gates)
         kind = plan.answer.kind if plan.answer is not None else None
         if kind == "drop":
             app.finish(method, path, 0, rid)
@@ -202,10 +207,11 @@ class Handler(BaseHTTPRequestHandler):
             resp = app.complete(resp, body)  # reads the body as it arrives, unlocked
         if plan.header_bytes:
             resp.headers.append(huge_header(plan.header_bytes))
-        if plan.answer_delay_ms:
+        if plan.answer_delay_ms or plan.answer_gates:
             app.state.advance(rid, "answering")
             app.state.write()  # what it did is visible before the answer leaves
             time.sleep(plan.answer_delay_ms / 1000.0)
+            wait_gates(plan.answer_gates)
         app.finish(method, path, resp.status, rid)
         self.write_response(resp, truncate=(kind == "truncate"))
 
