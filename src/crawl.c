@@ -32,8 +32,14 @@
 enum item_kind {
 	ITEM_RESOURCE, /* a JSON resource below the root */
 	ITEM_METADATA, /* /redfish/v1/$metadata: XML, optional */
-	ITEM_OPTIONAL, /* /redfish, /redfish/v1/odata: written when served, else skipped */
+	ITEM_OPTIONAL, /* /redfish, /redfish/v1/odata: written when served */
 };
+
+/* An optional item the service does not have is skipped; any other failure is recorded. */
+static bool absent(int status)
+{
+	return status == 404 || status == 405 || status == 501;
+}
 
 struct item {
 	struct item *next;
@@ -422,8 +428,7 @@ static int process(struct crawl *cr, const struct item *it)
 				    cr->workers);
 			r = RETIRE;
 		} else if (request_error_is_local(r)) {
-			if (it->kind == ITEM_RESOURCE)
-				record_error(cr, it->path, e->http_status, e->kind, e->message);
+			record_error(cr, it->path, e->http_status, e->kind, e->message);
 			r = 0;
 		} else {
 			record_fatal(cr, r, e->kind, e->http_status, e->message);
@@ -432,7 +437,7 @@ static int process(struct crawl *cr, const struct item *it)
 		return r;
 	}
 	if (hf_response_status(resp) != 200) {
-		if (it->kind == ITEM_RESOURCE) {
+		if (it->kind == ITEM_RESOURCE || !absent(hf_response_status(resp))) {
 			error_text(resp, &msg);
 			pthread_mutex_lock(&cr->lock);
 			record_error(cr, it->path, hf_response_status(resp),
@@ -460,12 +465,9 @@ static int process(struct crawl *cr, const struct item *it)
 			}
 		}
 	} else {
-		if (it->kind == ITEM_RESOURCE) {
-			pthread_mutex_lock(&cr->lock);
-			record_error(cr, it->path, 200, HF_ERROR_PROTOCOL,
-				     "the answer is not a JSON object");
-			pthread_mutex_unlock(&cr->lock);
-		}
+		pthread_mutex_lock(&cr->lock);
+		record_error(cr, it->path, 200, HF_ERROR_PROTOCOL, "the answer is not a JSON object");
+		pthread_mutex_unlock(&cr->lock);
 		goto out;
 	}
 
