@@ -176,6 +176,21 @@ trap 'exit 129' HUP
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# A daemon a test starts (hostfishd) runs under "timeout [--foreground] SECONDS", without -k:
+# the bound ends it should the test die without its trap, and timeout forwards the test's
+# signals to it.  With -k, every forwarded signal (SIGHUP too) also starts timeout's kill
+# timer, and the daemon would be SIGKILLed a few seconds later, in the middle of an orderly
+# stop (a request in flight, the logout) on a loaded machine.
+# kill_guarded PID: SIGKILL such a daemon (the children of its timeout wrapper PID), then the
+# wrapper: the last resort of a test whose daemon did not stop.
+kill_guarded() {
+	local c
+	for c in $(cat /proc/"$1"/task/*/children 2>/dev/null); do
+		kill -KILL "$c" 2>/dev/null
+	done
+	kill -KILL "$1" 2>/dev/null
+}
+
 # ---------------------------------------------------------------------------------------------
 # running commands
 
