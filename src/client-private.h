@@ -15,7 +15,8 @@ struct hf_err_rec {
 	hf_error pub;
 	char *message;
 	hf_redfish_error *rf;
-	struct hf_err_rec *next;
+	hf_client *owner;
+	struct hf_err_rec *next, *prev; /* in owner->errs */
 };
 
 struct hf_client {
@@ -58,7 +59,8 @@ struct hf_client {
 
 	/* last error, per thread */
 	pthread_key_t err_key;
-	struct hf_err_rec *errs; /* every thread's record, freed with the client */
+	struct hf_err_rec *errs; /* live threads' records: a thread's goes when it ends, the
+				  * rest with the client */
 };
 
 /* How a request is sent by client_send(). */

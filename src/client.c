@@ -33,8 +33,11 @@ static struct hf_err_rec *err_rec(hf_client *c)
 		free(rec);
 		return NULL;
 	}
+	rec->owner = c;
 	pthread_mutex_lock(&c->lock);
 	rec->next = c->errs;
+	if (c->errs)
+		c->errs->prev = rec;
 	c->errs = rec;
 	pthread_mutex_unlock(&c->lock);
 	return rec;
@@ -182,10 +185,27 @@ static int base64(const char *in, char **ret)
 	return 0;
 }
 
+/*
+ * A thread that used the client ends: its record goes with it (a daemon that serves each
+ * connection on a thread of its own would otherwise keep one per connection until the client
+ * is freed).  Not called after hf_client_free(), which deletes the key: the records of the
+ * threads still alive then are freed with the client.
+ */
 static void err_key_destroy(void *p)
 {
-	/* records are owned by the client's list, freed in hf_client_free() */
-	(void)p;
+	struct hf_err_rec *rec = p;
+	hf_client *c = rec->owner;
+
+	pthread_mutex_lock(&c->lock);
+	if (rec->prev)
+		rec->prev->next = rec->next;
+	else
+		c->errs = rec->next;
+	if (rec->next)
+		rec->next->prev = rec->prev;
+	pthread_mutex_unlock(&c->lock);
+	err_rec_reset(rec);
+	free(rec);
 }
 
 static int check_options(const hf_options *o, char *why, size_t len)

@@ -1059,6 +1059,17 @@ static void test_last_error_per_thread(void **state)
 	}
 	/* this thread did nothing wrong */
 	assert_int_equal(hf_client_last_error(c)->kind, HF_ERROR_NONE);
+	/* the 40 threads that ended took their records with them: only this thread's is left */
+	{
+		const struct hf_err_rec *rec;
+		int n = 0;
+
+		pthread_mutex_lock(&c->lock);
+		for (rec = c->errs; rec; rec = rec->next)
+			n++;
+		pthread_mutex_unlock(&c->lock);
+		assert_in_range(n, 0, 1);
+	}
 	hf_client_free(c);
 	cap_fini(&cap);
 }
