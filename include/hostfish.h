@@ -120,7 +120,8 @@ typedef struct hf_options {
 
 	int retries; /* retries of idempotent requests; -1 (the INIT value): 2 */
 	long connect_timeout_ms; /* default 10000 */
-	long timeout_ms; /* total time of one request, default 30000 */
+	long timeout_ms; /* total time of one request, its retries and Retry-After pauses
+			  * included; default 30000 */
 
 	const char *ca_file; /* PEM bundle of CAs to trust instead of the system store */
 	int insecure; /* nonzero: do not verify the BMC's certificate (logged) */

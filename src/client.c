@@ -667,6 +667,14 @@ static int client_sleep(hf_client *c, long ms, int interrupts_seen)
 	return __atomic_load_n(&c->interrupts, __ATOMIC_SEQ_CST) != interrupts_seen ? -EINTR : 0;
 }
 
+/* What is left of a deadline, in ms; at least 1 (a transport takes 0 as "no bound"). */
+static long time_left(int64_t deadline)
+{
+	int64_t left = deadline - hf_now_ms();
+
+	return left > 1 ? (long)left : 1;
+}
+
 static const char *errno_text(int code)
 {
 	switch (code) {
@@ -706,7 +714,9 @@ static int client_send(hf_client *c, const char *method, const char *path,
 	int attempt = 0, redirects = 0, slot, r;
 	int interrupts_seen = op_interrupts(c);
 	bool idempotent = method_is_idempotent(method);
-	int64_t t0;
+	/* timeout_ms bounds the whole request: every send, the waits between them and the
+	 * Retry-After pauses.  A streamed upload is bounded by progress instead (see https.c). */
+	int64_t deadline = hf_now_ms() + c->timeout_ms, t0;
 
 	if (!cur_path || !shown)
 		/* NOLINTNEXTLINE(clang-analyzer-unix.Malloc): _cleanup_free_, not modelled */
@@ -726,7 +736,7 @@ static int client_send(hf_client *c, const char *method, const char *path,
 			.body_len = body_len,
 			.stream = stream,
 			.connect_timeout_ms = c->connect_timeout_ms,
-			.timeout_ms = c->timeout_ms,
+			.timeout_ms = stream ? c->timeout_ms : time_left(deadline),
 			/* compressed answers are bounded by the same limit as decoded ones */
 			.max_body = c->max_response,
 			/*
@@ -788,9 +798,16 @@ static int client_send(hf_client *c, const char *method, const char *path,
 			hf_log_info(&c->log, "%s %s: %s (%s)", method, shown, errno_text(r),
 				    errbuf);
 			if (retryable && attempt <= c->retries && !(flags & HF_SEND_NO_RETRY)) {
-				if (client_sleep(c, 250L << (attempt - 1), interrupts_seen) == 0)
+				long pause = 250L << (attempt - 1);
+
+				if (!stream && pause >= time_left(deadline))
+					hf_log_info(&c->log, "%s %s: no time left for a retry within "
+							     "the timeout (%ld ms)",
+						    method, shown, c->timeout_ms);
+				else if (client_sleep(c, pause, interrupts_seen) == 0)
 					continue;
-				r = -EINTR;
+				else
+					r = -EINTR;
 			}
 			hf_client_set_error(c, r, hf_errno_kind(r), 0, NULL, "%s %s: %s%s%s", method,
 					    shown, errno_text(r), errbuf[0] ? ": " : "", errbuf);
@@ -818,6 +835,13 @@ static int client_send(hf_client *c, const char *method, const char *path,
 		    attempt <= c->retries)
 			wait_ms = hf_retry_after_ms(hf_headers_get(&tresp.headers, "Retry-After"),
 						    HF_MAX_RETRY_AFTER_MS);
+		if (wait_ms >= 0 && wait_ms >= time_left(deadline)) {
+			/* the BMC's own answer is the result: nothing is gained by waiting */
+			hf_log_info(&c->log, "%s %s: BMC busy; it asks for %ld ms, beyond the "
+					     "timeout (%ld ms): not retrying",
+				    method, shown, wait_ms, c->timeout_ms);
+			wait_ms = -1;
+		}
 		if (wait_ms >= 0) {
 			hf_log_info(&c->log, "%s %s: BMC busy, retrying in %ld ms", method, shown,
 				    wait_ms);
