@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include <json-c/json.h>
 
@@ -71,6 +72,47 @@ static const char *sessions_path(hf_client *c)
 }
 
 /*
+ * Is path a member of the sessions collection coll: coll, then one segment that is not a dot
+ * segment (plain or percent-encoded), then at most a slash?  A session URI the BMC gives that
+ * is not is never used, and above all never DELETEd: it could name an account or a system.
+ */
+static bool in_sessions(const char *coll, const char *path)
+{
+	size_t n = strlen(coll), len;
+	const char *seg, *p;
+
+	while (n && coll[n - 1] == '/')
+		n--;
+	if (!path || strncmp(path, coll, n) != 0 || path[n] != '/')
+		return false;
+	seg = path + n + 1;
+	len = strcspn(seg, "/?#");
+	if (len == 0 || !(seg[len] == '\0' || (seg[len] == '/' && seg[len + 1] == '\0')))
+		return false;
+	for (p = seg; p < seg + len;) {
+		if (*p == '.')
+			p++;
+		else if (strncasecmp(p, "%2e", 3) == 0)
+			p += 3;
+		else
+			return true;
+	}
+	return false; /* "." or ".." */
+}
+
+/* *uri, when set and not a member of coll, is freed and set to NULL, with a warning. */
+static void keep_if_in_sessions(hf_client *c, const char *coll, const char *what, char **uri)
+{
+	if (!*uri || in_sessions(coll, *uri))
+		return;
+	hf_log_warning(&c->log, "login: ignoring the session URI '%s' from %s: it is not in the "
+				"sessions collection %s",
+		       *uri, what, coll);
+	free(*uri);
+	*uri = NULL;
+}
+
+/*
  * Find our own session in the collection when the BMC did not say where it is:
  * Oem.Hpe.Links.MySession on the collection, else the member with Oem.Hpe.MySession true.
  */
@@ -91,9 +133,12 @@ static int discover_own_session(hf_client *c, char **ret)
 	if (hf_response_status(resp) != 200)
 		goto out;
 	v = json_path_string(hf_response_json(resp), my_link);
-	if (v) {
-		r = hf_location_to_path(v, coll, c->origin, ret);
-		goto out;
+	if (v && hf_location_to_path(v, coll, c->origin, ret) == 0) {
+		keep_if_in_sessions(c, coll, "Oem.Hpe.Links.MySession", ret);
+		if (*ret) {
+			r = 0;
+			goto out;
+		}
 	}
 	if (!json_object_object_get_ex(hf_response_json(resp), "Members", &members) ||
 	    !json_object_is_type(members, json_type_array))
@@ -105,7 +150,7 @@ static int discover_own_session(hf_client *c, char **ret)
 		_cleanup_free_ char *mp = NULL;
 
 		v = json_path_string(m, member_id);
-		if (!v || hf_location_to_path(v, coll, c->origin, &mp) < 0)
+		if (!v || hf_location_to_path(v, coll, c->origin, &mp) < 0 || !in_sessions(coll, mp))
 			continue;
 		if (hf_client_send(c, "GET", mp, NULL, NULL, 0, HF_SEND_AUTH, NULL, &mr) < 0)
 			continue;
@@ -189,12 +234,14 @@ static int adopt_session(hf_client *c, hf_response *resp, const char *base)
 		r = hf_location_to_path(loc, base, c->origin, &uri);
 		if (r < 0)
 			hf_log_warning(&c->log, "login: ignoring the unusable Location '%s'", loc);
+		keep_if_in_sessions(c, base, "Location", &uri);
 	}
 	if (!uri) {
 		const char *id = json_path_string(hf_response_json(resp), odata_id);
 
 		if (id && hf_location_to_path(id, base, c->origin, &uri) < 0)
 			uri = NULL;
+		keep_if_in_sessions(c, base, "@odata.id", &uri);
 	}
 	if (!uri && discover_own_session(c, &uri) < 0)
 		uri = NULL;
@@ -346,6 +393,14 @@ _hf_public_ int hf_client_logout(hf_client *c)
 		pthread_mutex_unlock(&c->session_lock);
 		return 0;
 	}
+	if (c->session_uri && !in_sessions(sessions_path(c), c->session_uri)) {
+		/* given by a caller or a cache: looked up instead of DELETEd where it points */
+		hf_log_warning(&c->log, "logout: the session URI %s is not in the sessions "
+					"collection %s; looking the session up",
+			       c->session_uri, sessions_path(c));
+		free(c->session_uri);
+		c->session_uri = NULL;
+	}
 	if (!c->session_uri && discover_own_session(c, &c->session_uri) < 0) {
 		hf_client_set_error(c, -ENOENT, HF_ERROR_PROTOCOL, 0, NULL,
 				    "logout: cannot find this client's session on the BMC");
@@ -495,7 +550,8 @@ _hf_public_ int hf_client_prune_sessions(hf_client *c, unsigned flags, unsigned 
 		_cleanup_free_ char *path = NULL;
 		hf_response *resp = NULL;
 
-		if (!id || hf_location_to_path(id, sessions_path(c), c->origin, &path) < 0)
+		if (!id || hf_location_to_path(id, sessions_path(c), c->origin, &path) < 0 ||
+		    !in_sessions(sessions_path(c), path))
 			continue;
 		if (c->session_uri && hf_path_same(path, c->session_uri))
 			continue;

@@ -16,7 +16,9 @@ from .chif import SECURITY_STATES, ChifServer
 from .sessions import ROLES
 
 STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
-LOCATION_STYLES = ("absolute", "path", "relative", "noslash", "none")
+# "outside" is no iLO's behaviour (invented here): a hostile or broken BMC whose login answer
+# names a session outside the Sessions collection, in Location and in the body's @odata.id
+LOCATION_STYLES = ("absolute", "path", "relative", "noslash", "none", "outside")
 
 
 def parse_listen(value):

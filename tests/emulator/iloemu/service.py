@@ -16,6 +16,9 @@ CERT_LOGIN = "/html/login_cert.html"
 FIXED_COLLECTIONS = ("/redfish/v1/Systems", "/redfish/v1/Chassis", "/redfish/v1/Managers")
 # Areas an Operator may not change (ConfigureUsers / ConfigureManager).
 OPERATOR_DENIED = ("/redfish/v1/AccountService", "/redfish/v1/Managers")
+# --session-location outside: where the login answer says the session is (an account: a client
+# that DELETEd it at logout would remove a user)
+OUTSIDE_SESSION_URI = "/redfish/v1/AccountService/Accounts/1/"
 
 
 class Request:
@@ -112,6 +115,8 @@ class Service:
         style = self.location_style
         if style == "none":
             return []
+        if style == "outside":
+            return [("Location", OUTSIDE_SESSION_URI)]
         if style == "path":
             return [("Location", uri if uri.endswith("/") else uri + "/")]
         if style == "noslash":
@@ -125,6 +130,12 @@ class Service:
         else:
             host = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
         return [("Location", "%s://%s:%d%s" % (self.scheme, host, req.local_port, uri))]
+
+    def _login_body(self, sess):
+        body = self.sessions.resource(sess, True)
+        if self.location_style == "outside":
+            body = dict(body, **{"@odata.id": OUTSIDE_SESSION_URI})
+        return body
 
     def _session_key(self, key):
         """Session id if key is a member of the Sessions collection."""
@@ -194,7 +205,7 @@ class Service:
             raise ApiError(401, "NoValidSession")
         sess = self.sessions.create(user, role, "REST", req.client_ip)
         headers = [("X-Auth-Token", sess.token)] + self._location(req, sess)
-        return Response(201, self.sessions.resource(sess, True), headers)
+        return Response(201, self._login_body(sess), headers)
 
     def cert_login(self, req):
         if not req.tls or not req.peer_cert:
@@ -207,7 +218,7 @@ class Service:
             raise ApiError(401, "NoValidSession")
         sess = self.sessions.create(user, self.sessions.role_of(user), "REST", req.client_ip)
         headers = [("X-Auth-Token", sess.token)] + self._location(req, sess)
-        return Response(200, self.sessions.resource(sess, True), headers)
+        return Response(200, self._login_body(sess), headers)
 
     def sessions_request(self, req, key, auth, sid):
         me = None if auth.basic else auth.session
