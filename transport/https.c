@@ -40,6 +40,8 @@ struct https_ctx {
 	char *proxy;
 	char *interface;
 	char *unix_socket;
+	int (*unix_peer_check)(void *userdata, int fd, char *why, size_t whylen);
+	void *unix_peer_check_userdata;
 	const struct hf_logger *log;
 	int (*leaf_check)(void *userdata, const unsigned char sha256[32]);
 	void *leaf_userdata;
@@ -57,6 +59,7 @@ static pthread_mutex_t *share_mutex(struct https_ctx *ctx, curl_lock_data data)
 struct https_conn {
 	CURL *curl;
 	bool used; /* has carried a request: its connection may be reused */
+	int unix_fd; /* the Unix socket libcurl opened last (ctx->unix_peer_check), or -1 */
 };
 
 struct xfer {
@@ -68,6 +71,10 @@ struct xfer {
 	bool interrupted;
 	int read_error; /* the streamed body's read() failed with this */
 	size_t streamed; /* bytes of the stream handed to libcurl */
+	struct https_ctx *ctx;
+	struct https_conn *conn;
+	int peer_error; /* ctx->unix_peer_check refused the socket with this */
+	char peer_why[256];
 };
 
 /* libcurl pulls a streamed body through this, never more than its length */
@@ -105,6 +112,43 @@ static int on_progress(void *userdata, curl_off_t dltotal, curl_off_t dlnow, cur
 	}
 	return 0;
 }
+
+#if LIBCURL_VERSION_NUM >= 0x075000
+/*
+ * ctx->unix_peer_check: libcurl connects the Unix socket, this remembers which descriptor it
+ * is, and on_prereq (called once the connection is made or reused, before the request is
+ * sent) asks the backend whether the server behind it may be trusted.  A refusal is kept in
+ * the transfer, libcurl reports it as "aborted by callback".
+ */
+static curl_socket_t on_open_socket(void *userdata, curlsocktype purpose,
+				    struct curl_sockaddr *address)
+{
+	struct https_conn *conn = userdata;
+	int fd = socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+
+	conn->unix_fd = fd;
+	return fd < 0 ? CURL_SOCKET_BAD : fd;
+}
+
+static int on_prereq(void *userdata, char *primary_ip, char *local_ip, int primary_port,
+		     int local_port)
+{
+	struct xfer *x = userdata;
+	struct https_ctx *ctx = x->ctx;
+	int r = -ENOTCONN;
+
+	if (x->conn->unix_fd >= 0)
+		r = ctx->unix_peer_check(ctx->unix_peer_check_userdata, x->conn->unix_fd,
+					 x->peer_why, sizeof(x->peer_why));
+	else
+		snprintf(x->peer_why, sizeof(x->peer_why), "no socket to check");
+	if (r < 0) {
+		x->peer_error = r;
+		return CURL_PREREQFUNC_ABORT;
+	}
+	return CURL_PREREQFUNC_OK;
+}
+#endif
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 static CURLcode curl_init_result;
@@ -253,6 +297,13 @@ static int https_init(const struct hf_transport_config *cfg, void **ret, char *e
 			 curl_easy_strerror(curl_init_result));
 		return -ENOTSUP;
 	}
+#if LIBCURL_VERSION_NUM < 0x075000
+	if (cfg->unix_peer_check) {
+		snprintf(errbuf, errlen, "this libcurl (before 7.80) cannot check who serves a "
+					 "Unix socket");
+		return -ENOTSUP;
+	}
+#endif
 	if (!cfg->url) {
 		snprintf(errbuf, errlen, "the https transport needs the BMC's URL (--url)");
 		return -EINVAL;
@@ -279,6 +330,8 @@ static int https_init(const struct hf_transport_config *cfg, void **ret, char *e
 	ctx->proxy = hf_strdup(cfg->proxy);
 	ctx->interface = hf_strdup(cfg->interface);
 	ctx->unix_socket = hf_strdup(cfg->unix_socket);
+	ctx->unix_peer_check = cfg->unix_peer_check;
+	ctx->unix_peer_check_userdata = cfg->unix_peer_check_userdata;
 	ctx->log = cfg->log;
 	ctx->leaf_check = cfg->tls_leaf_check;
 	ctx->leaf_userdata = cfg->tls_leaf_userdata;
@@ -306,6 +359,7 @@ static int https_conn_open(void *p, void **ret, char *errbuf, size_t errlen)
 
 	if (!conn)
 		return -ENOMEM;
+	conn->unix_fd = -1;
 	conn->curl = curl_easy_init();
 	if (!conn->curl) {
 		free(conn);
@@ -437,7 +491,8 @@ static int https_exchange(void *p, void *c, const struct hf_transport_request *r
 	struct https_ctx *ctx = p;
 	struct https_conn *conn = c;
 	struct curl_slist *hdrs = NULL, *tmp;
-	struct xfer x = { .resp = resp, .max_body = req->max_body, .req = req };
+	struct xfer x = { .resp = resp, .max_body = req->max_body, .req = req, .ctx = ctx,
+			  .conn = conn };
 	char curl_err[CURL_ERROR_SIZE] = "";
 	struct hf_buf line = { 0 };
 	_cleanup_free_ char *url = NULL;
@@ -470,6 +525,7 @@ static int https_exchange(void *p, void *c, const struct hf_transport_request *r
 		curl_easy_cleanup(conn->curl);
 		conn->curl = fresh;
 		conn->used = false;
+		conn->unix_fd = -1;
 		h = fresh;
 	}
 
@@ -522,6 +578,14 @@ static int https_exchange(void *p, void *c, const struct hf_transport_request *r
 		curl_easy_setopt(h, CURLOPT_INTERFACE, ctx->interface);
 	if (ctx->unix_socket)
 		curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, ctx->unix_socket);
+#if LIBCURL_VERSION_NUM >= 0x075000
+	if (ctx->unix_socket && ctx->unix_peer_check) {
+		curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
+		curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, conn);
+		curl_easy_setopt(h, CURLOPT_PREREQFUNCTION, on_prereq);
+		curl_easy_setopt(h, CURLOPT_PREREQDATA, &x);
+	}
+#endif
 
 
 	if (strcmp(req->method, "HEAD") == 0) {
@@ -602,6 +666,8 @@ static int https_exchange(void *p, void *c, const struct hf_transport_request *r
 			r = x.read_error;
 		else if (x.bad_header)
 			r = -EPROTO;
+		else if (x.peer_error)
+			r = x.peer_error;
 		else
 			r = map_curl_error(rc, &x);
 		if (r == -EFBIG)
@@ -617,6 +683,8 @@ static int https_exchange(void *p, void *c, const struct hf_transport_request *r
 				 x.read_error == -ECANCELED ? "cancelled" : strerror(-x.read_error));
 		else if (x.bad_header)
 			snprintf(errbuf, errlen, "malformed HTTP header from the BMC");
+		else if (x.peer_error)
+			snprintf(errbuf, errlen, "%s", x.peer_why);
 		else
 			snprintf(errbuf, errlen, "%s", curl_err[0] ? curl_err : curl_easy_strerror(rc));
 		hf_transport_response_clear(resp);

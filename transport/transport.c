@@ -61,11 +61,14 @@ int hf_transport_open(const char *name, const struct hf_transport_config *cfg,
 	errbuf[0] = '\0';
 	if (!name || strcmp(name, "auto") == 0) {
 		/* hostfishd first, when it runs here, serves this BMC and lets us in */
-		if (!cfg->direct && hf_transport_agent.probe(cfg, why, sizeof(why)) == 0 &&
-		    init_one(&hf_transport_agent, cfg, t, errbuf, errlen) == 0) {
+		int r = cfg->direct ? -ENOENT : hf_transport_agent.probe(cfg, why, sizeof(why));
+
+		if (r == 0 && init_one(&hf_transport_agent, cfg, t, errbuf, errlen) == 0) {
 			hf_log_info(cfg->log, "using hostfishd (--direct bypasses it)");
 			return 0;
 		}
+		if (r == -EPERM) /* a socket that may be a fake: worth saying */
+			hf_log_warning(cfg->log, "not using hostfishd: %s", why);
 		/* a URL means out of band: only https can serve it */
 		if (cfg->url)
 			return init_one(&hf_transport_https, cfg, t, errbuf, errlen);

@@ -30,6 +30,11 @@ struct hf_transport_config {
 	const char *proxy;
 	const char *interface; /* bind connections to this NIC (hostif), or NULL */
 	const char *unix_socket; /* https backend: plain HTTP over this Unix socket, or NULL */
+	/* https over unix_socket: called with each connected socket before any byte of a
+	 * request goes out on it; 0 lets it be used, a negative errno (why filled in) refuses it
+	 * (the agent backend checks who serves the socket).  NULL: no check. */
+	int (*unix_peer_check)(void *userdata, int fd, char *why, size_t whylen);
+	void *unix_peer_check_userdata;
 	const char *agent_socket; /* hostfishd's socket (NULL: $HOSTFISH_RUNTIME_DIR's) */
 	bool direct; /* never use hostfishd, even when it serves this BMC */
 	/* chif: the vendor library to dlopen (--chif-library), NULL for the environment
