@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -562,6 +563,12 @@ int main(int argc, char **argv)
 	sigset_t mask;
 	int sig_fd = -1, act_fd = -1, rc, sig, r;
 
+	/* it holds the BMC password and session token: no core dump, no ptrace or /proc/PID/mem
+	 * by other processes of its user (the kernel makes /proc/PID/ root's) */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+		fprintf(stderr, "hostfishd: cannot make itself non-dumpable: %s\n", strerror(errno));
+		return EXIT_FAILURE;
+	}
 	a->listen_fd = -1;
 	a->cfg = (struct agent_config){
 		.max_connections = 8,

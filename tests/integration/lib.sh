@@ -781,10 +781,10 @@ mode_of() {
 ADMIN_PW=adminpass
 RO_PW=ropass
 
-# unprivileged_copy: a copy of the built hostfish (binary, libhostfish and the emulated CHIF
-# library) that an unprivileged user can run, whatever the build directory's parents allow
-# (a clone under the 0700 /root, say).  Sets UNPRIV_HOSTFISH (run it with
-# LD_LIBRARY_PATH=$UNPRIV_DIR) and UNPRIV_CHIF_LIBRARY; removed with $T's watchdog-safe
+# unprivileged_copy: a copy of the built hostfish and hostfishd (binaries, libhostfish and the
+# emulated CHIF library) that an unprivileged user can run, whatever the build directory's parents allow
+# (a clone under the 0700 /root, say).  Sets UNPRIV_HOSTFISH and UNPRIV_HOSTFISHD (run them
+# with LD_LIBRARY_PATH=$UNPRIV_DIR) and UNPRIV_CHIF_LIBRARY; removed with $T's watchdog-safe
 # cleanup because it lives in a directory this script owns.
 unprivileged_copy() {
 	local libs=$top_builddir/.libs f
@@ -793,6 +793,7 @@ unprivileged_copy() {
 	chmod 0755 "$UNPRIV_DIR"
 	[ -x "$libs/hostfish" ] || bail_out "$libs/hostfish is not built"
 	cp "$libs/hostfish" "$UNPRIV_DIR/hostfish" || bail_out "cannot copy hostfish"
+	[ -x "$libs/hostfishd" ] && cp "$libs/hostfishd" "$UNPRIV_DIR/hostfishd"
 	for f in "$libs"/libhostfish.so.*; do
 		cp -P "$f" "$UNPRIV_DIR/" || bail_out "cannot copy $f"
 	done
@@ -801,6 +802,7 @@ unprivileged_copy() {
 	chmod -R a+rX "$UNPRIV_DIR"
 	UNPRIV_HOSTFISH=$UNPRIV_DIR/hostfish
 	UNPRIV_CHIF_LIBRARY=$UNPRIV_DIR/libilorestchif-emu.so
+	UNPRIV_HOSTFISHD=$UNPRIV_DIR/hostfishd
 }
 
 # hfa ARGS...: hostfish as the Administrator "admin", password from the environment
