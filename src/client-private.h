@@ -83,6 +83,8 @@ void hf_client_clear_error(hf_client *c);
  * hf_client_interrupt() aborts every request of the call, including ones not yet started. */
 void hf_client_begin(hf_client *c);
 int hf_errno_kind(int code);
+/* The errno that names an HTTP error status (4xx, 5xx): what strerror() says must fit it. */
+int hf_status_errno(int status);
 /*
  * Send one request with retries and redirects but no login logic.  extra: headers that win
  * over the defaults.  session_gen (out, may be NULL): the session generation whose token was

@@ -127,6 +127,38 @@ int hf_errno_kind(int code)
 	}
 }
 
+int hf_status_errno(int status)
+{
+	switch (status) {
+	case 400:
+		return -EINVAL;
+	case 401:
+		return -EACCES;
+	case 403:
+		return -EPERM;
+	case 404:
+	case 410:
+		return -ENOENT;
+	case 405:
+	case 501:
+		return -EOPNOTSUPP;
+	case 408:
+	case 504:
+		return -ETIMEDOUT;
+	case 409:
+	case 412:
+	case 428:
+		return -EBUSY;
+	case 413:
+		return -EFBIG;
+	case 429:
+	case 503:
+		return -EAGAIN;
+	default:
+		return status >= 500 ? -EIO : -EPROTO;
+	}
+}
+
 _hf_public_ const hf_error *hf_client_last_error(const hf_client *c)
 {
 	struct hf_err_rec *rec;

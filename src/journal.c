@@ -197,8 +197,11 @@ static char *entry_string(struct json_object *o, const char *key)
 	return strdup(json_object_get_string(v));
 }
 
-/* Delete one orphan with its own token.  1 deleted, 0 already gone, negative: still there. */
-static int delete_orphan(hf_client *c, const char *token, const char *uri)
+/*
+ * Delete one orphan with its own token.  1 deleted, 0 already gone, negative: still there,
+ * with *status the BMC's answer (0: none).
+ */
+static int delete_orphan(hf_client *c, const char *token, const char *uri, int *status_out)
 {
 	struct hf_headers h = { 0 };
 	hf_response *resp = NULL;
@@ -212,11 +215,12 @@ static int delete_orphan(hf_client *c, const char *token, const char *uri)
 		return r;
 	status = hf_response_status(resp);
 	hf_response_free(resp);
+	*status_out = status;
 	if (status >= 200 && status < 300)
 		return 1;
 	if (status == 401 || status == 404)
 		return 0; /* expired or deleted meanwhile */
-	return status >= 500 ? -EIO : -EPERM;
+	return hf_status_errno(status);
 }
 
 /* The session a token belongs to, when the journal never learnt its URI. */
@@ -266,7 +270,7 @@ int hf_journal_prune(hf_client *c, unsigned *ret_deleted, unsigned *ret_failed)
 		char *token = NULL, *uri = NULL, *state = NULL;
 		size_t len = strlen(de->d_name);
 		ssize_t n;
-		int lfd, jfd;
+		int lfd, jfd, status;
 
 		if (len != 37 || strcmp(de->d_name + 32, ".json") != 0)
 			continue;
@@ -301,15 +305,22 @@ int hf_journal_prune(hf_client *c, unsigned *ret_deleted, unsigned *ret_failed)
 		} else {
 			if (!uri)
 				uri = uri_of_token(c, token);
-			r = uri ? delete_orphan(c, token, uri) : 0;
+			status = 0;
+			r = uri ? delete_orphan(c, token, uri, &status) : 0;
 			if (r >= 0) {
 				hf_log_info(&c->log, "orphaned session %s: %s", uri ? uri : "(unknown)",
 					    r ? "deleted" : "already gone");
 				deleted += r;
 				remove_entry(dir, name);
 			} else {
-				hf_log_warning(&c->log, "orphaned session %s could not be deleted: %s",
-					       uri, strerror(-r));
+				if (status)
+					hf_log_warning(&c->log, "orphaned session %s could not be "
+								"deleted: DELETE answered %d",
+						       uri, status);
+				else
+					hf_log_warning(&c->log, "orphaned session %s could not be "
+								"deleted: %s",
+						       uri, strerror(-r));
 				failed++;
 			}
 		}

@@ -426,13 +426,12 @@ _hf_public_ int hf_client_logout(hf_client *c)
 		hf_log_info(&c->log, "session %s was already gone (%d)", c->session_uri, status);
 		r = 0;
 	} else {
-		hf_client_set_error(c, status >= 500 ? -EIO : -EPERM,
-				    status >= 500 ? HF_ERROR_HTTP_SERVER : HF_ERROR_HTTP_CLIENT,
+		r = hf_status_errno(status);
+		hf_client_set_error(c, r, status >= 500 ? HF_ERROR_HTTP_SERVER : HF_ERROR_HTTP_CLIENT,
 				    status, hf_response_redfish_error(resp),
 				    "logout: DELETE %s answered %d %s; the session may still exist "
 				    "on the BMC",
 				    c->session_uri, status, hf_response_reason(resp));
-		r = status >= 500 ? -EIO : -EPERM;
 	}
 	hf_response_free(resp);
 	if (r == 0) {

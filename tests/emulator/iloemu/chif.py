@@ -41,7 +41,7 @@ import socket
 import struct
 import threading
 
-from .faults import huge_header
+from .faults import RESPONSE_KINDS, huge_header
 from .service import Request
 
 SERVICE = 0x0B
@@ -504,7 +504,7 @@ class ChifServer:
             plan = app.plan(method, path)
             kind = plan.answer.kind if plan.answer is not None else None
             truncate = kind == "truncate"
-            if kind in ("unavailable", "malformed", "gzip-bomb", "huge-body", "redirect"):
+            if kind in RESPONSE_KINDS:
                 resp = app.fault_response(plan.answer, path)
             else:
                 req = Request(method, path, headers, body, "chif", False, None, 0)

@@ -93,6 +93,11 @@ class Emulator:
             secs = fault.params.get("retry_after", 1)
             return self.error_response(503, "ServiceTemporarilyUnavailable", [secs],
                                        [("Retry-After", str(secs))])
+        if kind == "error":
+            status = fault.params.get("status", 500)
+            if not 400 <= status <= 599:
+                status = 500
+            return self.error_response(status)
         if kind == "redirect":
             # to= a path or an absolute URL (another host, to test that clients refuse it)
             status = fault.params.get("status", 301)

@@ -25,6 +25,9 @@ KINDS = {
     "huge-header": (1, {"bytes"}),
     "huge-body": (1, {"bytes", "random"}),  # random=1: incompressible filler
     "redirect": (1, {"to", "status"}),
+    # the answer is a Redfish error with this status (400-599; invented for tests: a BMC
+    # that refuses one request, a 405 for a DELETE, say)
+    "error": (1, {"status"}),
     # CHIF channel faults (only the CHIF socket sees them; blob operations match the path
     # /chif/<create|write|finalize|info|read|delete|list|security> and the method CHIF,
     # REST packets the method and path of the HTTP request they carry)
@@ -43,7 +46,10 @@ HOOK_KINDS = {"etag-race"}
 COMMON = {"path", "method", "count", "after"}
 # Faults that replace the answer (at most one fires per request).
 ANSWER_KINDS = {"drop", "unavailable", "truncate", "malformed", "gzip-bomb", "huge-body",
-                "redirect"}
+                "redirect", "error"}
+# Answer-replacing faults whose answer App.fault_response() makes (drop and truncate act on
+# the connection instead).
+RESPONSE_KINDS = ("unavailable", "malformed", "gzip-bomb", "huge-body", "redirect", "error")
 INT_KEYS = {"ms", "retry_after", "size", "bytes", "count", "after", "status", "random"}
 
 

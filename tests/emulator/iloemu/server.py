@@ -15,7 +15,7 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from .emulator import BodyReader
-from .faults import huge_header
+from .faults import RESPONSE_KINDS, huge_header
 from .service import Request
 
 MAX_BODY = 32 << 20
@@ -199,7 +199,7 @@ class Handler(BaseHTTPRequestHandler):
             app.finish(method, path, 0, rid)
             self.close_connection = True
             return
-        if kind in ("unavailable", "malformed", "gzip-bomb", "huge-body", "redirect"):
+        if kind in RESPONSE_KINDS:
             resp = app.fault_response(plan.answer, path)
         else:
             resp = app.handle(self.make_request(method, path, body))
