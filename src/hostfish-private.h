@@ -261,6 +261,8 @@ struct hf_slots {
 const char *hf_runtime_dir(void);
 /* Create (0700) or check a directory of ours that nobody else can write. */
 int hf_private_dir(const char *path, char *err, size_t errlen);
+/* Replace path with data atomically (0600, fsynced, renamed into place); negative errno. */
+int hf_write_atomic(const char *path, const void *data, size_t len);
 /* 32 hex characters naming an endpoint in file names. */
 int hf_endpoint_key(const char *endpoint, char *out, size_t outlen);
 int hf_slots_init(struct hf_slots *s, const char *endpoint, int cap, long wait_ms,

@@ -59,24 +59,15 @@ static int journal_dir(const char *endpoint, char **ret, char *err, size_t errle
 
 static int write_entry(const char *dir, const char *name, struct json_object *obj)
 {
-	char path[4096], tmp[4096];
+	char path[4096];
 	const char *text = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN);
 	size_t len = strlen(text);
-	int fd, r = 0;
+	int r;
 
-	snprintf(path, sizeof(path), "%s/%s.json", dir, name);
-	snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, name);
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (fchmod(fd, 0600) < 0 || write(fd, text, len) != (ssize_t)len || fsync(fd) < 0)
-		r = errno ? -errno : -EIO;
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	if (r == 0 && rename(tmp, path) < 0)
-		r = -errno;
-	if (r < 0)
-		unlink(tmp);
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s.json", dir, name) >= sizeof(path))
+		r = -ENAMETOOLONG;
+	else
+		r = hf_write_atomic(path, text, len);
 	hf_wipe((char *)text, len);
 	return r;
 }
@@ -135,12 +126,18 @@ int hf_journal_record(hf_client *c)
 		r = -errno;
 		if (fd >= 0)
 			close(fd);
-		return r;
+		goto fail;
 	}
 	c->journal_lock_fd = fd;
 	o = entry_object(c, "owned");
 	r = write_entry(dir, name, o);
 	json_object_put(o);
+	if (r == 0)
+		return 0;
+fail:
+	hf_log_warning(&c->log, "warning: the session is not journaled in %s (if this process "
+				"is killed, sessions prune cannot find it): %s",
+		       dir, strerror(-r));
 	return r;
 }
 
@@ -160,6 +157,10 @@ int hf_journal_update(hf_client *c, bool kept)
 	o = entry_object(c, kept ? "kept" : "owned");
 	r = write_entry(dir, name, o);
 	json_object_put(o);
+	if (r < 0)
+		hf_log_warning(&c->log, "warning: the session's journal entry in %s could not be "
+					"updated: %s",
+			       dir, strerror(-r));
 	/* kept: the session cache answers for it now; the lock says nothing any more */
 	if (kept)
 		hf_journal_forget(c);

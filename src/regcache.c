@@ -178,10 +178,10 @@ out:
 
 static int cache_store(hf_client *c, const char *path, struct json_object *root)
 {
-	char dir[PATH_MAX], tmp[PATH_MAX], why[512];
+	char dir[PATH_MAX], why[512];
 	const char *text, *state = hf_state_dir();
 	size_t len;
-	int fd, r;
+	int r;
 
 	text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN |
 							    JSON_C_TO_STRING_NOSLASHESCAPE);
@@ -192,8 +192,7 @@ static int cache_store(hf_client *c, const char *path, struct json_object *root)
 		hf_log_debug(&c->log, "registry cache: %zu bytes is over the bound, not stored", len);
 		return -EFBIG;
 	}
-	if ((size_t)snprintf(dir, sizeof(dir), "%s/registries", state) >= sizeof(dir) ||
-	    (size_t)snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid()) >= sizeof(tmp))
+	if ((size_t)snprintf(dir, sizeof(dir), "%s/registries", state) >= sizeof(dir))
 		return -ENAMETOOLONG;
 	r = hf_private_dir(state, why, sizeof(why));
 	if (r == 0)
@@ -202,23 +201,7 @@ static int cache_store(hf_client *c, const char *path, struct json_object *root)
 		hf_log_debug(&c->log, "registry cache not stored: %s", why);
 		return r;
 	}
-	unlink(tmp);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, text, len) != (ssize_t)len || fsync(fd) < 0) {
-		r = errno ? -errno : -EIO;
-		close(fd);
-		unlink(tmp);
-		return r;
-	}
-	close(fd);
-	if (rename(tmp, path) < 0) {
-		r = -errno;
-		unlink(tmp);
-		return r;
-	}
-	return 0;
+	return hf_write_atomic(path, text, len);
 }
 
 /* ---- fetching ---- */

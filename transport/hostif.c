@@ -455,17 +455,20 @@ int hf_hostif_pin_load(const char *path, char fp[96], char *why, size_t whylen)
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 
 	if (fd < 0) {
-		if (errno == ENOENT)
+		int r = -errno;
+
+		if (r == -ENOENT)
 			return 0;
-		snprintf(why, whylen, "cannot read the pin file %s: %s", path, strerror(errno));
-		return -errno;
+		snprintf(why, whylen, "cannot read the pin file %s: %s", path, strerror(-r));
+		return r;
 	}
 	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
 	if (n < 0) {
 		snprintf(why, whylen, "cannot read the pin file %s: %s", path, strerror(errno));
+		close(fd);
 		return -EIO;
 	}
+	close(fd);
 	buf[n] = '\0';
 	/* "sha256 AB:CD:...", then a comment line naming the BMC */
 	p = buf;
@@ -485,40 +488,17 @@ int hf_hostif_pin_load(const char *path, char fp[96], char *why, size_t whylen)
 int hf_hostif_pin_store(const char *dir, const char *path, const char *fp, const char *what,
 			char *why, size_t whylen)
 {
-	char tmp[PATH_MAX];
 	struct hf_buf text = { 0 };
-	int fd, r;
+	int r;
 
 	r = hf_private_dir(dir, why, whylen);
 	if (r < 0)
 		return r;
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid()) >= sizeof(tmp))
-		return -ENAMETOOLONG;
 	if (hf_buf_printf(&text, "sha256 %s\n# %s\n", fp, what ? what : "") < 0)
 		return -ENOMEM;
-	unlink(tmp);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0) {
-		r = -errno;
-		snprintf(why, whylen, "cannot create %s: %s", tmp, strerror(errno));
-		goto out;
-	}
-	if (write(fd, text.data, text.len) != (ssize_t)text.len || fsync(fd) < 0) {
-		r = -errno ? -errno : -EIO;
-		snprintf(why, whylen, "cannot write %s: %s", tmp, strerror(errno));
-		close(fd);
-		unlink(tmp);
-		goto out;
-	}
-	close(fd);
-	if (rename(tmp, path) < 0) {
-		r = -errno;
-		snprintf(why, whylen, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
-		unlink(tmp);
-		goto out;
-	}
-	r = 0;
-out:
+	r = hf_write_atomic(path, text.data, text.len);
+	if (r < 0)
+		snprintf(why, whylen, "cannot write %s: %s", path, strerror(-r));
 	hf_buf_free(&text);
 	return r;
 }

@@ -94,11 +94,12 @@ char *tools_read_secret_file(const char *path, bool *others_can_read, char *err,
 	if (others_can_read && fstat(fd, &st) == 0 && (st.st_mode & 0044))
 		*others_can_read = true;
 	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
 	if (n < 0) {
 		snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+		close(fd);
 		return NULL;
 	}
+	close(fd);
 	buf[n] = '\0';
 	s = strndup(buf, strcspn(buf, "\r\n"));
 	explicit_bzero(buf, sizeof(buf));
