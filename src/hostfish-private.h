@@ -70,6 +70,11 @@ int hf_headers_add_line(struct hf_headers *h, const char *line);
 
 char *hf_strdup(const char *s); /* NULL in, NULL out */
 char *hf_strndup(const char *s, size_t n);
+/* The first n bytes of s, or, when longer than max, its start cut on a UTF-8 boundary so that
+ * with "..." it fits in max bytes.  Caller frees. */
+char *hf_strndup_bounded(const char *s, size_t n, size_t max);
+/* How many of the first n bytes of s fit in max without splitting a UTF-8 character. */
+size_t hf_utf8_cut(const char *s, size_t n, size_t max);
 bool hf_streq(const char *a, const char *b); /* NULL-safe */
 bool hf_strcaseeq(const char *a, const char *b);
 bool hf_startswith(const char *s, const char *prefix);
@@ -181,7 +186,12 @@ struct hf_registry_entry {
 };
 /* Look up "Base.1.x.Name" (any Base version); NULL when unknown. */
 const struct hf_registry_entry *hf_registry_lookup(const char *message_id);
-/* Substitute %1..%9 in a message; caller frees. */
+/* Bounds on what a BMC's error answer can make us hold and print: a message's text (given or
+ * formatted from a registry) and one MessageArgs entry, in bytes; longer ones are cut on a
+ * UTF-8 boundary and end in "..." */
+#define HF_MESSAGE_TEXT_MAX 4096
+#define HF_MESSAGE_ARG_MAX 512
+/* Substitute %1..%9 in a message, at most HF_MESSAGE_TEXT_MAX bytes; caller frees. */
 char *hf_registry_format(const char *message, const char *const *args, size_t nargs);
 
 #define HF_REGISTRY_PREFIX_MAX 64

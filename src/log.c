@@ -18,9 +18,14 @@ bool hf_log_enabled(const struct hf_logger *lg, int level)
 
 void hf_one_line(char *text)
 {
-	for (; text && *text; text++)
-		if ((unsigned char)*text < 0x20 || *text == 0x7f)
-			*text = *text == '\t' ? ' ' : '?';
+	for (; text && *text; text++) {
+		unsigned char *p = (unsigned char *)text;
+
+		if (*p < 0x20 || *p == 0x7f)
+			*p = *p == '\t' ? ' ' : '?';
+		else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+			p[0] = p[1] = '?'; /* a C1 control in UTF-8 (U+0080..U+009F) */
+	}
 }
 
 void hf_log_text(const struct hf_logger *lg, int level, char *text)

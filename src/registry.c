@@ -35,34 +35,51 @@ const struct hf_registry_entry *hf_registry_lookup(const char *message_id)
 	return NULL;
 }
 
+/* Append n bytes of s to b unless b would pass HF_MESSAGE_TEXT_MAX: then as much as fits
+ * (a whole UTF-8 character at a time) and "...", and *full is set. */
+static int append_bounded(struct hf_buf *b, const char *s, size_t n, bool *full)
+{
+	const size_t room = HF_MESSAGE_TEXT_MAX - 3; /* "..." always fits after */
+
+	if (*full)
+		return 0;
+	if (b->len + n <= room)
+		return hf_buf_append(b, s, n);
+	*full = true;
+	if (b->len < room && hf_buf_append(b, s, hf_utf8_cut(s, n, room - b->len)) < 0)
+		return -ENOMEM;
+	return hf_buf_append(b, "...", 3);
+}
+
 char *hf_registry_format(const char *message, const char *const *args, size_t nargs)
 {
 	struct hf_buf b = { 0 };
 	const char *p = message;
+	bool full = false;
 
-	while (*p) {
+	while (*p && !full) {
 		const char *pct = strchr(p, '%');
 
 		if (!pct) {
-			if (hf_buf_appends(&b, p) < 0)
+			if (append_bounded(&b, p, strlen(p), &full) < 0)
 				goto fail;
 			break;
 		}
-		if (hf_buf_append(&b, p, (size_t)(pct - p)) < 0)
+		if (append_bounded(&b, p, (size_t)(pct - p), &full) < 0)
 			goto fail;
 		if (pct[1] >= '1' && pct[1] <= '9') {
 			size_t idx = (size_t)(pct[1] - '1');
 
 			/* a missing argument stays visible as %N rather than vanishing */
 			if (idx < nargs && args[idx]) {
-				if (hf_buf_appends(&b, args[idx]) < 0)
+				if (append_bounded(&b, args[idx], strlen(args[idx]), &full) < 0)
 					goto fail;
-			} else if (hf_buf_append(&b, pct, 2) < 0) {
+			} else if (append_bounded(&b, pct, 2, &full) < 0) {
 				goto fail;
 			}
 			p = pct + 2;
 		} else {
-			if (hf_buf_append(&b, "%", 1) < 0)
+			if (append_bounded(&b, "%", 1, &full) < 0)
 				goto fail;
 			p = pct + 1;
 		}

@@ -72,7 +72,8 @@ static char *dup_string_member(struct json_object *obj, const char *key)
 
 	if (!json_object_object_get_ex(obj, key, &v) || !json_object_is_type(v, json_type_string))
 		return NULL;
-	return hf_strndup(json_object_get_string(v), (size_t)json_object_get_string_len(v));
+	return hf_strndup_bounded(json_object_get_string(v), (size_t)json_object_get_string_len(v),
+				  HF_MESSAGE_TEXT_MAX);
 }
 
 static void message_clear(hf_message *m)
@@ -111,10 +112,11 @@ static int parse_args(struct json_object *entry, hf_message *m)
 		struct json_object *a = json_object_array_get_idx(arr, i);
 
 		/* numbers and booleans are arguments too; they are shown as JSON text */
-		if (json_object_is_type(a, json_type_string))
-			args[i] = hf_strdup(json_object_get_string(a));
-		else
-			args[i] = hf_strdup(json_object_to_json_string_ext(a, JSON_C_TO_STRING_PLAIN));
+		const char *text = json_object_is_type(a, json_type_string)
+					   ? json_object_get_string(a)
+					   : json_object_to_json_string_ext(a, JSON_C_TO_STRING_PLAIN);
+
+		args[i] = text ? hf_strndup_bounded(text, strlen(text), HF_MESSAGE_ARG_MAX) : NULL;
 		if (!args[i])
 			return -ENOMEM;
 		m->n_message_args = i + 1;

@@ -246,6 +246,32 @@ char *hf_strndup(const char *s, size_t n)
 	return p;
 }
 
+size_t hf_utf8_cut(const char *s, size_t n, size_t max)
+{
+	if (n <= max)
+		return n;
+	/* back over continuation bytes (10xxxxxx) to the start of the character cut in two */
+	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
+		max--;
+	return max;
+}
+
+char *hf_strndup_bounded(const char *s, size_t n, size_t max)
+{
+	size_t keep;
+	char *r;
+
+	if (n <= max || max < 4)
+		return hf_strndup(s, n <= max ? n : max);
+	keep = hf_utf8_cut(s, n, max - 3);
+	r = malloc(keep + 4);
+	if (!r)
+		return NULL;
+	memcpy(r, s, keep);
+	memcpy(r + keep, "...", 4);
+	return r;
+}
+
 bool hf_streq(const char *a, const char *b)
 {
 	if (!a || !b)

@@ -64,6 +64,13 @@ void cli_output_set_client(hf_client *client);
 /* Print the client's last error, and return its exit code. */
 int cli_report_error(const struct cli *cli, int code, const char *what);
 int cli_exit_code_of_status(int status);
+/*
+ * stdout (when a terminal) and stderr go through tools_safe_stream(): nothing hostfish prints
+ * can put a control character from the BMC on the terminal.  cli_raw_stderr is the stream
+ * before that, for the progress line's own \r and erase sequence.
+ */
+void cli_output_init(void);
+extern FILE *cli_raw_stderr;
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*

@@ -514,6 +514,7 @@ int main(int argc, char **argv)
 	size_t i;
 	int rc;
 
+	cli_output_init();
 	if (parse_options(&cli, argc, argv) < 0) {
 		rc = EXIT_USAGE;
 		goto out;

@@ -7,28 +7,53 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
 #include "cli.h"
 
+FILE *cli_raw_stderr;
+
+void cli_output_init(void)
+{
+	FILE *f;
+
+	cli_raw_stderr = stderr;
+	if (isatty(STDOUT_FILENO) && (f = tools_safe_stream(STDOUT_FILENO)))
+		stdout = f;
+	f = tools_safe_stream(STDERR_FILENO);
+	if (f)
+		stderr = f;
+}
+
+/* Errors carry the BMC's words (messages, paths, reasons): escaped, never raw. */
 void cli_error(const char *fmt, ...)
 {
+	char *text = NULL;
 	va_list ap;
+	int n;
 
-	fputs("hostfish: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	n = vasprintf(&text, fmt, ap);
 	va_end(ap);
+	fputs("hostfish: ", stderr);
+	if (n < 0)
+		fputs("(out of memory formatting an error)", stderr);
+	else
+		tools_fput_safe(stderr, text, (size_t)n, true);
 	fputc('\n', stderr);
+	free(text);
 }
 
 void cli_print_json(struct json_object *obj)
 {
-	puts(json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PRETTY |
-							 JSON_C_TO_STRING_SPACED |
-							 JSON_C_TO_STRING_NOSLASHESCAPE));
+	tools_fput_json(stdout, json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PRETTY |
+								       JSON_C_TO_STRING_SPACED |
+								       JSON_C_TO_STRING_NOSLASHESCAPE));
+	putchar('\n');
 }
 
 void cli_print_response(const struct cli *cli, const hf_response *resp)
@@ -38,13 +63,18 @@ void cli_print_response(const struct cli *cli, const hf_response *resp)
 	size_t len, i, n;
 
 	if (cli->include) {
-		printf("HTTP/1.1 %d %s\n", hf_response_status(resp), hf_response_reason(resp));
+		printf("HTTP/1.1 %d ", hf_response_status(resp));
+		tools_fputs_safe(stdout, hf_response_reason(resp));
+		putchar('\n');
 		n = hf_response_header_count(resp);
 		for (i = 0; i < n; i++) {
 			const char *name, *value;
 
 			hf_response_header_at(resp, i, &name, &value);
-			printf("%s: %s\n", name, value);
+			tools_fputs_safe(stdout, name);
+			fputs(": ", stdout);
+			tools_fputs_safe(stdout, value);
+			putchar('\n');
 		}
 		putchar('\n');
 	}
@@ -56,6 +86,7 @@ void cli_print_response(const struct cli *cli, const hf_response *resp)
 	}
 	body = hf_response_body(resp, &len);
 	if (len) {
+		/* byte for byte into a pipe or file; on a terminal stdout escapes controls */
 		fwrite(body, 1, len, stdout);
 		if (body[len - 1] != '\n')
 			putchar('\n');
@@ -75,6 +106,15 @@ int cli_exit_code_of_status(int status)
 	return EXIT_OK;
 }
 
+static void print_field(const char *name, const char *value)
+{
+	if (!value)
+		return;
+	fprintf(stderr, "  %s: ", name);
+	tools_fputs_safe(stderr, value);
+	fputc('\n', stderr);
+}
+
 static void print_redfish_error(const hf_redfish_error *rf)
 {
 	size_t i, n = hf_redfish_error_count(rf);
@@ -82,21 +122,16 @@ static void print_redfish_error(const hf_redfish_error *rf)
 	if (!rf)
 		return;
 	if (n == 0 && hf_redfish_error_code(rf)) {
-		fprintf(stderr, "  Code: %s\n", hf_redfish_error_code(rf));
-		if (hf_redfish_error_message(rf))
-			fprintf(stderr, "  Message: %s\n", hf_redfish_error_message(rf));
+		print_field("Code", hf_redfish_error_code(rf));
+		print_field("Message", hf_redfish_error_message(rf));
 	}
 	for (i = 0; i < n; i++) {
 		const hf_message *m = hf_redfish_error_info(rf, i);
 
-		if (m->message_id)
-			fprintf(stderr, "  MessageId: %s\n", m->message_id);
-		if (m->message)
-			fprintf(stderr, "  Message: %s\n", m->message);
-		if (m->severity)
-			fprintf(stderr, "  Severity: %s\n", m->severity);
-		if (m->resolution)
-			fprintf(stderr, "  Resolution: %s\n", m->resolution);
+		print_field("MessageId", m->message_id);
+		print_field("Message", m->message);
+		print_field("Severity", m->severity);
+		print_field("Resolution", m->resolution);
 	}
 }
 
@@ -114,13 +149,17 @@ int cli_report_response(hf_response *resp)
 	/* iLO sends MessageIds only: complete them from the BMC's registries (bounded, cached) */
 	if (report_client)
 		hf_client_resolve_messages(report_client, resp);
-	fprintf(stderr, "hostfish: %s %s: %d %s\n", hf_response_method(resp),
-		hf_response_path(resp), status, hf_response_reason(resp));
-	if (status >= 300 && status < 400)
-		fprintf(stderr, "  redirect to %s not followed (only GET and HEAD are redirected, "
-				"within the same BMC, at most 5 times)\n",
-			hf_response_header(resp, "Location") ? hf_response_header(resp, "Location")
-							     : "(no Location)");
+	cli_error("%s %s: %d %s", hf_response_method(resp), hf_response_path(resp), status,
+		  hf_response_reason(resp));
+	if (status >= 300 && status < 400) {
+		fputs("  redirect to ", stderr);
+		tools_fputs_safe(stderr, hf_response_header(resp, "Location")
+						 ? hf_response_header(resp, "Location")
+						 : "(no Location)");
+		fputs(" not followed (only GET and HEAD are redirected, within the same BMC, at "
+		      "most 5 times)\n",
+		      stderr);
+	}
 	print_redfish_error(hf_response_redfish_error(resp));
 	return cli_exit_code_of_status(status);
 }

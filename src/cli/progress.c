@@ -95,9 +95,14 @@ void cli_progress_update(struct cli_progress *p, double done, double total)
 	} else {
 		snprintf(line, sizeof(line), "%s %s  %s/s", p->label, amount, rate);
 	}
-	/* \r and erase-to-end-of-line: one line, redrawn in place */
-	fprintf(stderr, "\r%s\033[K", line);
+	/* \r and erase-to-end-of-line: one line, redrawn in place; the line itself (its label
+	 * may come from the BMC) through the escaping stderr */
+	fputc('\r', cli_raw_stderr);
+	fflush(cli_raw_stderr);
+	fputs(line, stderr);
 	fflush(stderr);
+	fputs("\033[K", cli_raw_stderr);
+	fflush(cli_raw_stderr);
 }
 
 void cli_progress_end(struct cli_progress *p)
@@ -105,8 +110,8 @@ void cli_progress_end(struct cli_progress *p)
 	if (!p)
 		return;
 	if (p->drawn) {
-		fputs("\r\033[K", stderr);
-		fflush(stderr);
+		fputs("\r\033[K", cli_raw_stderr);
+		fflush(cli_raw_stderr);
 	}
 	free(p);
 }

@@ -150,3 +150,170 @@ int tools_open_log_file(const char *path, char *err, size_t errlen)
 	close(fd);
 	return -1;
 }
+
+static bool is_c1(const unsigned char *p, size_t left)
+{
+	return left >= 2 && p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f;
+}
+
+typedef void emit_fn(void *ctx, const void *buf, size_t n);
+
+/*
+ * p..end with control characters as \xHH, given to emit in runs: C0 (but tab, and newline
+ * when keep_newlines), DEL, C1 in UTF-8 (C2 80..C2 9F), and a byte 0x80..0x9F that continues
+ * no UTF-8 character (a C1 control to a terminal in an 8-bit mode).  *need carries the
+ * continuation bytes still expected from one call to the next.
+ */
+static void escape_controls(const unsigned char *p, const unsigned char *end, bool keep_newlines,
+			    int *need, emit_fn *emit, void *ctx)
+{
+	const unsigned char *run = p;
+	char esc[16];
+
+	while (p < end) {
+		bool c1 = is_c1(p, (size_t)(end - p)), bad;
+
+		if ((*p & 0xc0) == 0x80 && *need > 0) {
+			(*need)--;
+			p++;
+			continue;
+		}
+		if ((*p & 0xc0) == 0x80)
+			bad = *p <= 0x9f;
+		else {
+			*need = *p >= 0xf0 && *p <= 0xf4 ? 3 : *p >= 0xe0 ? 2 : *p >= 0xc2 ? 1 : 0;
+			bad = c1 || *p == 0x7f ||
+			      (*p < 0x20 && *p != '\t' && !(*p == '\n' && keep_newlines));
+		}
+		if (!bad) {
+			p++;
+			continue;
+		}
+		emit(ctx, run, (size_t)(p - run));
+		if (c1)
+			emit(ctx, esc, (size_t)snprintf(esc, sizeof(esc), "\\xc2\\x%02x", p[1]));
+		else
+			emit(ctx, esc, (size_t)snprintf(esc, sizeof(esc), "\\x%02x", *p));
+		*need = 0;
+		p += c1 ? 2 : 1;
+		run = p;
+	}
+	emit(ctx, run, (size_t)(p - run));
+}
+
+static void emit_file(void *ctx, const void *buf, size_t n)
+{
+	fwrite(buf, 1, n, ctx);
+}
+
+void tools_fput_safe(FILE *f, const char *s, size_t n, bool keep_newlines)
+{
+	int need = 0;
+
+	escape_controls((const unsigned char *)s, (const unsigned char *)s + n, keep_newlines,
+			&need, emit_file, f);
+}
+
+void tools_fputs_safe(FILE *f, const char *s)
+{
+	if (s)
+		tools_fput_safe(f, s, strlen(s), false);
+}
+
+void tools_fput_json(FILE *f, const char *json)
+{
+	const unsigned char *p = (const unsigned char *)json, *run = p;
+
+	while (*p) {
+		bool c1 = is_c1(p, p[1] ? 2 : 1);
+
+		if (!c1 && *p != 0x7f) {
+			p++;
+			continue;
+		}
+		fwrite(run, 1, (size_t)(p - run), f);
+		/* inside a JSON string (structure is ASCII): the same character, escaped */
+		fprintf(f, "\\u%04x", c1 ? p[1] : *p);
+		p += c1 ? 2 : 1;
+		run = p;
+	}
+	fwrite(run, 1, (size_t)(p - run), f);
+}
+
+struct safe_stream {
+	int fd;
+	bool held_c2; /* the last write ended in C2: a C1 control if the next starts 80..9F */
+	int need; /* UTF-8 continuation bytes expected next */
+};
+
+static void write_all(void *ctx, const void *buf, size_t n)
+{
+	int fd = *(int *)ctx;
+	const char *p = buf;
+
+	while (n) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return; /* nowhere to report it: this is the error stream */
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+static ssize_t safe_write(void *cookie, const char *buf, size_t n)
+{
+	struct safe_stream *st = cookie;
+	const unsigned char *p = (const unsigned char *)buf, *end = p + n;
+
+	if (n == 0)
+		return 0;
+	if (st->held_c2) {
+		const unsigned char pair[2] = { 0xc2, *p };
+
+		st->held_c2 = false;
+		if (is_c1(pair, 2)) {
+			escape_controls(pair, pair + 2, true, &st->need, write_all, &st->fd);
+			p++;
+		} else {
+			write_all(&st->fd, pair, 1);
+			st->need = 1;
+		}
+	}
+	if (p < end && end[-1] == 0xc2) {
+		st->held_c2 = true;
+		end--;
+	}
+	escape_controls(p, end, true, &st->need, write_all, &st->fd);
+	return (ssize_t)n;
+}
+
+static int safe_close(void *cookie)
+{
+	struct safe_stream *st = cookie;
+
+	if (st->held_c2)
+		write_all(&st->fd, "\xc2", 1);
+	free(st);
+	return 0;
+}
+
+FILE *tools_safe_stream(int fd)
+{
+	static const cookie_io_functions_t io = { .write = safe_write, .close = safe_close };
+	struct safe_stream *st = calloc(1, sizeof(*st));
+	FILE *f;
+
+	if (!st)
+		return NULL;
+	st->fd = fd;
+	f = fopencookie(st, "w", io);
+	if (!f) {
+		free(st);
+		return NULL;
+	}
+	setvbuf(f, NULL, _IONBF, 0);
+	return f;
+}

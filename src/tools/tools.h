@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /* Exit codes of both programs, documented in their --help and man pages. */
 enum {
@@ -46,5 +47,25 @@ char *tools_read_secret_file(const char *path, bool *others_can_read, char *err,
  * descriptor (blocking, close-on-exec) or -1.
  */
 int tools_open_log_file(const char *path, char *err, size_t errlen);
+
+/*
+ * Text from the BMC, written so that it cannot steer a terminal: C0 control characters, DEL
+ * and the C1 controls in their UTF-8 form (C2 80..C2 9F) become \xHH (\xc2\x9b for a C1).
+ * Tabs are kept, and newlines when keep_newlines.  n bytes of s (embedded NULs escaped too).
+ */
+void tools_fput_safe(FILE *f, const char *s, size_t n, bool keep_newlines);
+/* The same for a C string; NULL prints nothing. */
+void tools_fputs_safe(FILE *f, const char *s);
+/* JSON text with DEL and the C1 controls rewritten as \u007f, \u0080..\u009f (json-c writes
+ * them raw; the value is the same).  Written to f. */
+void tools_fput_json(FILE *f, const char *json);
+
+/*
+ * A stream on fd that writes everything through tools_fput_safe() (newlines kept), unbuffered:
+ * replace stdout (when a terminal) and stderr with it, and no control character from the BMC
+ * reaches the terminal whatever printed it.  A lone C2 byte at the very end of the output may
+ * be held back (it could start a C1).  NULL when it cannot be made.
+ */
+FILE *tools_safe_stream(int fd);
 
 #endif /* HOSTFISH_TOOLS_H */

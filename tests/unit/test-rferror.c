@@ -336,6 +336,76 @@ static void test_bounds(void **state)
 	hf_buf_free(&b);
 }
 
+/* valid UTF-8 from start to end (no character cut in two) */
+static bool utf8_whole(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		int more = *p < 0x80 ? 0 : (*p & 0xe0) == 0xc0 ? 1 : (*p & 0xf0) == 0xe0 ? 2
+			 : (*p & 0xf8) == 0xf0 ? 3 : -1;
+
+		if (more < 0)
+			return false;
+		for (p++; more > 0; more--, p++)
+			if ((*p & 0xc0) != 0x80)
+				return false;
+	}
+	return true;
+}
+
+/*
+ * A hostile BMC: a 1 MB MessageArgs entry, a 1 MB Message, and a registry message made of
+ * placeholders (2,048 times %1: 2 GB once formatted, before the bound).  What is kept and
+ * printed stays within HF_MESSAGE_TEXT_MAX / HF_MESSAGE_ARG_MAX, cut between characters.
+ */
+static void test_huge_messages(void **state)
+{
+	const size_t big = 1 << 20;
+	struct hf_buf b = { 0 }, msg = { 0 };
+	const hf_message *m;
+	hf_redfish_error *err;
+	const char *args[1];
+	char *out;
+	size_t i;
+
+	assert_int_equal(hf_buf_appends(&b, "{\"@Message.ExtendedInfo\":[{\"MessageId\":\"X.Y\","
+					    "\"Message\":\""),
+			 0);
+	for (i = 0; i < big / 2; i++) /* "é" is 2 bytes: a cut in the middle shows */
+		assert_int_equal(hf_buf_appends(&b, "\u00e9"), 0);
+	assert_int_equal(hf_buf_appends(&b, "\",\"MessageArgs\":[\""), 0);
+	for (i = 0; i < big / 3; i++) /* "€" is 3 bytes */
+		assert_int_equal(hf_buf_appends(&b, "\u20ac"), 0);
+	assert_int_equal(hf_buf_appends(&b, "\"]}]}"), 0);
+	err = parse_text(b.data);
+	hf_buf_free(&b);
+	assert_non_null(err);
+	m = hf_redfish_error_info(err, 0);
+	assert_true(strlen(m->message) <= HF_MESSAGE_TEXT_MAX);
+	assert_true(strlen(m->message) > HF_MESSAGE_TEXT_MAX - 8);
+	assert_true(utf8_whole(m->message));
+	assert_string_equal(m->message + strlen(m->message) - 3, "...");
+	assert_true(strlen(m->message_args[0]) <= HF_MESSAGE_ARG_MAX);
+	assert_true(utf8_whole(m->message_args[0]));
+
+	/* formatting: 2,048 placeholders and a 1 MB argument */
+	for (i = 0; i < 2048; i++)
+		assert_int_equal(hf_buf_appends(&msg, "%1"), 0);
+	for (i = 0; i < big / 3; i++)
+		assert_int_equal(hf_buf_appends(&b, "\xe2\x82\xac"), 0); /* "€" */
+	args[0] = b.data;
+	out = hf_registry_format(msg.data, args, 1);
+	assert_non_null(out);
+	assert_true(strlen(out) <= HF_MESSAGE_TEXT_MAX);
+	assert_true(utf8_whole(out));
+	assert_string_equal(out + strlen(out) - 3, "...");
+	free(out);
+	hf_rferror_unref(err);
+	hf_buf_free(&msg);
+	hf_buf_free(&b);
+}
+
 static void test_unknown_message_id(void **state)
 {
 	static const char *const ids[] = {
@@ -553,6 +623,7 @@ int main(void)
 		cmocka_unit_test(test_no_error),
 		cmocka_unit_test(test_junk_types),
 		cmocka_unit_test(test_bounds),
+		cmocka_unit_test(test_huge_messages),
 		cmocka_unit_test(test_unknown_message_id),
 		cmocka_unit_test(test_code_of),
 		cmocka_unit_test(test_error_class),

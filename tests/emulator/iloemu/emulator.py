@@ -98,6 +98,24 @@ class Emulator:
             if not 400 <= status <= 599:
                 status = 500
             return self.error_response(status)
+        if kind == "control-chars":
+            status = fault.params.get("status", 400)
+            evil = "\x1b[31mred\x1b[0m \x1b]0;owned\x07 \u009b2J"
+            if status >= 400:
+                body = {"error": {"code": "Base.1.4.GeneralError", "message": evil,
+                                  "@Message.ExtendedInfo": [{
+                                      "MessageId": "Base.1.4.PropertyValueNotInList",
+                                      "Message": "Message " + evil,
+                                      "MessageArgs": [evil, "Name"],
+                                      "Severity": "Warning",
+                                      "Resolution": "Resolution " + evil}]}}
+                ctype = None
+            else:
+                body = ("plain " + evil + "\n").encode("utf-8")
+                ctype = "text/plain"
+            # latin-1 on the wire: the reason phrase carries ESC and a raw 0x9b
+            return Response(status, body, [("X-Hostile", "\x1b[2J" + "\u009b" + "2J")], ctype,
+                            reason="Bad \x1b[2J\u009b2J Request")
         if kind == "redirect":
             # to= a path or an absolute URL (another host, to test that clients refuse it)
             status = fault.params.get("status", 301)

@@ -28,6 +28,10 @@ KINDS = {
     # the answer is a Redfish error with this status (400-599; invented for tests: a BMC
     # that refuses one request, a 405 for a DELETE, say)
     "error": (1, {"status"}),
+    # terminal control sequences (ESC, BEL, the C1 CSI U+009B) in the reason phrase, a header
+    # and the body: a Redfish error's Message, Resolution and MessageArgs for a status of 400
+    # and above, else a text/plain body (invented: a hostile or broken BMC)
+    "control-chars": (1, {"status"}),
     # CHIF channel faults (only the CHIF socket sees them; blob operations match the path
     # /chif/<create|write|finalize|info|read|delete|list|security> and the method CHIF,
     # REST packets the method and path of the HTTP request they carry)
@@ -46,10 +50,11 @@ HOOK_KINDS = {"etag-race"}
 COMMON = {"path", "method", "count", "after"}
 # Faults that replace the answer (at most one fires per request).
 ANSWER_KINDS = {"drop", "unavailable", "truncate", "malformed", "gzip-bomb", "huge-body",
-                "redirect", "error"}
+                "redirect", "error", "control-chars"}
 # Answer-replacing faults whose answer App.fault_response() makes (drop and truncate act on
 # the connection instead).
-RESPONSE_KINDS = ("unavailable", "malformed", "gzip-bomb", "huge-body", "redirect", "error")
+RESPONSE_KINDS = ("unavailable", "malformed", "gzip-bomb", "huge-body", "redirect", "error",
+                  "control-chars")
 INT_KEYS = {"ms", "retry_after", "size", "bytes", "count", "after", "status", "random"}
 
 

@@ -244,6 +244,8 @@ class Handler(BaseHTTPRequestHandler):
             reason = http.HTTPStatus(resp.status).phrase
         except ValueError:
             reason = "Unknown"
+        if resp.reason is not None:
+            reason = resp.reason
         lines = ["HTTP/1.1 %d %s" % (resp.status, reason),
                  "Date: " + email.utils.formatdate(usegmt=True)]
         if resp.body is not None:

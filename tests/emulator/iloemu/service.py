@@ -38,11 +38,12 @@ class Request:
 class Response:
     """Status, headers and a body (dict -> JSON, or bytes)."""
 
-    def __init__(self, status, body=None, headers=None, content_type=None):
+    def __init__(self, status, body=None, headers=None, content_type=None, reason=None):
         self.status = status
         self.body = body
         self.headers = list(headers or [])
         self.content_type = content_type
+        self.reason = reason  # the status line's phrase; None: the standard one
 
     def payload(self):
         if self.body is None:
