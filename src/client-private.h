@@ -50,9 +50,11 @@ struct hf_client {
 	char *session_uri;
 	bool owns_session; /* delete it at free */
 	unsigned session_gen; /* bumped on every login: one re-login per expiry */
+	int64_t relogin_ms; /* hf_now_ms() of the last re-login, 0: none yet */
+	bool session_proven; /* the BMC accepted the current session at least once */
 	char *sessions_path; /* the service root's Links.Sessions */
 	int journal_lock_fd; /* held while this client owns its journaled session */
-	char *basic_auth; /* "Basic base64" */
+	char *basic_auth; /* "Basic base64", whenever a user name and password were given */
 
 	/* bumped by hf_client_interrupt(): requests started under an older value abort */
 	volatile int interrupts;

@@ -309,6 +309,7 @@ static int use_hostif_credentials(hf_client *c, char *why, size_t whylen)
 		cr.session_token = cr.session_uri = NULL;
 		c->owns_session = true;
 		c->session_gen++;
+		c->session_proven = false;
 		c->auth = HF_AUTH_SESSION;
 		c->auth_was_auto = false;
 		hf_journal_record(c);
@@ -388,7 +389,8 @@ _hf_public_ int hf_client_new(hf_client **ret, const hf_options *o)
 		r = -ENOMEM;
 		goto fail;
 	}
-	if (c->auth == HF_AUTH_BASIC) {
+	if (c->username && c->password) {
+		/* Basic authentication, or the way to confirm that a refused session is gone */
 		_cleanup_free_ char *pair = malloc(strlen(c->username) + strlen(c->password) + 2);
 		_cleanup_free_ char *enc = NULL;
 
@@ -915,6 +917,14 @@ static int client_send(hf_client *c, const char *method, const char *path,
 		}
 		break;
 	}
+	if ((flags & HF_SEND_AUTH) && session_gen && tresp.status != 401 && tresp.status < 500) {
+		/* the BMC took the session: a later 401 means it expired, not that it never
+		 * worked (hf_session_relogin) */
+		pthread_mutex_lock(&c->session_lock);
+		if (c->session_gen == *session_gen)
+			c->session_proven = true;
+		pthread_mutex_unlock(&c->session_lock);
+	}
 
 	{
 		struct hf_buf url = { 0 };
@@ -1079,8 +1089,8 @@ _hf_public_ int hf_request(hf_client *c, const char *method, const char *path,
 					   &resp);
 			if (r < 0)
 				goto out;
-		} else if (r == -EACCES && !c->password) {
-			/* no way to log in again: give the caller the BMC's 401 */
+		} else if ((r == -EACCES && !c->password) || r == -EAGAIN) {
+			/* no way to log in again, or not so soon: give the caller the BMC's 401 */
 			hf_client_clear_error(c);
 		} else {
 			hf_response_free(resp);

@@ -227,6 +227,7 @@ static int adopt_session(hf_client *c, hf_response *resp, const char *base)
 		return -ENOMEM;
 	c->owns_session = true;
 	c->session_gen++;
+	c->session_proven = false;
 	/* before anything else can fail: a journal entry that prune can find if we die */
 	hf_journal_record(c);
 
@@ -339,17 +340,71 @@ int hf_session_login_locked(hf_client *c)
 	return login_once(c);
 }
 
+/*
+ * A session the BMC answered 401 for: is it really gone?  A 401 can also come from a BMC
+ * that refuses a token it still counts.  Asked with the new session (c->token, session_lock
+ * held): 404 settles it; a session still listed is DELETEd.  1: gone, 0: unknown.
+ */
+static int settle_refused(hf_client *c, const char *uri)
+{
+	static const char *const methods[] = { "GET", "DELETE" };
+	size_t i;
+
+	if (!uri || !c->token)
+		return 0;
+	for (i = 0; i < HF_ARRAY_SIZE(methods); i++) {
+		struct hf_headers h = { 0 };
+		hf_response *resp = NULL;
+		int r, status;
+
+		r = hf_headers_set(&h, "X-Auth-Token", c->token);
+		if (r == 0)
+			r = hf_client_send(c, methods[i], uri, &h, NULL, 0, 0, NULL, &resp);
+		hf_headers_clear(&h);
+		if (r < 0)
+			return 0;
+		status = hf_response_status(resp);
+		hf_response_free(resp);
+		if (status == 404 || (i == 1 && status >= 200 && status < 300))
+			return 1;
+		if (status != 200)
+			return 0; /* 401 again, 403 for another user's...: not known */
+	}
+	return 0;
+}
+
 int hf_session_relogin(hf_client *c, unsigned gen)
 {
 	int r = 0;
 
 	pthread_mutex_lock(&c->session_lock);
 	if (c->session_gen == gen && c->token) {
+		int64_t now = hf_now_ms();
+		char *token, *uri;
+
+		/* a session that worked has expired (a reset, a timeout): log in again at once;
+		 * one refused before it ever worked, not within the interval */
+		if (!c->session_proven && c->relogin_ms &&
+		    now - c->relogin_ms < HF_RELOGIN_INTERVAL_MS) {
+			hf_log_warning(&c->log, "the BMC refused session %s, logged in %lld ms ago; "
+						"not logging in again within %d s",
+				       c->session_uri ? c->session_uri : "(unknown)",
+				       (long long)(now - c->relogin_ms),
+				       HF_RELOGIN_INTERVAL_MS / 1000);
+			pthread_mutex_unlock(&c->session_lock);
+			return -EAGAIN;
+		}
 		hf_log_info(&c->log, "the BMC no longer knows session %s; logging in again",
 			    c->session_uri ? c->session_uri : "(unknown)");
-		/* gone on the BMC: nothing to delete */
-		hf_journal_remove(c, c->token);
+		/* forgotten only once it is known to be gone: until then its journal entry
+		 * stays, an orphan for sessions prune */
+		token = c->token;
+		uri = c->session_uri;
+		c->token = NULL;
+		c->session_uri = NULL;
+		hf_journal_forget(c);
 		hf_session_forget(c);
+		c->relogin_ms = now;
 		if (c->auth == HF_AUTH_SESSION && !c->password) {
 			hf_client_set_error(c, -EACCES, HF_ERROR_AUTH, 401, NULL,
 					    "the session expired and no password is available to "
@@ -358,6 +413,14 @@ int hf_session_relogin(hf_client *c, unsigned gen)
 		} else {
 			r = hf_session_login_locked(c);
 		}
+		if (r == 0 && settle_refused(c, uri))
+			hf_journal_remove(c, token);
+		else
+			hf_log_warning(&c->log, "session %s was refused but is not known to be gone; "
+						"its journal entry stays for sessions prune",
+				       uri ? uri : "(unknown)");
+		hf_free_secret(token);
+		free(uri);
 	} else if (!c->token) {
 		r = hf_session_login_locked(c);
 	}
@@ -492,6 +555,7 @@ _hf_public_ int hf_client_resume_session(hf_client *c, const char *token, const 
 	c->session_uri = u;
 	c->owns_session = false;
 	c->session_gen++;
+	c->session_proven = false;
 	/* a session to use is a reason to authenticate, unless the caller said "none" */
 	if (c->auth == HF_AUTH_NONE && c->auth_was_auto)
 		c->auth = HF_AUTH_SESSION;

@@ -3,7 +3,7 @@
  * test-library.c - libhostfish's public API against the emulator (driven by library.test).
  *
  * Environment: EMU_URL, EMU_CA, EMU_STATE (the emulator's state file), ADMIN_PASSWORD.
- * Usage: test-library main|limit
+ * Usage: test-library main|limit|refuse
  * Prints TAP.  Uses only <hostfish.h> and json-c, like any program built on the library.
  */
 #include <errno.h>
@@ -396,11 +396,44 @@ static void test_limit(void)
 	ok(state_num("open_sessions") == 0, "hf_client_free logged the first one out");
 }
 
+/*
+ * A BMC that logs in but refuses every session on GET (library.test starts it with a 401
+ * fault on GET /redfish/v1/Systems/): 20 requests cost at most two sessions (one re-login
+ * per interval, not one per request), and none is left behind: the refused session is
+ * deleted before it is forgotten, the last one at hf_client_free().
+ */
+static void test_refuse(void)
+{
+	const char *pw = env("ADMIN_PASSWORD");
+	hf_client *c = new_client("admin", pw, NULL, HF_AUTH_AUTO);
+	int i, got401 = 0;
+
+	ok(c != NULL, "a client for a BMC that refuses its sessions");
+	for (i = 0; c && i < 20; i++) {
+		hf_response *resp = NULL;
+
+		if (hf_get(c, "/redfish/v1/Systems/1/", &resp) == 0 &&
+		    hf_response_status(resp) == 401)
+			got401++;
+		hf_response_free(resp);
+	}
+	ok(got401 == 20, "each of 20 GETs returns the BMC's 401 (%d)", got401);
+	ok(state_num("sessions_created") <= 2, "at most 2 sessions created (%ld)",
+	   state_num("sessions_created"));
+	ok(state_num("open_sessions") <= 1, "at most 1 open while the client lives (%ld)",
+	   state_num("open_sessions"));
+	hf_client_free(c);
+	ok(state_num("open_sessions") == 0, "none left after hf_client_free (%ld)",
+	   state_num("open_sessions"));
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc == 2 && strcmp(argv[1], "limit") == 0)
 		test_limit();
+	else if (argc == 2 && strcmp(argv[1], "refuse") == 0)
+		test_refuse();
 	else
 		test_main();
 	printf("1..%d\n", n_tests);
