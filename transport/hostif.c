@@ -451,8 +451,9 @@ static bool fingerprint_valid(const char *fp)
 int hf_hostif_pin_load(const char *path, char fp[96], char *why, size_t whylen)
 {
 	char buf[512], *p;
+	struct stat st = { 0 };
 	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 
 	if (fd < 0) {
 		int r = -errno;
@@ -461,6 +462,17 @@ int hf_hostif_pin_load(const char *path, char fp[96], char *why, size_t whylen)
 			return 0;
 		snprintf(why, whylen, "cannot read the pin file %s: %s", path, strerror(-r));
 		return r;
+	}
+	/* the pin decides which BMC gets the password: only one root (or we) wrote counts */
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    (st.st_uid != 0 && st.st_uid != geteuid()) || (st.st_mode & (S_IWGRP | S_IWOTH))) {
+		snprintf(why, whylen,
+			 "the pin file %s is not trusted: it must be a regular file of root's that "
+			 "only root may write (uid %u, mode %04o); remove it or run 'hostfish hostif "
+			 "trust'",
+			 path, (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
+		close(fd);
+		return -EPERM;
 	}
 	n = read(fd, buf, sizeof(buf) - 1);
 	if (n < 0) {
@@ -677,7 +689,8 @@ static int hostif_open(const char *root, const struct hf_transport_config *cfg, 
 		if (r < 0) {
 			snprintf(errbuf, errlen, "%s", why);
 			hostif_fini(ctx);
-			r = -EINVAL;
+			/* an untrusted pin is refused like a changed certificate */
+			r = r == -EPERM ? -EKEYREJECTED : -EINVAL;
 			goto out;
 		}
 		ctx->have_pin = r == 1;
