@@ -14,6 +14,8 @@
 
 #include "hostfish.h"
 
+#include "atomic-write.h"
+
 #define _hf_public_ __attribute__((visibility("default")))
 #define _hf_printf_(a, b) __attribute__((format(printf, a, b)))
 #define _cleanup_(f) __attribute__((cleanup(f)))
@@ -274,8 +276,6 @@ struct hf_slots {
 const char *hf_runtime_dir(void);
 /* Create (0700) or check a directory of ours that nobody else can write. */
 int hf_private_dir(const char *path, char *err, size_t errlen);
-/* Replace path with data atomically (0600, fsynced, renamed into place); negative errno. */
-int hf_write_atomic(const char *path, const void *data, size_t len);
 /* 32 hex characters naming an endpoint in file names. */
 int hf_endpoint_key(const char *endpoint, char *out, size_t outlen);
 int hf_slots_init(struct hf_slots *s, const char *endpoint, int cap, long wait_ms,

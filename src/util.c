@@ -1,20 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * util.c - growable buffers, header lists, small string helpers and the atomic file write.
+ * util.c - growable buffers, header lists and small string helpers.
  */
 #include "config.h"
 
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "hostfish-private.h"
 
@@ -355,48 +351,4 @@ void hf_sleep_ms(long ms)
 	ts.tv_nsec = (ms % 1000) * 1000000L;
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
-}
-
-/*
- * Replace path with len bytes of data, atomically: a 0600 temporary file ".NAME.XXXXXX"
- * beside it (created exclusively), written whole, fsynced, then renamed over path.  On
- * failure path is untouched, the temporary file removed, and the errno returned is the one of
- * the call that failed (a short write on a full disk is -ENOSPC), never a stale one.
- */
-int hf_write_atomic(const char *path, const void *data, size_t len)
-{
-	char tmp[PATH_MAX], dir[PATH_MAX], base[PATH_MAX];
-	const char *p = data;
-	size_t done = 0;
-	int fd, r = 0;
-
-	if ((size_t)snprintf(dir, sizeof(dir), "%s", path) >= sizeof(dir))
-		return -ENAMETOOLONG;
-	memcpy(base, dir, sizeof(base));
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dirname(dir), basename(base)) >=
-	    sizeof(tmp))
-		return -ENAMETOOLONG;
-	fd = mkostemp(tmp, O_CLOEXEC); /* O_EXCL, mode 0600 whatever the umask */
-	if (fd < 0)
-		return -errno;
-	while (done < len) {
-		ssize_t n = write(fd, p + done, len - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			r = n < 0 ? -errno : -ENOSPC;
-			break;
-		}
-		done += (size_t)n;
-	}
-	if (r == 0 && fsync(fd) < 0)
-		r = -errno;
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	if (r == 0 && rename(tmp, path) < 0)
-		r = -errno;
-	if (r < 0)
-		unlink(tmp);
-	return r;
 }

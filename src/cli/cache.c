@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -24,6 +25,7 @@
 #include <openssl/evp.h>
 
 #include "cli.h"
+#include "src/atomic-write.h"
 
 #define CACHE_FILE_MAX 65536
 
@@ -202,19 +204,17 @@ out:
 int cli_cache_store(const char *bmc, const char *user, const char *token, const char *uri)
 {
 	struct json_object *obj;
-	char *path = NULL, *tmp = NULL;
+	char *path = NULL;
 	const char *text;
 	size_t len;
-	int fd = -1, r;
+	int r;
 
 	r = ensure_dirs();
 	if (r < 0)
 		return r;
 	path = cli_cache_path(bmc, user);
-	if (!path || asprintf(&tmp, "%s.XXXXXX", path) < 0) {
-		free(path);
+	if (!path)
 		return -ENOMEM;
-	}
 	obj = json_object_new_object();
 	json_object_object_add(obj, "bmc", json_object_new_string(bmc));
 	json_object_object_add(obj, "user", json_object_new_string(user));
@@ -222,42 +222,66 @@ int cli_cache_store(const char *bmc, const char *user, const char *token, const 
 	json_object_object_add(obj, "token", json_object_new_string(token));
 	json_object_object_add(obj, "created", json_object_new_int64((int64_t)time(NULL)));
 	text = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN);
-	len = strlen(text);
-
-	fd = mkostemp(tmp, O_CLOEXEC); /* O_EXCL, mode 0600 */
-	if (fd < 0) {
-		r = -errno;
-		goto fail;
-	}
-	if (fchmod(fd, 0600) < 0 || write(fd, text, len) != (ssize_t)len || fsync(fd) < 0) {
-		r = errno ? -errno : -EIO;
-		goto fail;
-	}
-	if (close(fd) < 0) {
-		fd = -1;
-		r = -errno;
-		goto fail;
-	}
-	fd = -1;
-	if (rename(tmp, path) < 0) {
-		r = -errno;
-		goto fail;
-	}
-	explicit_bzero((char *)text, len);
+	len = text ? strlen(text) : 0;
+	r = text ? hf_write_atomic(path, text, len) : -ENOMEM;
+	if (r < 0)
+		cli_error("cannot write the session cache %s: %s", path, strerror(-r));
+	if (text)
+		explicit_bzero((char *)text, len);
 	json_object_put(obj);
-	free(tmp);
-	free(path);
-	return 0;
-fail:
-	cli_error("cannot write the session cache %s: %s", path, strerror(-r));
-	explicit_bzero((char *)text, len);
-	json_object_put(obj);
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-	free(tmp);
 	free(path);
 	return r;
+}
+
+/*
+ * One "hostfish login" at a time per BMC and user (sessions/locks/KEY.lock, flock): the second
+ * one finds the first one's session in the cache instead of creating another.  Waits at
+ * most wait_ms.  Returns the lock's descriptor (close it to release) or a negative errno.
+ */
+int cli_cache_lock(const char *bmc, const char *user, long wait_ms)
+{
+	char *key = key_of(bmc, user), *dir = NULL, *lock = NULL;
+	struct timespec pause = { 0, 20 * 1000 * 1000 };
+	long waited = 0;
+	int fd, r;
+
+	/* in sessions/locks/: never removed (a waiter may hold an unlinked one), never
+	 * mistaken for a session file */
+	r = key ? ensure_dirs() : -ENOMEM;
+	if (r == 0 && asprintf(&dir, "%s/sessions/locks", runtime_dir()) < 0)
+		r = -ENOMEM;
+	if (r == 0)
+		r = private_dir(dir, true);
+	if (r == 0 && asprintf(&lock, "%s/%s.lock", dir, key) < 0)
+		r = -ENOMEM;
+	free(key);
+	free(dir);
+	if (r < 0)
+		return r;
+	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600);
+	if (fd < 0) {
+		r = -errno;
+		cli_error("cannot open %s: %s", lock, strerror(-r));
+		free(lock);
+		return r;
+	}
+	/* polled, not blocking: a stopped holder must not hold us beyond wait_ms */
+	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		r = -errno;
+		if (r != -EWOULDBLOCK || waited >= wait_ms) {
+			cli_error("%s: %s", lock,
+				  r == -EWOULDBLOCK ? "another login for this BMC and user did not "
+						      "finish in time"
+						    : strerror(-r));
+			close(fd);
+			free(lock);
+			return r == -EWOULDBLOCK ? -ETIMEDOUT : r;
+		}
+		nanosleep(&pause, NULL);
+		waited += 20;
+	}
+	free(lock);
+	return fd;
 }
 
 int cli_cache_remove(const char *bmc, const char *user)

@@ -98,6 +98,12 @@ struct cli_cached_session {
 int cli_cache_load(const char *bmc, const char *user, struct cli_cached_session *ret);
 int cli_cache_store(const char *bmc, const char *user, const char *token, const char *uri);
 int cli_cache_remove(const char *bmc, const char *user);
+int cli_cache_lock(const char *bmc, const char *user, long wait_ms);
+/* Resume the session "hostfish login" kept for this BMC and user, if there is one. */
+void cli_resume_cached_session(struct cli *cli);
+/* How long the CLI waits for a shared resource (--slot-wait, else a minute). */
+#define HF_CLI_DEFAULT_WAIT_MS 60000L
+long cli_wait_ms(const struct cli *cli);
 void cli_cached_session_clear(struct cli_cached_session *s);
 /* The cache file's path for (bmc, user); caller frees. */
 char *cli_cache_path(const char *bmc, const char *user);

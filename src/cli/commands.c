@@ -425,20 +425,12 @@ out:
 	return rc;
 }
 
-int cmd_login(struct cli *cli, int argc, char **argv)
+static int login_locked(struct cli *cli)
 {
 	const char *token, *uri;
 	hf_response *resp = NULL;
 	int r;
 
-	if (argc != 0) {
-		cli_error("usage: hostfish login");
-		return EXIT_USAGE;
-	}
-	if (!cli->user) {
-		cli_error("login: --user is required");
-		return EXIT_USAGE;
-	}
 	if (cli->session_from_cache) {
 		/* already logged in: check that the BMC still knows the session; a re-login
 		 * happens by itself if it does not */
@@ -479,6 +471,30 @@ int cmd_login(struct cli *cli, int argc, char **argv)
 		       cli->user, uri);
 	}
 	return EXIT_OK;
+}
+
+int cmd_login(struct cli *cli, int argc, char **argv)
+{
+	int lock = -1, r;
+
+	if (argc != 0) {
+		cli_error("usage: hostfish login");
+		return EXIT_USAGE;
+	}
+	if (!cli->user) {
+		cli_error("login: --user is required");
+		return EXIT_USAGE;
+	}
+	/* one login at a time per BMC and user: a concurrent one's session is taken over from
+	 * the cache instead of a second one created, which would be kept and never used */
+	lock = cli_cache_lock(hf_client_endpoint(cli->client), cli->user, cli_wait_ms(cli));
+	if (lock < 0)
+		return EXIT_TRANSPORT;
+	if (!cli->session_from_cache)
+		cli_resume_cached_session(cli);
+	r = login_locked(cli);
+	close(lock); /* after the cache was written */
+	return r;
 }
 
 int cmd_logout(struct cli *cli, int argc, char **argv)

@@ -455,7 +455,7 @@ static int create_client(struct cli *cli)
 }
 
 /* Resume the session "hostfish login" kept for this BMC and user, if there is one. */
-static void resume_cached_session(struct cli *cli)
+void cli_resume_cached_session(struct cli *cli)
 {
 	struct cli_cached_session s = { 0 };
 
@@ -469,6 +469,35 @@ static void resume_cached_session(struct cli *cli)
 		cli->cached_token = strdup(s.token);
 	}
 	cli_cached_session_clear(&s);
+}
+
+long cli_wait_ms(const struct cli *cli)
+{
+	return cli->slot_wait_s > 0 ? cli->slot_wait_s * 1000 : HF_CLI_DEFAULT_WAIT_MS;
+}
+
+/*
+ * The cached session expired and this command logged in again: its session takes the old
+ * one's place in the cache, unless a concurrent command got there first (the cache no longer
+ * holds the token this command started with): then this one is logged out, not kept twice.
+ */
+static bool replace_cached(struct cli *cli, const char *token, const char *uri)
+{
+	struct cli_cached_session now = { 0 };
+	bool stored = false;
+	int lock = cli_cache_lock(hf_client_endpoint(cli->client), cli->user, cli_wait_ms(cli));
+
+	if (lock < 0)
+		return false;
+	if (cli_cache_load(hf_client_endpoint(cli->client), cli->user, &now) > 0 &&
+	    strcmp(now.token, cli->cached_token) != 0)
+		stored = false; /* replaced meanwhile: ours goes */
+	else
+		stored = cli_cache_store(hf_client_endpoint(cli->client), cli->user, token, uri) ==
+			 0;
+	cli_cached_session_clear(&now);
+	close(lock);
+	return stored;
 }
 
 /*
@@ -491,8 +520,7 @@ static int finish_session(struct cli *cli, bool logged_in, int rc)
 	if (cli->session_from_cache) {
 		if (strcmp(cli->cached_token, token) == 0)
 			return rc;
-		if (uri && cli_cache_store(hf_client_endpoint(cli->client), cli->user, token,
-					   uri) == 0) {
+		if (uri && replace_cached(cli, token, uri)) {
 			hf_client_keep_session(cli->client, 1);
 			return rc;
 		}
@@ -580,7 +608,7 @@ int main(int argc, char **argv)
 	if (got_signal) /* it came before the handler knew the client */
 		hf_client_interrupt(cli.client);
 	cli_output_set_client(cli.client);
-	resume_cached_session(&cli);
+	cli_resume_cached_session(&cli);
 
 	if (commands[i].method)
 		rc = cmd_request(&cli, commands[i].method, argc - optind - 1, argv + optind + 1);
