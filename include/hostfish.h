@@ -100,7 +100,7 @@ enum hf_redfish_code {
 	HF_RF_SERVICE_UNAVAILABLE = 12 /* ServiceTemporarilyUnavailable, ServiceShuttingDown */
 };
 
-#define HF_OPTIONS_VERSION 1
+#define HF_OPTIONS_VERSION 2 /* 2: idle_timeout_ms; version 1 callers are still accepted */
 
 /*
  * Options for hf_client_new().  Initialise with HF_OPTIONS_INIT or hf_options_init(); the
@@ -135,9 +135,10 @@ typedef struct hf_options {
 	int log_level; /* enum hf_log_level; messages above it are not produced */
 
 	size_t max_response_size; /* bound on a response body after decoding, default 64 MiB */
-	/* Concurrent connections of this client, 1..8, default 8.  Each one holds one of the
-	 * host's 8 slots for the BMC until hf_client_free(): a program (or host) that runs
-	 * several clients against one BMC gives each a share that leaves room for the others. */
+	/* Concurrent connections of this client, 1..8, default 8.  Each open connection holds
+	 * one of the host's 8 slots for the BMC until it is closed (idle_timeout_ms, or
+	 * hf_client_free()): a program that runs several clients against one BMC gives each a
+	 * share that leaves room for the others. */
 	int max_connections;
 
 	/* Resume an existing session instead of logging in (both needed).  The client uses it
@@ -162,6 +163,11 @@ typedef struct hf_options {
 	/* The hostif transport, hostif trust/up: read SMBIOS from this "dmidecode --dump-bin"
 	 * file instead of the kernel's tables (/sys/firmware/dmi/tables, readable by root). */
 	const char *smbios_file;
+
+	/* Version 2.  A connection unused for this long is closed and its host-wide slot given
+	 * back, so that an idle client does not keep other processes from the BMC; default
+	 * 2000.  -1: connections stay open until hf_client_free(). */
+	long idle_timeout_ms;
 } hf_options;
 
 /* Static initialiser: version set, retries -1 (default), everything else zero.  Every field is
@@ -170,10 +176,11 @@ typedef struct hf_options {
 	{                                                                                        \
 		HF_OPTIONS_VERSION, NULL, NULL, NULL, NULL, HF_AUTH_AUTO, -1, 0L, 0L, NULL, 0,  \
 			NULL, NULL, NULL, NULL, NULL, NULL, HF_LOG_ERROR, 0, 0, NULL, NULL, 0L,  \
-			0, NULL, NULL, NULL                                                      \
+			0, NULL, NULL, NULL, 0L                                                  \
 	}
 
-/* Initialise *opts as HF_OPTIONS_INIT does.  Returns 0, or -EINVAL for an unknown version. */
+/* Initialise *opts as HF_OPTIONS_INIT does, for a caller that knows the given version of the
+ * struct (1 or HF_OPTIONS_VERSION).  Returns 0, or -EINVAL for an unknown version. */
 int hf_options_init(hf_options *opts, unsigned int version);
 
 /*

@@ -42,6 +42,12 @@ struct hf_client {
 	bool conn_busy[HF_MAX_CONNECTIONS];
 	bool conn_open[HF_MAX_CONNECTIONS];
 	int slot_fd[HF_MAX_CONNECTIONS]; /* the host-wide slot each connection holds */
+	int64_t idle_since[HF_MAX_CONNECTIONS]; /* hf_now_ms() when it was last given back */
+	long idle_ms; /* close a connection idle this long; -1: never */
+	/* the reaper: a thread that closes idle connections (started with the first one) */
+	pthread_t reaper;
+	bool reaper_started, reaper_stop;
+	pthread_cond_t reaper_cond; /* CLOCK_MONOTONIC; signalled on release and at free */
 	struct hf_slots slots;
 
 	/* session: guarded by session_lock; readers copy under it */

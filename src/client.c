@@ -6,6 +6,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -199,9 +201,11 @@ _hf_public_ int hf_options_init(hf_options *opts, unsigned int version)
 {
 	static const hf_options init = HF_OPTIONS_INIT;
 
-	if (!opts || version != HF_OPTIONS_VERSION)
+	if (!opts || (version != 1 && version != HF_OPTIONS_VERSION))
 		return -EINVAL;
-	*opts = init;
+	/* a version 1 caller's struct ends before idle_timeout_ms */
+	memcpy(opts, &init, version == 1 ? offsetof(hf_options, idle_timeout_ms) : sizeof(init));
+	opts->version = version;
 	return 0;
 }
 
@@ -242,8 +246,12 @@ static void err_key_destroy(void *p)
 
 static int check_options(const hf_options *o, char *why, size_t len)
 {
-	if (o->version != HF_OPTIONS_VERSION) {
+	if (o->version != 1 && o->version != HF_OPTIONS_VERSION) {
 		snprintf(why, len, "hf_options.version %u is not supported", o->version);
+		return -EINVAL;
+	}
+	if (o->version >= 2 && o->idle_timeout_ms < -1) {
+		snprintf(why, len, "idle_timeout_ms must be -1 (never), 0 (default) or positive");
 		return -EINVAL;
 	}
 	if (o->auth < HF_AUTH_AUTO || o->auth > HF_AUTH_CERT) {
@@ -353,6 +361,14 @@ _hf_public_ int hf_client_new(hf_client **ret, const hf_options *o)
 	}
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_cond_init(&c->conn_free, NULL);
+	{
+		pthread_condattr_t ca;
+
+		pthread_condattr_init(&ca);
+		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC); /* hf_now_ms()'s clock */
+		pthread_cond_init(&c->reaper_cond, &ca);
+		pthread_condattr_destroy(&ca);
+	}
 	for (r = 0; r < HF_MAX_CONNECTIONS; r++)
 		c->slot_fd[r] = -1;
 	c->journal_lock_fd = -1;
@@ -384,6 +400,8 @@ _hf_public_ int hf_client_new(hf_client **ret, const hf_options *o)
 	c->timeout_ms = o->timeout_ms ? o->timeout_ms : HF_DEFAULT_TIMEOUT_MS;
 	c->max_response = o->max_response_size ? o->max_response_size : HF_DEFAULT_MAX_RESPONSE;
 	c->max_conns = o->max_connections ? o->max_connections : HF_MAX_CONNECTIONS;
+	c->idle_ms = o->version >= 2 && o->idle_timeout_ms ? o->idle_timeout_ms
+							   : HF_DEFAULT_IDLE_TIMEOUT_MS;
 	if ((o->url && !c->url) || (o->username && !c->username) ||
 	    (o->password && !c->password)) {
 		r = -ENOMEM;
@@ -489,6 +507,8 @@ fail:
 	return r;
 }
 
+static void reaper_stop(hf_client *c);
+
 _hf_public_ void hf_client_free(hf_client *c)
 {
 	struct hf_err_rec *rec, *next;
@@ -506,6 +526,7 @@ _hf_public_ void hf_client_free(hf_client *c)
 					     c->session_uri ? c->session_uri : "(unknown URI)",
 					     hf_client_last_error(c)->message);
 		}
+		reaper_stop(c);
 		for (i = 0; i < HF_MAX_CONNECTIONS; i++) {
 			if (c->conn_open[i])
 				hf_transport_conn_close(&c->transport, c->conns[i]);
@@ -530,6 +551,7 @@ _hf_public_ void hf_client_free(hf_client *c)
 	pthread_key_delete(c->err_key);
 	pthread_mutex_destroy(&c->lock);
 	pthread_cond_destroy(&c->conn_free);
+	pthread_cond_destroy(&c->reaper_cond);
 	pthread_mutex_destroy(&c->session_lock);
 	free(c);
 }
@@ -552,6 +574,93 @@ _hf_public_ const char *hf_client_endpoint(const hf_client *c)
 }
 
 /* ---- connection pool ---- */
+
+/*
+ * The reaper: a thread of the client's own that closes every connection left idle for
+ * c->idle_ms and gives its host-wide slot back, so that a client at rest (a daemon between
+ * requests, a program between phases) does not keep the BMC's eight connections from the
+ * host's other processes.  It sleeps until the next idle deadline; it is started with the
+ * first connection given back and stopped by hf_client_free().
+ */
+static void *reaper_main(void *p)
+{
+	hf_client *c = p;
+
+	pthread_mutex_lock(&c->lock);
+	while (!c->reaper_stop) {
+		void *conns[HF_MAX_CONNECTIONS];
+		int fds[HF_MAX_CONNECTIONS], n = 0, i;
+		int64_t now = hf_now_ms(), next = -1;
+
+		for (i = 0; i < c->max_conns; i++) {
+			int64_t due = c->idle_since[i] + c->idle_ms;
+
+			if (!c->conn_open[i] || c->conn_busy[i])
+				continue;
+			if (due > now) {
+				next = next < 0 || due < next ? due : next;
+				continue;
+			}
+			/* taken out of the pool under the lock: nobody can pick it any more */
+			conns[n] = c->conns[i];
+			fds[n++] = c->slot_fd[i];
+			c->conns[i] = NULL;
+			c->conn_open[i] = false;
+			c->slot_fd[i] = -1;
+		}
+		if (n) {
+			pthread_mutex_unlock(&c->lock);
+			hf_log_debug(&c->log, "closing %d idle connection%s", n, n == 1 ? "" : "s");
+			for (i = 0; i < n; i++) {
+				hf_transport_conn_close(&c->transport, conns[i]);
+				hf_slots_release(fds[i]); /* after the close, as in conn_release */
+			}
+			pthread_mutex_lock(&c->lock);
+			pthread_cond_broadcast(&c->conn_free);
+			continue;
+		}
+		if (next < 0) {
+			pthread_cond_wait(&c->reaper_cond, &c->lock);
+		} else {
+			struct timespec ts = { .tv_sec = (time_t)(next / 1000),
+					       .tv_nsec = (long)(next % 1000) * 1000000 };
+
+			pthread_cond_timedwait(&c->reaper_cond, &c->lock, &ts);
+		}
+	}
+	pthread_mutex_unlock(&c->lock);
+	return NULL;
+}
+
+/* c->lock held.  Signals stay with the caller's threads (a CLI's SIGINT handler). */
+static void reaper_wake(hf_client *c)
+{
+	sigset_t all, old;
+
+	if (c->idle_ms < 0)
+		return;
+	if (!c->reaper_started) {
+		sigfillset(&all);
+		pthread_sigmask(SIG_SETMASK, &all, &old);
+		c->reaper_started = pthread_create(&c->reaper, NULL, reaper_main, c) == 0;
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		if (!c->reaper_started)
+			hf_log_warning(&c->log, "cannot start the thread that closes idle "
+						"connections: they stay open until the client is freed");
+	}
+	pthread_cond_signal(&c->reaper_cond);
+}
+
+static void reaper_stop(hf_client *c)
+{
+	pthread_mutex_lock(&c->lock);
+	c->reaper_stop = true;
+	pthread_cond_signal(&c->reaper_cond);
+	pthread_mutex_unlock(&c->lock);
+	if (c->reaper_started)
+		pthread_join(c->reaper, NULL);
+	c->reaper_started = false;
+}
 
 static int conn_acquire(hf_client *c, int *slot, int interrupts_seen, char *errbuf,
 			size_t errlen)
@@ -621,6 +730,10 @@ static void conn_release(hf_client *c, int slot, bool broken)
 		c->slot_fd[slot] = -1;
 	}
 	c->conn_busy[slot] = false;
+	if (!broken) {
+		c->idle_since[slot] = hf_now_ms();
+		reaper_wake(c);
+	}
 	pthread_cond_signal(&c->conn_free);
 	pthread_mutex_unlock(&c->lock);
 	if (conn)

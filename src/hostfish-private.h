@@ -28,6 +28,7 @@
 #define HF_DEFAULT_MAX_RESPONSE ((size_t)64 << 20)
 #define HF_MAX_CONNECTIONS 8
 #define HF_DEFAULT_SLOT_WAIT_MS 60000L
+#define HF_DEFAULT_IDLE_TIMEOUT_MS 2000L
 /* At most one re-login per client within this time: a BMC that refuses every session it just
  * issued costs one session per interval, not one per request. */
 #define HF_RELOGIN_INTERVAL_MS 10000

@@ -38,6 +38,7 @@ enum role {
 struct agent_config {
 	const char *socket_path;
 	int max_connections; /* 1..8 */
+	long idle_timeout_ms; /* hf_options.idle_timeout_ms: 0 default, -1 never */
 	int max_queue; /* requests admitted but not yet on a BMC connection */
 	int max_clients; /* open client connections (= connection threads) */
 	size_t max_body;

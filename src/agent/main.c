@@ -60,7 +60,10 @@ static const char usage_text[] =
 	"\n"
 	"Agent options:\n"
 	"  --socket PATH          listen here (default $HOSTFISH_RUNTIME_DIR/" SOCKET_NAME ")\n"
-	"  --max-connections N    concurrent BMC connections, 1..8 (default 8)\n"
+	"  --max-connections N    concurrent BMC connections, 1..8 (default 6: two of the\n"
+	"                         host's eight stay free for direct users)\n"
+	"  --idle-timeout MS      a BMC connection unused this long is closed and its slot\n"
+	"                         given back (default 2000; -1: kept open)\n"
 	"  --max-queue N          requests waiting for a BMC connection (default 64); more\n"
 	"                         are answered 503 with Retry-After: 1\n"
 	"  --max-clients N        open client connections (default 128); more are answered 503\n"
@@ -116,6 +119,7 @@ enum {
 	OPT_RETRIES,
 	OPT_SOCKET,
 	OPT_MAX_CONNECTIONS,
+	OPT_IDLE_TIMEOUT,
 	OPT_MAX_QUEUE,
 	OPT_MAX_CLIENTS,
 	OPT_MAX_BODY,
@@ -142,6 +146,7 @@ static const struct option long_options[] = {
 	{ "retries", required_argument, NULL, OPT_RETRIES },
 	{ "socket", required_argument, NULL, OPT_SOCKET },
 	{ "max-connections", required_argument, NULL, OPT_MAX_CONNECTIONS },
+	{ "idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT },
 	{ "max-queue", required_argument, NULL, OPT_MAX_QUEUE },
 	{ "max-clients", required_argument, NULL, OPT_MAX_CLIENTS },
 	{ "max-body", required_argument, NULL, OPT_MAX_BODY },
@@ -255,6 +260,14 @@ static int parse_options(struct agent_config *cfg, struct bmc_options *o, int ar
 				return -1;
 			}
 			cfg->max_connections = (int)v;
+			break;
+		case OPT_IDLE_TIMEOUT:
+			if (!tools_parse_long(optarg, -1, 3600000, &v) || v == 0) {
+				agent_log(ALOG_ERR, "--idle-timeout: expected milliseconds between 1 "
+						    "and 3600000, or -1");
+				return -1;
+			}
+			cfg->idle_timeout_ms = v;
 			break;
 		case OPT_MAX_QUEUE:
 			if (!tools_parse_long(optarg, 0, 4096, &v)) {
@@ -374,6 +387,7 @@ static int create_client(struct agent *a, const struct bmc_options *bo)
 	o.log_fn = agent_log_library;
 	o.log_level = agent_log_library_level();
 	o.max_connections = a->cfg.max_connections;
+	o.idle_timeout_ms = a->cfg.idle_timeout_ms;
 	o.direct = 1; /* the agent talks to the BMC itself, never through an agent */
 
 	r = hf_client_new(&a->client, &o);
@@ -571,7 +585,7 @@ int main(int argc, char **argv)
 	}
 	a->listen_fd = -1;
 	a->cfg = (struct agent_config){
-		.max_connections = 8,
+		.max_connections = 6, /* of the host's 8: room for direct logins and uploads */
 		.max_queue = 64,
 		.max_clients = 128,
 		.max_body = (size_t)16 << 20,

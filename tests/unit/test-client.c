@@ -137,6 +137,15 @@ static void test_options_init(void **state)
 	assert_int_equal(o.connect_timeout_ms, 0);
 	assert_int_equal(o.max_response_size, 0);
 	assert_null(o.session_uri);
+	assert_int_equal(o.idle_timeout_ms, 0);
+
+	/* a version 1 caller's struct ends before idle_timeout_ms: not written */
+	memset(&o, 0xa5, sizeof(o));
+	assert_int_equal(hf_options_init(&o, 1), 0);
+	assert_int_equal(o.version, 1);
+	assert_int_equal(o.retries, -1);
+	assert_null(o.smbios_file);
+	assert_int_equal((unsigned long)o.idle_timeout_ms, (unsigned long)(long)0xa5a5a5a5a5a5a5a5UL);
 
 	/* unknown versions: -EINVAL, and *opts is not written */
 	memset(&o, 0xa5, sizeof(o));
@@ -182,7 +191,8 @@ static void test_client_new_invalid(void **state)
 	} while (0)
 
 	BAD(o.version = 0, "version");
-	BAD(o.version = 2, "version");
+	BAD(o.version = HF_OPTIONS_VERSION + 1, "version");
+	BAD((o.version = 2, o.idle_timeout_ms = -2), "idle_timeout_ms");
 	BAD(o.auth = 5, "auth");
 	BAD(o.auth = -1, "auth");
 	BAD(o.retries = 11, "retries");
