@@ -90,6 +90,16 @@ void hf_client_clear_error(hf_client *c);
 /* Start of a public call: clear the thread's error and note the interrupt count, so that
  * hf_client_interrupt() aborts every request of the call, including ones not yet started. */
 void hf_client_begin(hf_client *c);
+/* pool.c: take a connection (opening one, with a host-wide slot, when none is free), give
+ * it back (broken: its state is unknown, close it), stop the idle reaper (hf_client_free). */
+int hf_pool_acquire(hf_client *c, int *slot, int interrupts_seen, char *errbuf, size_t errlen);
+void hf_pool_release(hf_client *c, int slot, bool broken);
+void hf_pool_stop_reaper(hf_client *c);
+/* errors.c: the key destructor of per-thread records, freeing the rest at hf_client_free(),
+ * the interrupt count the current operation started under. */
+void hf_err_key_destroy(void *p);
+void hf_errors_free(hf_client *c);
+int hf_op_interrupts(hf_client *c);
 int hf_errno_kind(int code);
 /* The errno that names an HTTP error status (4xx, 5xx): what strerror() says must fit it. */
 int hf_status_errno(int status);
