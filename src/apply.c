@@ -590,7 +590,13 @@ again:
 		r = hf_request_json(run->c, "PATCH", pt, headers, patch, &resp);
 		hf_buf_free(&h);
 		if (r < 0) {
+			bool unsent = hf_client_last_unsent(run->c);
+
 			r = fail_call(run, r, "PATCH", pt);
+			/* sent, and no answer: the BMC may have applied it */
+			if (r == 0 && !unsent &&
+			    set(run->entry, "status", json_object_new_string("unknown")) < 0)
+				goto nomem;
 			goto done_r;
 		}
 		if (hf_response_status(resp) == 412 && !retried) {
@@ -670,7 +676,7 @@ _hf_public_ int hf_apply(hf_client *c, struct json_object *desired, unsigned fla
 
 	if (!c || !ret)
 		return -EINVAL;
-	hf_client_begin(c);
+	HF_OPERATION(c);
 	if (flags & ~HF_APPLY_DRY_RUN) {
 		hf_client_set_error(c, -EINVAL, HF_ERROR_USAGE, 0, NULL, "apply: unknown flags");
 		return -EINVAL;

@@ -608,7 +608,7 @@ _hf_public_ int hf_https_csr(hf_client *c, const hf_csr_params *p, long wait_ms,
 
 	if (!c || !ret_pem)
 		return -EINVAL;
-	hf_client_begin(c);
+	HF_OPERATION(c);
 	if (wait_ms < 0)
 		return usage(c, "the CSR wait must not be negative");
 	if (wait_ms == 0)
@@ -795,7 +795,7 @@ _hf_public_ int hf_https_cert_import(hf_client *c, const char *pem, size_t len)
 
 	if (!c)
 		return -EINVAL;
-	hf_client_begin(c);
+	HF_OPERATION(c);
 	r = checked_cert(c, "certificate", pem, len, false, NULL, &clean);
 	if (r < 0)
 		return r;
@@ -944,7 +944,7 @@ _hf_public_ int hf_https_cert_info(hf_client *c, struct json_object **ret)
 
 	if (!c || !ret)
 		return -EINVAL;
-	hf_client_begin(c);
+	HF_OPERATION(c);
 	r = security_resource(c, "HttpsCert", &res, &path);
 	if (r < 0)
 		return r;
@@ -1010,7 +1010,7 @@ _hf_public_ int hf_license_info(hf_client *c, struct json_object **ret)
 
 	if (!c || !ret)
 		return -EINVAL;
-	hf_client_begin(c);
+	HF_OPERATION(c);
 	r = manager_link(c, "LicenseService", &path);
 	if (r < 0)
 		return r;
@@ -1056,7 +1056,7 @@ _hf_public_ int hf_license_install(hf_client *c, const char *key)
 
 	if (!c)
 		return -EINVAL;
-	hf_client_begin(c);
+	HF_OPERATION(c);
 	/* the key is a secret: the message never repeats it */
 	if (hf_license_key_normalise(key, norm) < 0)
 		return usage(c, "the licence key must be 25 letters or digits in five groups of "
@@ -1095,7 +1095,7 @@ _hf_public_ int hf_cert_login_set(hf_client *c, int enable)
 
 	if (!c)
 		return -EINVAL;
-	hf_client_begin(c);
+	HF_OPERATION(c);
 	r = security_resource(c, "CertAuth", &res, &path);
 	if (r < 0)
 		return r;
@@ -1120,7 +1120,7 @@ _hf_public_ int hf_cert_ca_import(hf_client *c, const char *pem, size_t len)
 
 	if (!c)
 		return -EINVAL;
-	hf_client_begin(c);
+	HF_OPERATION(c);
 	r = checked_cert(c, "CA certificate", pem, len, true, NULL, &clean);
 	if (r < 0)
 		return r;
@@ -1141,7 +1141,7 @@ _hf_public_ int hf_cert_user_map(hf_client *c, const char *user, const char *pem
 
 	if (!c)
 		return -EINVAL;
-	hf_client_begin(c);
+	HF_OPERATION(c);
 	if (hf_cert_text_check(user, HF_CERT_USER_MAX) < 0)
 		return usage(c, "the user name must be 1 to %d characters without control "
 				"characters",

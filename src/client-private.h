@@ -12,6 +12,8 @@
 
 struct hf_err_rec {
 	int op_interrupts; /* c->interrupts when this thread's public call began */
+	int op_depth; /* > 0 inside an operation (hf_op_enter): nested calls keep its snapshot */
+	bool unsent; /* the failed request is known not to have reached the BMC */
 	hf_error pub;
 	char *message;
 	hf_redfish_error *rf;
@@ -98,6 +100,28 @@ void hf_pool_stop_reaper(hf_client *c);
 /* errors.c: the key destructor of per-thread records, freeing the rest at hf_client_free(),
  * the interrupt count the current operation started under. */
 void hf_err_key_destroy(void *p);
+/* The request that just failed on this thread certainly did not reach the BMC (interrupted
+ * before it was sent, no connection): a caller may report "not sent" rather than "unknown". */
+void hf_client_mark_unsent(hf_client *c);
+bool hf_client_last_unsent(hf_client *c);
+/*
+ * An operation of many requests (apply, crawl, cert, firmware, task waits): between
+ * hf_op_enter() and hf_op_leave() the public calls it makes keep the interrupt snapshot taken
+ * when the operation began, so one hf_client_interrupt() (a SIGINT) stops every request that
+ * follows, not only the one in flight.  Call hf_client_begin() first; nests.
+ */
+void hf_op_enter(hf_client *c);
+void hf_op_leave(hf_client *c);
+static inline void hf_op_leavep(hf_client **c)
+{
+	if (*c)
+		hf_op_leave(*c);
+}
+/* At the top of a feature's public function, in place of hf_client_begin(c): the operation
+ * lasts until the function returns. */
+#define HF_OPERATION(c)                                                                     \
+	_cleanup_(hf_op_leavep) hf_client *hf_op_ __attribute__((unused)) =                  \
+		(hf_client_begin(c), hf_op_enter(c), (c))
 void hf_errors_free(hf_client *c);
 int hf_op_interrupts(hf_client *c);
 int hf_errno_kind(int code);

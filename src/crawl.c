@@ -716,13 +716,13 @@ _hf_public_ int hf_crawl(hf_client *c, const char *path, const char *outdir, uns
 
 	if (!c || !outdir || !report)
 		return -EINVAL;
-	hf_client_begin(c);
+	HF_OPERATION(c);
 	cr.c = c;
 	cr.dirfd = -1;
 	cr.force = (flags & HF_CRAWL_FORCE) != 0;
 	cr.progress = progress;
 	cr.userdata = userdata;
-	cr.interrupts_seen = __atomic_load_n(&c->interrupts, __ATOMIC_SEQ_CST);
+	cr.interrupts_seen = hf_op_interrupts(c);
 	cr.workers = 1; /* the calling thread */
 	pthread_mutex_init(&cr.lock, NULL);
 	pthread_cond_init(&cr.cond, NULL);

@@ -46,6 +46,22 @@ static void err_rec_reset(struct hf_err_rec *rec)
 	rec->message = NULL;
 	rec->rf = NULL;
 	rec->pub = no_error;
+	rec->unsent = false;
+}
+
+void hf_client_mark_unsent(hf_client *c)
+{
+	struct hf_err_rec *rec = pthread_getspecific(c->err_key);
+
+	if (rec)
+		rec->unsent = true;
+}
+
+bool hf_client_last_unsent(hf_client *c)
+{
+	struct hf_err_rec *rec = pthread_getspecific(c->err_key);
+
+	return rec && rec->unsent;
 }
 
 void hf_client_clear_error(hf_client *c)
@@ -63,7 +79,25 @@ void hf_client_begin(hf_client *c)
 	if (!rec)
 		return;
 	err_rec_reset(rec);
-	rec->op_interrupts = __atomic_load_n(&c->interrupts, __ATOMIC_SEQ_CST);
+	/* inside an operation, a nested public call keeps the operation's snapshot */
+	if (rec->op_depth == 0)
+		rec->op_interrupts = __atomic_load_n(&c->interrupts, __ATOMIC_SEQ_CST);
+}
+
+void hf_op_enter(hf_client *c)
+{
+	struct hf_err_rec *rec = err_rec(c);
+
+	if (rec)
+		rec->op_depth++;
+}
+
+void hf_op_leave(hf_client *c)
+{
+	struct hf_err_rec *rec = pthread_getspecific(c->err_key);
+
+	if (rec && rec->op_depth > 0)
+		rec->op_depth--;
 }
 
 int hf_op_interrupts(hf_client *c)

@@ -447,7 +447,7 @@ _hf_public_ int hf_firmware_upload(hf_client *c, const char *file, const hf_uplo
 		return -EINVAL;
 	if (!o)
 		o = &defaults;
-	hf_client_begin(c);
+	HF_OPERATION(c);
 	memset(&u, 0, sizeof(u));
 	if (o->version != HF_UPLOAD_OPTIONS_VERSION || o->protocol < HF_UPLOAD_AUTO ||
 	    o->protocol > HF_UPLOAD_DMTF) {
@@ -562,7 +562,7 @@ _hf_public_ int hf_firmware_wait(hf_client *c, const hf_response *upload, long t
 	status = hf_response_status(upload);
 	if (status == 202)
 		return hf_task_wait_response(c, upload, timeout_ms, progress, userdata, final);
-	hf_client_begin(c);
+	HF_OPERATION(c);
 	if (status < 200 || status >= 300) {
 		hf_client_set_error(c, -EINVAL, HF_ERROR_USAGE, status, NULL,
 				    "the upload failed (%d): there is nothing to wait for", status);

@@ -190,8 +190,11 @@ static int client_send(hf_client *c, const char *method, const char *path,
 
 		if (__atomic_load_n(&c->interrupts, __ATOMIC_SEQ_CST) != interrupts_seen) {
 			r = -EINTR;
-			hf_client_set_error(c, r, HF_ERROR_TRANSPORT, 0, NULL, "%s %s: interrupted",
-					    method, shown);
+			hf_client_set_error(c, r, HF_ERROR_TRANSPORT, 0, NULL,
+					    "%s %s: interrupted%s", method, shown,
+					    attempt ? "" : " before it was sent");
+			if (!attempt)
+				hf_client_mark_unsent(c);
 			goto out;
 		}
 		errbuf[0] = '\0';
@@ -200,6 +203,8 @@ static int client_send(hf_client *c, const char *method, const char *path,
 			hf_client_set_error(c, r, hf_errno_kind(r), 0, NULL,
 					    "cannot open a connection to the BMC: %s",
 					    errbuf[0] ? errbuf : errno_text(r));
+			if (!attempt)
+				hf_client_mark_unsent(c);
 			goto out;
 		}
 		t0 = hf_now_ms();
@@ -230,6 +235,8 @@ static int client_send(hf_client *c, const char *method, const char *path,
 			}
 			hf_client_set_error(c, r, hf_errno_kind(r), 0, NULL, "%s %s: %s%s%s", method,
 					    shown, errno_text(r), errbuf[0] ? ": " : "", errbuf);
+			if (unsent && attempt <= 1)
+				hf_client_mark_unsent(c);
 			goto out;
 		}
 		hf_log_info(&c->log, "%s %s -> %d (%lld ms)", method, shown, tresp.status,

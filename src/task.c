@@ -130,8 +130,8 @@ static int task_wait(hf_client *c, const char *uri, long timeout_ms, long first_
 
 	if (!c || !uri || !final)
 		return -EINVAL;
-	hf_client_begin(c);
-	interrupts_seen = __atomic_load_n(&c->interrupts, __ATOMIC_SEQ_CST);
+	HF_OPERATION(c);
+	interrupts_seen = hf_op_interrupts(c); /* the operation's, when inside one */
 	deadline = hf_now_ms() + hf_task_timeout_ms(timeout_ms);
 	if (first_wait_ms > 0) {
 		if (first_wait_ms > hf_task_timeout_ms(timeout_ms))
