@@ -767,6 +767,14 @@ const char *hf_version(void);
 /* A static English description of an enum hf_error_kind value. */
 const char *hf_error_kind_name(int kind);
 
+/*
+ * A copy of a request path or URL that is safe to log or print: the password of a URL's
+ * user information ("https://user:****@host/") and the values of query parameters whose names
+ * look secret ("?token=****", "password", "secret", "key"...) are masked.  Anything else is
+ * kept.  Returns a string to free(), or NULL (NULL given, or no memory).
+ */
+char *hf_mask_uri(const char *uri);
+
 #ifdef __cplusplus
 }
 #endif

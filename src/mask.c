@@ -60,6 +60,8 @@ bool hf_mask_is_secret_header(const char *name)
 	return false;
 }
 
+static char *masked_url_value(const char *s);
+
 /* false when the document nests deeper than it is walked: then it is not logged at all */
 /* NOLINTNEXTLINE(misc-no-recursion): bounded by MASK_MAX_DEPTH */
 static bool mask_value(struct json_object *obj, int depth)
@@ -81,6 +83,12 @@ static bool mask_value(struct json_object *obj, int depth)
 		for (i = 0; i < n; i++)
 			if (!mask_value(json_object_array_get_idx(obj, i), depth + 1))
 				return false;
+	} else if (json_object_is_type(obj, json_type_string)) {
+		/* an ImageURI "https://user:pw@server/fw.bin", a link with ?token=... */
+		_cleanup_free_ char *m = masked_url_value(json_object_get_string(obj));
+
+		if (m)
+			json_object_set_string(obj, m);
 	}
 	return true;
 }
@@ -100,6 +108,61 @@ char *hf_mask_json_text(const char *text, size_t len)
 		obj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(obj);
 	return out;
+}
+
+/* "scheme://user:password@host...": where the password starts and ends, or false */
+static bool userinfo_password(const char *uri, const char **from, const char **to)
+{
+	const char *p = uri, *auth, *end, *at = NULL, *colon;
+
+	while (isalnum((unsigned char)*p) || *p == '+' || *p == '-' || *p == '.')
+		p++;
+	if (p == uri || strncmp(p, "://", 3) != 0)
+		return false;
+	auth = p + 3;
+	end = auth + strcspn(auth, "/?#");
+	for (p = auth; p < end; p++)
+		if (*p == '@')
+			at = p;
+	if (!at)
+		return false;
+	colon = memchr(auth, ':', (size_t)(at - auth));
+	if (!colon)
+		return false;
+	*from = colon + 1;
+	*to = at;
+	return true;
+}
+
+_hf_public_ char *hf_mask_uri(const char *uri)
+{
+	const char *from, *to;
+	_cleanup_free_ char *plain = NULL;
+
+	if (!uri)
+		return NULL;
+	if (!userinfo_password(uri, &from, &to))
+		return hf_mask_path(uri);
+	plain = malloc(strlen(uri) + sizeof(MASK));
+	if (!plain)
+		return NULL;
+	sprintf(plain, "%.*s%s%s", (int)(from - uri), uri, MASK, to);
+	return hf_mask_path(plain);
+}
+
+/* a JSON string that is a URL with a password or secret query values, masked; else NULL */
+static char *masked_url_value(const char *s)
+{
+	char *m;
+
+	if (!strstr(s, "://") && !strchr(s, '?'))
+		return NULL;
+	m = hf_mask_uri(s);
+	if (m && strcmp(m, s) == 0) {
+		free(m);
+		return NULL;
+	}
+	return m;
 }
 
 char *hf_mask_path(const char *path)

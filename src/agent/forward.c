@@ -208,8 +208,13 @@ static void send_bmc_answer(struct conn *c, const struct http_request *req, hf_r
 				"the BMC's answer to %s has too many headers", req->method);
 		return;
 	}
-	agent_log(ALOG_INFO, "uid %u pid %d: %s %.300s -> %d", (unsigned)c->uid, (int)c->pid,
-		  req->method, req->target, status);
+	{
+		char *shown = hf_mask_uri(req->target); /* ?token=... never reaches the log */
+
+		agent_log(ALOG_INFO, "uid %u pid %d: %s %.300s -> %d", (unsigned)c->uid,
+			  (int)c->pid, req->method, shown ? shown : "(target not shown)", status);
+		free(shown);
+	}
 	http_send(c, status, reason, head.data, body, content_length,
 		  !c->head && content_length > 0);
 	obuf_free(&head);
@@ -228,8 +233,13 @@ static void send_library_error(struct conn *c, const struct http_request *req, i
 	}
 	e = hf_client_last_error(c->agent->client);
 	why = e->message && *e->message ? e->message : strerror(-r);
-	agent_log(ALOG_INFO, "uid %u pid %d: %s %.300s: %s", (unsigned)c->uid, (int)c->pid,
-		  req->method, req->target, why);
+	{
+		char *shown = hf_mask_uri(req->target);
+
+		agent_log(ALOG_INFO, "uid %u pid %d: %s %.300s: %s", (unsigned)c->uid, (int)c->pid,
+			  req->method, shown ? shown : "(target not shown)", why);
+		free(shown);
+	}
 	if (r == -EINTR) {
 		c->close = true;
 		http_send_error(c, 503, "ServiceShuttingDown", NULL, true,

@@ -61,6 +61,8 @@ void cli_print_response(const struct cli *cli, const hf_response *resp);
  * (hf_client_resolve_messages() with the client given to cli_output_set_client()). */
 int cli_report_response(hf_response *resp);
 void cli_output_set_client(hf_client *client);
+/* The response's path to print: secret query values masked.  free() it; NULL: no memory. */
+char *cli_shown_path(const hf_response *resp);
 /* Print the client's last error, and return its exit code. */
 int cli_report_error(const struct cli *cli, int code, const char *what);
 int cli_exit_code_of_status(int status);

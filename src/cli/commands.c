@@ -157,9 +157,12 @@ int cmd_request(struct cli *cli, const char *method, int argc, char **argv)
 		return cli_report_error(cli, r, method);
 	rc = cli_exit_code_of_status(hf_response_status(resp));
 	if (rc == EXIT_OK && claims_json_but_is_not(resp)) {
+		char *shown = cli_shown_path(resp);
+
 		cli_error("%s %s: %d %s, but the body is not valid JSON (%zu bytes)", method,
-			  hf_response_path(resp), hf_response_status(resp), hf_response_reason(resp),
-			  body_size(resp));
+			  shown ? shown : "(path)", hf_response_status(resp),
+			  hf_response_reason(resp), body_size(resp));
+		free(shown);
 		hf_response_free(resp);
 		return EXIT_TRANSPORT;
 	}

@@ -135,6 +135,11 @@ static void print_redfish_error(const hf_redfish_error *rf)
 	}
 }
 
+char *cli_shown_path(const hf_response *resp)
+{
+	return hf_mask_uri(hf_response_path(resp)); /* no ?token=... on screen */
+}
+
 static hf_client *report_client;
 
 void cli_output_set_client(hf_client *client)
@@ -149,8 +154,13 @@ int cli_report_response(hf_response *resp)
 	/* iLO sends MessageIds only: complete them from the BMC's registries (bounded, cached) */
 	if (report_client)
 		hf_client_resolve_messages(report_client, resp);
-	cli_error("%s %s: %d %s", hf_response_method(resp), hf_response_path(resp), status,
-		  hf_response_reason(resp));
+	{
+		char *shown = cli_shown_path(resp);
+
+		cli_error("%s %s: %d %s", hf_response_method(resp), shown ? shown : "(path)",
+			  status, hf_response_reason(resp));
+		free(shown);
+	}
 	if (status >= 300 && status < 400) {
 		fputs("  redirect to ", stderr);
 		tools_fputs_safe(stderr, hf_response_header(resp, "Location")

@@ -47,8 +47,13 @@ int cli_task_outcome(const struct cli *cli, hf_response *final)
 	}
 	if (hf_response_status(final) >= 300)
 		return cli_report_response(final); /* the monitor itself failed: 2, 3 or 4 */
-	cli_error("the task ended %s (%s %s: %d)", state, hf_response_method(final),
-		  hf_response_path(final), hf_response_status(final));
+	{
+		char *shown = cli_shown_path(final);
+
+		cli_error("the task ended %s (%s %s: %d)", state, hf_response_method(final),
+			  shown ? shown : "(path)", hf_response_status(final));
+		free(shown);
+	}
 	print_messages(hf_response_json(final));
 	if (cli->json)
 		cli_print_response(cli, final);

@@ -287,6 +287,54 @@ static void test_mask_query(void **state)
 	}
 }
 
+static void test_mask_uri(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "/redfish/v1/Systems/1/", "/redfish/v1/Systems/1/" },
+		{ "/redfish/v1/x?token=t&a=1", "/redfish/v1/x?token=****&a=1" },
+		{ "https://bmc/redfish/v1/", "https://bmc/redfish/v1/" },
+		{ "https://user@bmc/fw.bin", "https://user@bmc/fw.bin" },
+		{ "https://user:hunter2@bmc:443/fw.bin", "https://user:****@bmc:443/fw.bin" },
+		{ "http://u:p@proxy:3128", "http://u:****@proxy:3128" },
+		{ "sftp://u:p%40ss@h/x?password=y", "sftp://u:****@h/x?password=****" },
+		/* an @ in the path is not user information */
+		{ "https://bmc/a:b@c", "https://bmc/a:b@c" },
+		/* not a scheme: left alone */
+		{ "nota scheme://u:p@h", "nota scheme://u:p@h" },
+		{ "", "" },
+	};
+	size_t i;
+
+	for (i = 0; i < HF_ARRAY_SIZE(cases); i++) {
+		char *out = hf_mask_uri(cases[i].in);
+
+		assert_non_null(out);
+		if (strcmp(out, cases[i].out) != 0)
+			fail_msg("hf_mask_uri(\"%s\") = \"%s\", expected \"%s\"", cases[i].in,
+				 out, cases[i].out);
+		free(out);
+	}
+	assert_null(hf_mask_uri(NULL));
+}
+
+/* URLs in JSON string values: an update's ImageURI with a password, a link with a token */
+static void test_mask_url_values(void **state)
+{
+	static const char in[] = "{\"ImageURI\":\"https://fw:s3cret@repo/a.bin\","
+				 "\"Links\":[\"/x?token=abc\"],\"Name\":\"why? because\"}";
+	char *out = hf_mask_json_text(in, strlen(in));
+
+	assert_non_null(out);
+	assert_null(strstr(out, "s3cret"));
+	assert_null(strstr(out, "abc"));
+	assert_non_null(strstr(out, "https://fw:****@repo/a.bin"));
+	assert_non_null(strstr(out, "/x?token=****"));
+	assert_non_null(strstr(out, "why? because"));
+	free(out);
+}
+
 /* JSON may be followed by white space (RFC 8259 section 2); BMC bodies often end in a newline. */
 static void test_mask_trailing_whitespace(void **state)
 {
@@ -363,6 +411,8 @@ int main(void)
 		cmocka_unit_test(test_mask_not_json),
 		cmocka_unit_test(test_mask_len),
 		cmocka_unit_test(test_mask_query),
+		cmocka_unit_test(test_mask_uri),
+		cmocka_unit_test(test_mask_url_values),
 		cmocka_unit_test(test_mask_trailing_whitespace),
 		cmocka_unit_test(test_mask_query_empty),
 		cmocka_unit_test(test_mask_license_key),
