@@ -152,6 +152,10 @@ int hf_session_login_locked(hf_client *c);
 /* A 401 came back for a request sent with generation gen: re-login once for all threads. */
 int hf_session_relogin(hf_client *c, unsigned gen);
 bool hf_session_auth_uses_session(const hf_client *c);
+/* The sessions collection (the service root's Links.Sessions), and whether path is one of
+ * its members. */
+const char *hf_session_collection(hf_client *c);
+bool hf_session_in_collection(hf_client *c, const char *path);
 /* Free the session state (token wiped) without contacting the BMC. */
 void hf_session_forget(hf_client *c);
 
@@ -162,6 +166,27 @@ void hf_journal_remove(hf_client *c, const char *token); /* the session is gone 
 void hf_journal_forget(hf_client *c); /* drop our lock (the entry stays) */
 /* Delete the journal's orphans with their own tokens; counts what was deleted / failed. */
 int hf_journal_prune(hf_client *c, unsigned *deleted, unsigned *failed);
+/* The journal directory of an endpoint (created private); a journal file, parsed (NULL when
+ * unreadable). */
+int hf_journal_dir(const char *endpoint, char **ret, char *err, size_t errlen);
+struct json_object *hf_journal_read(const char *path);
+
+/*
+ * intent.c: a login in progress.  hf_intent_begin() records "user U logs in from pid P
+ * since T" (intent-*.json, its lock held) before the POST; hf_intent_end() removes it once
+ * the session is journaled or certainly not created (keep: the outcome is unknown, leave it
+ * for prune).  A process killed in between leaves an intent nobody holds: hf_intent_prune()
+ * lists the BMC's sessions and deletes those of that user created within the intent's time
+ * window that no journal entry and no live login can account for.
+ */
+struct hf_intent {
+	int lock_fd; /* -1: not recorded */
+	char *dir;
+	char name[48]; /* "intent-<hex>" */
+};
+void hf_intent_begin(hf_client *c, struct hf_intent *in);
+void hf_intent_end(hf_client *c, struct hf_intent *in, bool keep);
+int hf_intent_prune(hf_client *c, unsigned *deleted, unsigned *failed, unsigned *waiting);
 
 /* response.c */
 int hf_response_build(hf_response **ret, const char *method, const char *url, const char *path,

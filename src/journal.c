@@ -31,7 +31,7 @@
 
 #define ENTRY_MAX 65536
 
-static int journal_dir(const char *endpoint, char **ret, char *err, size_t errlen)
+int hf_journal_dir(const char *endpoint, char **ret, char *err, size_t errlen)
 {
 	_cleanup_free_ char *parent = NULL;
 	char key[33];
@@ -111,7 +111,7 @@ int hf_journal_record(hf_client *c)
 
 	if (!c->token)
 		return -EINVAL;
-	r = journal_dir(hf_client_endpoint(c), &dir, err, sizeof(err));
+	r = hf_journal_dir(hf_client_endpoint(c), &dir, err, sizeof(err));
 	if (r < 0) {
 		hf_log_warning(&c->log, "warning: sessions are not journaled (an orphan could not "
 					"be pruned later): %s",
@@ -150,7 +150,7 @@ int hf_journal_update(hf_client *c, bool kept)
 
 	if (!c->token)
 		return 0;
-	r = journal_dir(hf_client_endpoint(c), &dir, err, sizeof(err));
+	r = hf_journal_dir(hf_client_endpoint(c), &dir, err, sizeof(err));
 	if (r < 0)
 		return r;
 	token_name(c->token, name, sizeof(name));
@@ -182,11 +182,26 @@ void hf_journal_remove(hf_client *c, const char *token)
 	_cleanup_free_ char *dir = NULL;
 	char name[33], err[512];
 
-	if (!token || journal_dir(hf_client_endpoint(c), &dir, err, sizeof(err)) < 0)
+	if (!token || hf_journal_dir(hf_client_endpoint(c), &dir, err, sizeof(err)) < 0)
 		return;
 	token_name(token, name, sizeof(name));
 	remove_entry(dir, name);
 	hf_journal_forget(c);
+}
+
+struct json_object *hf_journal_read(const char *path)
+{
+	char buf[ENTRY_MAX + 1];
+	struct json_object *o;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	ssize_t n = fd >= 0 ? read(fd, buf, ENTRY_MAX) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	o = hf_json_parse(buf, n > 0 ? (size_t)n : 0);
+	hf_wipe(buf, sizeof(buf)); /* it held a token */
+	return o;
 }
 
 static char *entry_string(struct json_object *o, const char *key)
@@ -256,7 +271,7 @@ int hf_journal_prune(hf_client *c, unsigned *ret_deleted, unsigned *ret_failed)
 	DIR *d;
 	int r;
 
-	r = journal_dir(hf_client_endpoint(c), &dir, err, sizeof(err));
+	r = hf_journal_dir(hf_client_endpoint(c), &dir, err, sizeof(err));
 	if (r < 0) {
 		hf_client_set_error(c, r, HF_ERROR_TRANSPORT, 0, NULL, "cannot read the journal: %s",
 				    err);
@@ -266,12 +281,11 @@ int hf_journal_prune(hf_client *c, unsigned *ret_deleted, unsigned *ret_failed)
 	if (!d)
 		return -errno;
 	while ((de = readdir(d))) {
-		char name[64], path[4096], buf[ENTRY_MAX + 1];
+		char name[64], path[4096];
 		struct json_object *o;
 		char *token = NULL, *uri = NULL, *state = NULL;
 		size_t len = strlen(de->d_name);
-		ssize_t n;
-		int lfd, jfd, status;
+		int lfd, status;
 
 		if (len != 37 || strcmp(de->d_name + 32, ".json") != 0)
 			continue;
@@ -286,13 +300,7 @@ int hf_journal_prune(hf_client *c, unsigned *ret_deleted, unsigned *ret_failed)
 			continue;
 		}
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		jfd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-		n = jfd >= 0 ? read(jfd, buf, ENTRY_MAX) : -1;
-		if (jfd >= 0)
-			close(jfd);
-		buf[n > 0 ? n : 0] = '\0';
-		o = hf_json_parse(buf, n > 0 ? (size_t)n : 0);
-		hf_wipe(buf, sizeof(buf));
+		o = hf_journal_read(path);
 		token = entry_string(o, "token");
 		uri = entry_string(o, "uri");
 		state = entry_string(o, "state");

@@ -313,9 +313,34 @@ static int login_cert(hf_client *c)
 	return r;
 }
 
+/* A login whose POST went out and whose outcome is unknown: the BMC may hold a session. */
+static bool outcome_unknown(hf_client *c, int r)
+{
+	return r < 0 && !c->token && r != -EACCES && r != -EUSERS && r != -EINVAL &&
+	       r != -ENOMEM && !hf_client_last_unsent(c);
+}
+
 static int login_once(hf_client *c)
 {
-	return c->auth == HF_AUTH_CERT ? login_cert(c) : login_password(c);
+	struct hf_intent in;
+	int r;
+
+	/* recorded before the POST: a process killed before the session is journaled leaves
+	 * this behind for sessions prune (intent.c) */
+	hf_intent_begin(c, &in);
+	r = c->auth == HF_AUTH_CERT ? login_cert(c) : login_password(c);
+	hf_intent_end(c, &in, outcome_unknown(c, r));
+	return r;
+}
+
+const char *hf_session_collection(hf_client *c)
+{
+	return sessions_path(c);
+}
+
+bool hf_session_in_collection(hf_client *c, const char *path)
+{
+	return in_sessions(sessions_path(c), path);
 }
 
 int hf_session_login_locked(hf_client *c)
@@ -565,7 +590,7 @@ _hf_public_ int hf_client_resume_session(hf_client *c, const char *token, const 
 
 _hf_public_ int hf_client_prune_sessions(hf_client *c, unsigned flags, unsigned *ret_deleted)
 {
-	unsigned deleted = 0, failed = 0;
+	unsigned deleted = 0, failed = 0, waiting = 0;
 	hf_response *coll = NULL;
 	struct json_object *members;
 	size_t i, n;
@@ -577,6 +602,12 @@ _hf_public_ int hf_client_prune_sessions(hf_client *c, unsigned flags, unsigned 
 	pthread_mutex_lock(&c->session_lock);
 	r = hf_journal_prune(c, &deleted, &failed);
 	if (r < 0 && r != -EIO) {
+		pthread_mutex_unlock(&c->session_lock);
+		return r;
+	}
+	/* logins killed before their session was journaled (needs credentials) */
+	r = hf_intent_prune(c, &deleted, &failed, &waiting);
+	if (r < 0) {
 		pthread_mutex_unlock(&c->session_lock);
 		return r;
 	}
