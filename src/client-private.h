@@ -97,6 +97,9 @@ void hf_client_begin(hf_client *c);
 int hf_pool_acquire(hf_client *c, int *slot, int interrupts_seen, char *errbuf, size_t errlen);
 void hf_pool_release(hf_client *c, int slot, bool broken);
 void hf_pool_stop_reaper(hf_client *c);
+/* request.c: the one interruptible sleep: wait ms, unless hf_client_interrupt() is called
+ * meanwhile (the count differs from interrupts_seen): then -EINTR. */
+int hf_sleep_interruptible(hf_client *c, long ms, int interrupts_seen);
 /* errors.c: the key destructor of per-thread records, freeing the rest at hf_client_free(),
  * the interrupt count the current operation started under. */
 void hf_err_key_destroy(void *p);
@@ -170,6 +173,8 @@ int hf_journal_prune(hf_client *c, unsigned *deleted, unsigned *failed);
  * unreadable). */
 int hf_journal_dir(const char *endpoint, char **ret, char *err, size_t errlen);
 struct json_object *hf_journal_read(const char *path);
+/* Remove NAME.json, then NAME.lock, in dir. */
+void hf_journal_remove_files(const char *dir, const char *name);
 
 /*
  * intent.c: a login in progress.  hf_intent_begin() records "user U logs in from pid P

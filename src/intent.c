@@ -32,7 +32,7 @@
 
 #include "client-private.h"
 
-#define INTENT_MAX 64 /* intents looked at in one prune */
+#define INTENT_MAX     64   /* intents looked at in one prune */
 #define SKEW_MARGIN_MS 3000 /* clock resolution (seconds) and the Date header's own */
 
 static int64_t wall_ms(void)
@@ -79,8 +79,9 @@ void hf_intent_begin(hf_client *c, struct hf_intent *in)
 	json_object_put(o);
 	if (r == 0)
 		return;
-	hf_log_warning(&c->log, "warning: the login is not journaled in %s (if this process is "
-				"killed before the session is, sessions prune cannot find it): %s",
+	hf_log_warning(&c->log,
+		       "warning: the login is not journaled in %s (if this process is "
+		       "killed before the session is, sessions prune cannot find it): %s",
 		       in->dir, strerror(-r));
 fail:
 	if (in->lock_fd >= 0) {
@@ -91,25 +92,17 @@ fail:
 	in->lock_fd = -1;
 }
 
-static void remove_files(const char *dir, const char *name)
-{
-	char path[4096];
-
-	snprintf(path, sizeof(path), "%s/%s.json", dir, name);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/%s.lock", dir, name);
-	unlink(path);
-}
-
 void hf_intent_end(hf_client *c, struct hf_intent *in, bool keep)
 {
 	if (in->lock_fd >= 0) {
 		if (!keep)
-			remove_files(in->dir, in->name); /* before the lock goes: never an orphan */
+			hf_journal_remove_files(
+			    in->dir, in->name); /* before the lock goes: never an orphan */
 		else
-			hf_log_warning(&c->log, "the login's outcome is unknown: the BMC may have "
-						"created a session; sessions prune (with credentials) "
-						"will look for it");
+			hf_log_warning(&c->log,
+				       "the login's outcome is unknown: the BMC may have "
+				       "created a session; sessions prune (with credentials) "
+				       "will look for it");
 		close(in->lock_fd);
 	}
 	free(in->dir);
@@ -131,8 +124,8 @@ static int64_t member_int(struct json_object *o, const char *key)
 	struct json_object *v;
 
 	return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_int)
-		       ? json_object_get_int64(v)
-		       : -1;
+		   ? json_object_get_int64(v)
+		   : -1;
 }
 
 static const char *member_string(struct json_object *o, const char *key)
@@ -140,8 +133,8 @@ static const char *member_string(struct json_object *o, const char *key)
 	struct json_object *v;
 
 	return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string)
-		       ? json_object_get_string(v)
-		       : NULL;
+		   ? json_object_get_string(v)
+		   : NULL;
 }
 
 /* The dead and live intents of the directory (at most INTENT_MAX); *n set. */
@@ -157,8 +150,8 @@ static void read_intents(const char *dir, struct window *w, size_t *n)
 		struct json_object *o;
 		int lfd;
 
-		if (strncmp(de->d_name, "intent-", 7) != 0 || len < 6 || len - 5 >= sizeof(w->name) ||
-		    strcmp(de->d_name + len - 5, ".json") != 0)
+		if (strncmp(de->d_name, "intent-", 7) != 0 || len < 6 ||
+		    len - 5 >= sizeof(w->name) || strcmp(de->d_name + len - 5, ".json") != 0)
 			continue;
 		snprintf(w[*n].name, sizeof(w->name), "%.*s", (int)(len - 5), de->d_name);
 		snprintf(path, sizeof(path), "%s/%s.lock", dir, w[*n].name);
@@ -172,7 +165,8 @@ static void read_intents(const char *dir, struct window *w, size_t *n)
 		    member_int(o, "deadline_ms") < member_int(o, "started_ms")) {
 			json_object_put(o);
 			if (!w[*n].live)
-				remove_files(dir, w[*n].name); /* its owner died writing it */
+				hf_journal_remove_files(dir,
+							w[*n].name); /* its owner died writing it */
 			continue;
 		}
 		w[*n].user = strdup(member_string(o, "user"));
@@ -234,11 +228,12 @@ static int month_of(const char *m)
 /* "Sun, 06 Dec 2026 23:41:44 GMT" (RFC 9110 IMF-fixdate), in ms since the epoch, or -1 */
 static int64_t http_date_ms(const char *s)
 {
-	struct tm tm = { 0 };
+	struct tm tm = {0};
 	char mon[4];
 
-	if (!s || sscanf(s, "%*3s, %2d %3s %4d %2d:%2d:%2d GMT", &tm.tm_mday, mon, &tm.tm_year,
-			 &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6 ||
+	if (!s ||
+	    sscanf(s, "%*3s, %2d %3s %4d %2d:%2d:%2d GMT", &tm.tm_mday, mon, &tm.tm_year,
+		   &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6 ||
 	    (tm.tm_mon = month_of(mon)) < 0)
 		return -1;
 	tm.tm_year -= 1900;
@@ -248,7 +243,7 @@ static int64_t http_date_ms(const char *s)
 /* "2026-12-06T23:41:44Z", with optional fraction and "+hh:mm"/"-hh:mm", in ms, or -1 */
 static int64_t iso_ms(const char *s)
 {
-	struct tm tm = { 0 };
+	struct tm tm = {0};
 	int n = 0, oh = 0, om = 0;
 	int64_t ms;
 	const char *p;
@@ -324,9 +319,10 @@ int hf_intent_prune(hf_client *c, unsigned *deleted, unsigned *failed, unsigned 
 	if (dead == 0)
 		goto out;
 	if (!c->token && !c->password && c->auth != HF_AUTH_CERT) {
-		hf_log_warning(&c->log, "%zu login%s of this host died before %s session was "
-					"journaled: give credentials to sessions prune to delete "
-					"what %s may have left",
+		hf_log_warning(&c->log,
+			       "%zu login%s of this host died before %s session was "
+			       "journaled: give credentials to sessions prune to delete "
+			       "what %s may have left",
 			       dead, dead == 1 ? "" : "s", dead == 1 ? "its" : "their",
 			       dead == 1 ? "it" : "they");
 		*waiting = (unsigned)dead;
@@ -342,8 +338,9 @@ int hf_intent_prune(hf_client *c, unsigned *deleted, unsigned *failed, unsigned 
 		goto out_r;
 	offset = http_date_ms(hf_response_header(coll, "Date"));
 	if (hf_response_status(coll) != 200 || offset < 0) {
-		hf_log_warning(&c->log, "cannot list the BMC's sessions (%d%s) for the %zu "
-					"interrupted login%s: left for a later prune",
+		hf_log_warning(&c->log,
+			       "cannot list the BMC's sessions (%d%s) for the %zu "
+			       "interrupted login%s: left for a later prune",
 			       hf_response_status(coll), offset < 0 ? ", no Date" : "", dead,
 			       dead == 1 ? "" : "s");
 		*waiting = (unsigned)dead;
@@ -362,9 +359,11 @@ int hf_intent_prune(hf_client *c, unsigned *deleted, unsigned *failed, unsigned 
 		int verdict;
 
 		if (!json_object_object_get_ex(m, "@odata.id", &id) ||
-		    hf_location_to_path(json_object_get_string(id), coll_path, c->origin, &path) < 0 ||
+		    hf_location_to_path(json_object_get_string(id), coll_path, c->origin, &path) <
+			0 ||
 		    !hf_session_in_collection(c, path) ||
-		    (c->session_uri && hf_path_same(path, c->session_uri)) || uri_listed(uris, path))
+		    (c->session_uri && hf_path_same(path, c->session_uri)) ||
+		    uri_listed(uris, path))
 			continue;
 		if (hf_client_send(c, "GET", path, NULL, NULL, 0, HF_SEND_AUTH, NULL, &resp) < 0 ||
 		    hf_response_status(resp) != 200) {
@@ -383,10 +382,11 @@ int hf_intent_prune(hf_client *c, unsigned *deleted, unsigned *failed, unsigned 
 		if (verdict == 0)
 			continue;
 		if (hf_client_send(c, "DELETE", path, NULL, NULL, 0, HF_SEND_AUTH, NULL, &resp) ==
-			    0 &&
+			0 &&
 		    ((hf_response_status(resp) >= 200 && hf_response_status(resp) < 300) ||
 		     hf_response_status(resp) == 404)) {
-			hf_log_info(&c->log, "session %s, left by an interrupted login, deleted", path);
+			hf_log_info(&c->log, "session %s, left by an interrupted login, deleted",
+				    path);
 			(*deleted)++;
 		} else {
 			(*failed)++;
@@ -394,15 +394,16 @@ int hf_intent_prune(hf_client *c, unsigned *deleted, unsigned *failed, unsigned 
 		hf_response_free(resp);
 	}
 	if (unknown_times) {
-		hf_log_warning(&c->log, "the BMC does not say when its sessions were created: the "
-					"sessions of %zu interrupted login%s cannot be told from "
-					"others and are left",
+		hf_log_warning(&c->log,
+			       "the BMC does not say when its sessions were created: the "
+			       "sessions of %zu interrupted login%s cannot be told from "
+			       "others and are left",
 			       dead, dead == 1 ? "" : "s");
 		*waiting = (unsigned)dead;
 	} else if (*failed == 0 && *waiting == 0) {
 		for (i = 0; i < n; i++)
 			if (!w[i].live)
-				remove_files(dir, w[i].name);
+				hf_journal_remove_files(dir, w[i].name);
 	}
 out:
 	r = 0;

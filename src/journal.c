@@ -167,7 +167,7 @@ int hf_journal_update(hf_client *c, bool kept)
 	return r;
 }
 
-static void remove_entry(const char *dir, const char *name)
+void hf_journal_remove_files(const char *dir, const char *name)
 {
 	char path[4096];
 
@@ -185,7 +185,7 @@ void hf_journal_remove(hf_client *c, const char *token)
 	if (!token || hf_journal_dir(hf_client_endpoint(c), &dir, err, sizeof(err)) < 0)
 		return;
 	token_name(token, name, sizeof(name));
-	remove_entry(dir, name);
+	hf_journal_remove_files(dir, name);
 	hf_journal_forget(c);
 }
 
@@ -310,7 +310,8 @@ int hf_journal_prune(hf_client *c, unsigned *ret_deleted, unsigned *ret_failed)
 			/* the session cache's: "hostfish logout" deletes it */
 		} else if (!token || (c->token && strcmp(token, c->token) == 0)) {
 			if (!token)
-				remove_entry(dir, name); /* unreadable: its owner died writing it */
+				/* unreadable: its owner died writing it */
+				hf_journal_remove_files(dir, name);
 		} else {
 			if (!uri)
 				uri = uri_of_token(c, token);
@@ -320,7 +321,7 @@ int hf_journal_prune(hf_client *c, unsigned *ret_deleted, unsigned *ret_failed)
 				hf_log_info(&c->log, "orphaned session %s: %s", uri ? uri : "(unknown)",
 					    r ? "deleted" : "already gone");
 				deleted += r;
-				remove_entry(dir, name);
+				hf_journal_remove_files(dir, name);
 			} else {
 				if (status)
 					hf_log_warning(&c->log, "orphaned session %s could not be "

@@ -72,8 +72,7 @@ static int build_headers(hf_client *c, struct hf_headers *h, const struct hf_hea
 	return 0;
 }
 
-/* Wait, unless hf_client_interrupt() is called meanwhile: then -EINTR. */
-static int client_sleep(hf_client *c, long ms, int interrupts_seen)
+int hf_sleep_interruptible(hf_client *c, long ms, int interrupts_seen)
 {
 	while (ms > 0) {
 		long step = ms < 50 ? ms : 50;
@@ -228,7 +227,7 @@ static int client_send(hf_client *c, const char *method, const char *path,
 					hf_log_info(&c->log, "%s %s: no time left for a retry within "
 							     "the timeout (%ld ms)",
 						    method, shown, c->timeout_ms);
-				else if (client_sleep(c, pause, interrupts_seen) == 0)
+				else if (hf_sleep_interruptible(c, pause, interrupts_seen) == 0)
 					continue;
 				else
 					r = -EINTR;
@@ -272,7 +271,7 @@ static int client_send(hf_client *c, const char *method, const char *path,
 			hf_log_info(&c->log, "%s %s: BMC busy, retrying in %ld ms", method, shown,
 				    wait_ms);
 			hf_transport_response_clear(&tresp);
-			r = client_sleep(c, wait_ms, interrupts_seen);
+			r = hf_sleep_interruptible(c, wait_ms, interrupts_seen);
 			if (r == 0)
 				continue;
 			hf_client_set_error(c, r, HF_ERROR_TRANSPORT, 0, NULL, "%s %s: interrupted",

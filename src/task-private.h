@@ -15,8 +15,6 @@
 
 /* Oem.Hpe.State of an UpdateService resource, borrowed; NULL when absent. */
 const char *hf_update_state_of(struct json_object *update_service);
-/* Sleep ms, or -EINTR as soon as hf_client_interrupt() is called. */
-int hf_sleep_interruptible(hf_client *c, long ms, int interrupts_seen);
 /* timeout_ms with the default and the upper bound applied */
 long hf_task_timeout_ms(long timeout_ms);
 

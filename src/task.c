@@ -96,19 +96,6 @@ static double percent_of(struct json_object *j)
 	return -1;
 }
 
-int hf_sleep_interruptible(hf_client *c, long ms, int interrupts_seen)
-{
-	while (ms > 0) {
-		long step = ms < 50 ? ms : 50;
-
-		if (__atomic_load_n(&c->interrupts, __ATOMIC_SEQ_CST) != interrupts_seen)
-			return -EINTR;
-		hf_sleep_ms(step);
-		ms -= step;
-	}
-	return __atomic_load_n(&c->interrupts, __ATOMIC_SEQ_CST) != interrupts_seen ? -EINTR : 0;
-}
-
 long hf_task_timeout_ms(long timeout_ms)
 {
 	if (timeout_ms <= 0)

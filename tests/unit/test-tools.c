@@ -50,8 +50,12 @@ static void test_fput_safe(void **state)
 	check_safe("two\nlines\r", true, "two\nlines\\x0d");
 	check_safe("del\x7f", false, "del\\x7f");
 	/* C1 CSI as UTF-8 (U+009B), and as a lone 8-bit byte */
-	check_safe("csi \xc2\x9b" "2J", false, "csi \\xc2\\x9b2J");
-	check_safe("csi \x9b" "2J", false, "csi \\x9b2J");
+	check_safe("csi \xc2\x9b"
+		   "2J",
+		   false, "csi \\xc2\\x9b2J");
+	check_safe("csi \x9b"
+		   "2J",
+		   false, "csi \\x9b2J");
 	check_safe("\x9b\x9b", false, "\\x9b\\x9b");
 	/* UTF-8 text stays: é, €, U+201B (E2 80 9B: 9B continues a character), 😀 */
 	check_safe("caf\xc3\xa9 \xe2\x82\xac \xe2\x80\x9b \xf0\x9f\x98\x80", false,
@@ -97,12 +101,12 @@ static char *through_stream(const char *const *writes, size_t n)
 
 static void test_safe_stream(void **state)
 {
-	static const char *const one[] = { "a\x1b[2Jb\nc\x07\n" };
+	static const char *const one[] = {"a\x1b[2Jb\nc\x07\n"};
 	/* a C1 pair and a UTF-8 character split across two writes */
-	static const char *const split_c1[] = { "x\xc2", "\x9by" };
-	static const char *const split_utf8[] = { "caf\xc3", "\xa9 \xe2\x80", "\x9b!" };
-	static const char *const held_end[] = { "end\xc2" };
-	static const char *const lone_after[] = { "ok", "\x9b" };
+	static const char *const split_c1[] = {"x\xc2", "\x9by"};
+	static const char *const split_utf8[] = {"caf\xc3", "\xa9 \xe2\x80", "\x9b!"};
+	static const char *const held_end[] = {"end\xc2"};
+	static const char *const lone_after[] = {"ok", "\x9b"};
 
 	assert_string_equal(through_stream(one, 1), "a\\x1b[2Jb\nc\\x07\n");
 	assert_string_equal(through_stream(split_c1, 2), "x\\xc2\\x9by");
@@ -127,10 +131,10 @@ static void test_fput_json(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_fput_safe),
-		cmocka_unit_test(test_fput_safe_nul),
-		cmocka_unit_test(test_safe_stream),
-		cmocka_unit_test(test_fput_json),
+	    cmocka_unit_test(test_fput_safe),
+	    cmocka_unit_test(test_fput_safe_nul),
+	    cmocka_unit_test(test_safe_stream),
+	    cmocka_unit_test(test_fput_json),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
