@@ -88,6 +88,15 @@ struct agent {
 	pthread_mutex_t clients_lock;
 	pthread_cond_t clients_cond;
 	int clients;
+	/* connections of users without full access (not root, not the agent's user, not in
+	 * --group): per uid (a small table, one entry per such uid connected) and in all.  One
+	 * user cannot take them all: each uid gets at most max_clients / 4, and all of them
+	 * together max_clients - max_clients / 8, the rest is kept for full access. */
+	int unprivileged;
+	struct uid_count {
+		uid_t uid;
+		int n;
+	} *per_uid; /* max_clients entries */
 
 	/* groups, resolved at start and again on SIGHUP */
 	pthread_mutex_t groups_lock;

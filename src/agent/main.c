@@ -561,6 +561,9 @@ static int agent_init(struct agent *a)
 	pthread_cond_init(&a->clients_cond, &attr);
 	pthread_condattr_destroy(&attr);
 	gate_init(&a->gate, a->cfg.max_connections, a->cfg.max_queue);
+	a->per_uid = calloc((size_t)a->cfg.max_clients, sizeof(*a->per_uid));
+	if (!a->per_uid)
+		return -ENOMEM;
 	a->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	return a->stop_fd < 0 ? -errno : 0;
 }
@@ -698,6 +701,7 @@ int main(int argc, char **argv)
 		_exit(rc);
 	}
 	gate_destroy(&a->gate);
+	free(a->per_uid);
 out:
 	if (!stopped && a->client) {
 		hf_client_free(a->client);

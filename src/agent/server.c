@@ -254,11 +254,73 @@ static void client_gone(struct agent *a)
 	pthread_mutex_unlock(&a->clients_lock);
 }
 
+static int per_uid_max(const struct agent *a)
+{
+	return a->cfg.max_clients / 4 > 0 ? a->cfg.max_clients / 4 : 1;
+}
+
+static int unprivileged_max(const struct agent *a)
+{
+	int reserved = a->cfg.max_clients / 8 > 0 ? a->cfg.max_clients / 8 : 1;
+
+	return a->cfg.max_clients > reserved ? a->cfg.max_clients - reserved : 1;
+}
+
+/* Count a connection of a user without full access; false when over a limit (why set). */
+static bool unprivileged_enter(struct agent *a, uid_t uid, const char **why)
+{
+	struct uid_count *free_slot = NULL, *mine = NULL;
+	bool ok = false;
+	int i;
+
+	pthread_mutex_lock(&a->clients_lock);
+	for (i = 0; a->per_uid && i < a->cfg.max_clients; i++) {
+		if (a->per_uid[i].n > 0 && a->per_uid[i].uid == uid)
+			mine = &a->per_uid[i];
+		else if (a->per_uid[i].n == 0 && !free_slot)
+			free_slot = &a->per_uid[i];
+	}
+	if (!mine && free_slot) {
+		mine = free_slot;
+		mine->uid = uid;
+	}
+	if (!mine)
+		*why = "no memory for the connection table";
+	else if (mine->n >= per_uid_max(a))
+		*why = "this user has too many connections open";
+	else if (a->unprivileged >= unprivileged_max(a))
+		*why = "the connections left are kept for full access";
+	else
+		ok = true;
+	if (ok) {
+		mine->n++;
+		a->unprivileged++;
+	}
+	pthread_mutex_unlock(&a->clients_lock);
+	return ok;
+}
+
+static void unprivileged_leave(struct agent *a, uid_t uid)
+{
+	int i;
+
+	pthread_mutex_lock(&a->clients_lock);
+	for (i = 0; a->per_uid && i < a->cfg.max_clients; i++)
+		if (a->per_uid[i].n > 0 && a->per_uid[i].uid == uid) {
+			a->per_uid[i].n--;
+			a->unprivileged--;
+			break;
+		}
+	pthread_mutex_unlock(&a->clients_lock);
+}
+
 static void *conn_thread(void *arg)
 {
 	struct conn *c = arg;
 	struct agent *a = c->agent;
 	struct http_request req;
+	const char *why = "";
+	bool limited = false;
 	int r;
 
 	r = authz_peer_role(a, c->fd, &c->uid, &c->pid);
@@ -269,6 +331,19 @@ static void *conn_thread(void *arg)
 	c->role = r;
 	agent_log(ALOG_DEBUG, "connection from uid %u pid %d: %s access", (unsigned)c->uid,
 		  (int)c->pid, role_name(c->role));
+	limited = c->role != ROLE_RW && c->uid != 0 && c->uid != a->self_uid;
+	if (limited && !unprivileged_enter(a, c->uid, &why)) {
+		COUNT(a, requests);
+		COUNT(a, rejected);
+		agent_log(ALOG_INFO, "uid %u pid %d: connection refused: %s", (unsigned)c->uid,
+			  (int)c->pid, why);
+		c->close = true;
+		http_send_error(c, 503, "ServiceTemporarilyUnavailable", "Retry-After: 1\r\n", false,
+				"hostfishd: %s", why);
+		http_linger(c->fd, LINGER_AFTER_ERROR_MS);
+		limited = false; /* not counted */
+		goto out;
+	}
 	for (;;) {
 		r = http_read_head(c, &req);
 		if (r == HTTP_CLOSED)
@@ -291,6 +366,8 @@ static void *conn_thread(void *arg)
 		}
 	}
 out:
+	if (limited)
+		unprivileged_leave(a, c->uid);
 	close(c->fd);
 	free(c);
 	client_gone(a);
