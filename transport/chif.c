@@ -63,10 +63,16 @@ struct chif_conn {
 };
 
 /* One packet being exchanged: request and reply buffers of max_buffer bytes. */
+#define CHIF_CLEANUP_MS 5000 /* deleting a blob after a failure */
+
 struct packet {
 	unsigned char *out;
 	size_t out_len;
 	unsigned char *in;
+	/* the request every packet of this exchange serves (its interrupts), and its deadline
+	 * (hf_now_ms(); 0: none): all the packets of a blob request share them */
+	const struct hf_transport_request *req;
+	int64_t deadline;
 };
 
 static unsigned get16(const unsigned char *p)
@@ -175,9 +181,9 @@ static bool interrupted(const struct hf_transport_request *req)
  * how often it went out.
  */
 static int exchange_packet(struct chif_ctx *ctx, struct chif_conn *conn, struct packet *pkt,
-			   const struct hf_transport_request *req, bool resend, unsigned *sends,
-			   char *errbuf, size_t errlen)
+			   bool resend, unsigned *sends, char *errbuf, size_t errlen)
 {
+	const struct hf_transport_request *req = pkt->req;
 	unsigned seq = get16(pkt->out + 2), reopen, attempt, mismatches = 0;
 	int st = 0, r;
 
@@ -194,6 +200,20 @@ static int exchange_packet(struct chif_ctx *ctx, struct chif_conn *conn, struct 
 			if (interrupted(req)) {
 				snprintf(errbuf, errlen, "CHIF: interrupted");
 				return -EINTR;
+			}
+			if (pkt->deadline) {
+				/* one deadline for all the packets of the request */
+				int64_t left = pkt->deadline - hf_now_ms();
+
+				if (left <= 0) {
+					snprintf(errbuf, errlen, "CHIF: the request's time is up "
+								 "(%ld ms)",
+						 req ? req->timeout_ms : 0L);
+					return -ETIMEDOUT;
+				}
+				ctx->lib.sym_ChifSetRecvTimeout(conn->handle,
+								left < INT32_MAX ? (int)left
+										 : INT32_MAX);
 			}
 			if (*sends > 0 && !resend) {
 				snprintf(errbuf, errlen,
@@ -248,7 +268,7 @@ static int blob_simple(struct chif_ctx *ctx, struct chif_conn *conn, struct pack
 		       const char *what, uint32_t *code, char *errbuf, size_t errlen)
 {
 	unsigned sends = 0;
-	int r = exchange_packet(ctx, conn, pkt, NULL, true, &sends, errbuf, errlen);
+	int r = exchange_packet(ctx, conn, pkt, true, &sends, errbuf, errlen);
 
 	if (r < 0)
 		return r;
@@ -260,10 +280,16 @@ static int blob_simple(struct chif_ctx *ctx, struct chif_conn *conn, struct pack
 static void blob_delete(struct chif_ctx *ctx, struct chif_conn *conn, struct packet *pkt,
 			const char *key)
 {
+	const struct hf_transport_request *req = pkt->req;
+	int64_t deadline = pkt->deadline;
 	char err[256];
 	uint32_t code = 0;
 	unsigned i;
 
+	/* the clean-up runs even when the request was interrupted or its time is up: on a
+	 * bound of its own */
+	pkt->req = NULL;
+	pkt->deadline = hf_now_ms() + CHIF_CLEANUP_MS;
 	for (i = 0; i < CHIF_BLOB_RETRIES; i++) {
 		if (BUILD(ctx, pkt, ctx->key_req, sym_delete_blob(key, CHIF_NAMESPACE)) < 0 ||
 		    blob_simple(ctx, conn, pkt, "delete", &code, err, sizeof(err)) < 0) {
@@ -277,6 +303,8 @@ static void blob_delete(struct chif_ctx *ctx, struct chif_conn *conn, struct pac
 	if (code != HF_CHIF_BLOB_SUCCESS && code != HF_CHIF_BLOB_NOTMODIFIED &&
 	    code != HF_CHIF_BLOB_NOTFOUND)
 		hf_log_warning(ctx->log, "chif: deleting blob %s answered error %u", key, code);
+	pkt->req = req;
+	pkt->deadline = deadline;
 }
 
 /*
@@ -490,7 +518,7 @@ static int query_state(struct chif_ctx *ctx, struct chif_conn *conn)
 		return -1;
 	pkt.in = pkt.out + ctx->max_buffer;
 	if (BUILD(ctx, &pkt, ctx->security_req, sym_get_security_state()) == 0 &&
-	    exchange_packet(ctx, conn, &pkt, NULL, true, &sends, err, sizeof(err)) == 0 &&
+	    exchange_packet(ctx, conn, &pkt, true, &sends, err, sizeof(err)) == 0 &&
 	    get32(pkt.in + 8) == 0 && ctx->max_buffer > 72)
 		state = pkt.in[72];
 	free(pkt.out);
@@ -692,7 +720,7 @@ static int rest(struct chif_ctx *ctx, struct chif_conn *conn, struct packet *pkt
 			goto protocol;
 	}
 	rsp_blob = true; /* the iLO may write the answer to rsp_key from now on */
-	r = exchange_packet(ctx, conn, pkt, req, !req->no_resend, &resp->sends, errbuf, errlen);
+	r = exchange_packet(ctx, conn, pkt, !req->no_resend, &resp->sends, errbuf, errlen);
 	hf_wipe(pkt->out, ctx->max_buffer);
 	if (r < 0)
 		goto out;
@@ -783,6 +811,9 @@ static int chif_exchange(void *p, void *c, const struct hf_transport_request *re
 	pkt.in = pkt.out + ctx->max_buffer;
 	timeout = req->timeout_ms > 0 && req->timeout_ms < INT32_MAX ? req->timeout_ms
 								       : CHIF_DEFAULT_TIMEOUT_MS;
+	pkt.req = req;
+	/* a streamed upload is bounded by its progress (each packet), not as a whole */
+	pkt.deadline = req->stream ? 0 : hf_now_ms() + timeout;
 	if (conn->handle)
 		ctx->lib.sym_ChifSetRecvTimeout(conn->handle, (int)timeout);
 	r = rest(ctx, conn, &pkt, req, &text, resp, errbuf, errlen);

@@ -40,6 +40,7 @@ import os
 import socket
 import struct
 import threading
+import time
 
 from .faults import RESPONSE_KINDS, huge_header
 from .service import Request
@@ -372,7 +373,9 @@ class ChifServer:
             if isinstance(rest_req, tuple):
                 method, path = rest_req[0], rest_req[1]
         with self.app.lock:
-            fault = self.app.faults.plan_chif(method, path)
+            fault, latency_ms = self.app.faults.plan_chif(method, path)
+        if fault == "chif-latency":
+            time.sleep(latency_ms / 1000.0)
         if fault == "chif-fail":
             return CHIF_EIO, b""
         if fault == "chif-reset":

@@ -40,11 +40,15 @@ KINDS = {
     "chif-reset": (1, set()),     # BMC reset: every open channel fails until reopened
     "chif-badparam": (1, set()),  # the operation answers error code 2 (bad parameter)
     "chif-notfound": (1, set()),  # the operation answers error code 12 (not found)
+    # each matching packet is answered ms late (invented: a slow iLO; every packet of a blob
+    # transfer within the client's timeout, their sum beyond it)
+    "chif-latency": (0, {"ms"}),
     # another client writes the resource just before this PATCH/PUT with If-Match arrives:
     # its ETag changes, so the If-Match no longer matches (412) (iloemu/races.py)
     "etag-race": (1, set()),
 }
-CHIF_KINDS = {"chif-seq", "chif-fail", "chif-reset", "chif-badparam", "chif-notfound"}
+CHIF_KINDS = {"chif-seq", "chif-fail", "chif-reset", "chif-badparam", "chif-notfound",
+              "chif-latency"}
 # Faults a feature module fires itself (Faults.take_hook), not the HTTP layer.
 HOOK_KINDS = {"etag-race"}
 COMMON = {"path", "method", "count", "after"}
@@ -157,11 +161,11 @@ class Faults:
         return plan
 
     def plan_chif(self, method, path):
-        """The CHIF fault kind that fires for one channel packet, or None."""
+        """The CHIF fault that fires for one channel packet (kind, ms of latency), or None."""
         for fault in self.faults:
             if fault.kind in CHIF_KINDS and fault.matches(method, path) and fault.take():
-                return fault.kind
-        return None
+                return fault.kind, fault.params.get("ms", 0)
+        return None, 0
 
     def take_hook(self, kind, method, path):
         """True if a configured fault of this hook kind fires for the request now."""
