@@ -225,44 +225,96 @@ static int month_of(const char *m)
 	return p && strlen(m) == 3 && (p - names) % 3 == 0 ? (int)(p - names) / 3 : -1;
 }
 
+/* n digits at *p (advanced), or -1 */
+static int digits(const char **p, int n)
+{
+	int v = 0;
+
+	for (; n > 0; n--, (*p)++) {
+		if (!isdigit((unsigned char)**p))
+			return -1;
+		v = v * 10 + (**p - '0');
+	}
+	return v;
+}
+
+/* *p starts with c (then advanced past it) */
+static bool skip(const char **p, char c)
+{
+	if (**p != c)
+		return false;
+	(*p)++;
+	return true;
+}
+
+/* hh:mm:ss into tm, or false */
+static bool clock_time(const char **p, struct tm *tm)
+{
+	tm->tm_hour = digits(p, 2);
+	if (tm->tm_hour < 0 || !skip(p, ':'))
+		return false;
+	tm->tm_min = digits(p, 2);
+	if (tm->tm_min < 0 || !skip(p, ':'))
+		return false;
+	tm->tm_sec = digits(p, 2);
+	return tm->tm_sec >= 0;
+}
+
 /* "Sun, 06 Dec 2026 23:41:44 GMT" (RFC 9110 IMF-fixdate), in ms since the epoch, or -1 */
 static int64_t http_date_ms(const char *s)
 {
-	struct tm tm = {0};
-	char mon[4];
+	struct tm tm = { 0 };
+	char mon[4] = "";
+	const char *p = s;
 
-	if (!s ||
-	    sscanf(s, "%*3s, %2d %3s %4d %2d:%2d:%2d GMT", &tm.tm_mday, mon, &tm.tm_year,
-		   &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6 ||
-	    (tm.tm_mon = month_of(mon)) < 0)
+	if (!s || strlen(s) < 29 || s[3] != ',' || s[4] != ' ')
 		return -1;
-	tm.tm_year -= 1900;
+	p = s + 5;
+	tm.tm_mday = digits(&p, 2);
+	if (tm.tm_mday < 1 || !skip(&p, ' '))
+		return -1;
+	memcpy(mon, p, 3);
+	p += 3;
+	tm.tm_mon = month_of(mon);
+	if (tm.tm_mon < 0 || !skip(&p, ' '))
+		return -1;
+	tm.tm_year = digits(&p, 4) - 1900;
+	if (tm.tm_year < 0 || !skip(&p, ' ') || !clock_time(&p, &tm) || strcmp(p, " GMT") != 0)
+		return -1;
 	return (int64_t)timegm(&tm) * 1000;
 }
 
 /* "2026-12-06T23:41:44Z", with optional fraction and "+hh:mm"/"-hh:mm", in ms, or -1 */
 static int64_t iso_ms(const char *s)
 {
-	struct tm tm = {0};
-	int n = 0, oh = 0, om = 0;
-	int64_t ms;
-	const char *p;
+	struct tm tm = { 0 };
+	const char *p = s;
+	int64_t ms, sign;
+	int oh, om;
 
-	if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-			 &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) != 6)
+	if (!s)
 		return -1;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
+	tm.tm_year = digits(&p, 4) - 1900;
+	if (tm.tm_year < 0 || !skip(&p, '-'))
+		return -1;
+	tm.tm_mon = digits(&p, 2) - 1;
+	if (tm.tm_mon < 0 || !skip(&p, '-'))
+		return -1;
+	tm.tm_mday = digits(&p, 2);
+	if (tm.tm_mday < 1 || !skip(&p, 'T') || !clock_time(&p, &tm))
+		return -1;
 	ms = (int64_t)timegm(&tm) * 1000;
-	p = s + n;
-	if (*p == '.')
-		for (p++; isdigit((unsigned char)*p);)
+	if (skip(&p, '.'))
+		while (isdigit((unsigned char)*p))
 			p++; /* below the BMC's clock resolution anyway */
 	if (*p == 'Z' || *p == '\0')
 		return ms;
-	if ((*p != '+' && *p != '-') || sscanf(p + 1, "%2d:%2d", &oh, &om) != 2)
+	sign = *p == '+' ? 1 : *p == '-' ? -1 : 0;
+	p++;
+	oh = digits(&p, 2);
+	if (sign == 0 || oh < 0 || !skip(&p, ':') || (om = digits(&p, 2)) < 0)
 		return -1;
-	return ms - (*p == '+' ? 1 : -1) * ((int64_t)oh * 3600 + om * 60) * 1000;
+	return ms - sign * ((int64_t)oh * 3600 + (int64_t)om * 60) * 1000;
 }
 
 /* A session resource's user and creation time (BMC clock, ms; -1 when it does not say). */

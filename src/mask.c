@@ -85,10 +85,12 @@ static bool mask_value(struct json_object *obj, int depth)
 				return false;
 	} else if (json_object_is_type(obj, json_type_string)) {
 		/* an ImageURI "https://user:pw@server/fw.bin", a link with ?token=... */
-		_cleanup_free_ char *m = masked_url_value(json_object_get_string(obj));
+		char *m = masked_url_value(json_object_get_string(obj));
 
-		if (m)
+		if (m) {
 			json_object_set_string(obj, m);
+			free(m);
+		}
 	}
 	return true;
 }
@@ -137,7 +139,7 @@ static bool userinfo_password(const char *uri, const char **from, const char **t
 _hf_public_ char *hf_mask_uri(const char *uri)
 {
 	const char *from, *to;
-	_cleanup_free_ char *plain = NULL;
+	char *plain, *out;
 
 	if (!uri)
 		return NULL;
@@ -147,7 +149,9 @@ _hf_public_ char *hf_mask_uri(const char *uri)
 	if (!plain)
 		return NULL;
 	sprintf(plain, "%.*s%s%s", (int)(from - uri), uri, MASK, to);
-	return hf_mask_path(plain);
+	out = hf_mask_path(plain);
+	free(plain);
+	return out;
 }
 
 /* a JSON string that is a URL with a password or secret query values, masked; else NULL */

@@ -112,7 +112,8 @@ static int check_peer(const char *path, int fd, char *why, size_t whylen)
 static int agent_connect_path(const char *path, int timeout_ms, char *why, size_t whylen)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	struct timeval tv = { .tv_sec = timeout_ms / 1000, .tv_usec = (timeout_ms % 1000) * 1000 };
+	struct timeval tv = { .tv_sec = timeout_ms / 1000,
+			      .tv_usec = (suseconds_t)(timeout_ms % 1000) * 1000 };
 	struct timeval none = { 0 };
 	int fd, r;
 

@@ -244,6 +244,7 @@ struct safe_stream {
 	int fd;
 	bool held_c2; /* the last write ended in C2: a C1 control if the next starts 80..9F */
 	int need; /* UTF-8 continuation bytes expected next */
+	bool in_use;
 };
 
 static void write_all(void *ctx, const void *buf, size_t n)
@@ -296,22 +297,30 @@ static int safe_close(void *cookie)
 
 	if (st->held_c2)
 		write_all(&st->fd, "\xc2", 1);
-	free(st);
+	st->in_use = false;
 	return 0;
 }
 
 FILE *tools_safe_stream(int fd)
 {
 	static const cookie_io_functions_t io = { .write = safe_write, .close = safe_close };
-	struct safe_stream *st = calloc(1, sizeof(*st));
+	/* static: the streams live as long as the program (stdout, stderr), never freed */
+	static struct safe_stream streams[4];
+	struct safe_stream *st = NULL;
+	size_t i;
 	FILE *f;
 
+	for (i = 0; i < sizeof(streams) / sizeof(streams[0]) && !st; i++)
+		if (!streams[i].in_use)
+			st = &streams[i];
 	if (!st)
 		return NULL;
+	memset(st, 0, sizeof(*st));
+	st->in_use = true;
 	st->fd = fd;
 	f = fopencookie(st, "w", io);
 	if (!f) {
-		free(st);
+		st->in_use = false;
 		return NULL;
 	}
 	setvbuf(f, NULL, _IONBF, 0);
