@@ -34,33 +34,13 @@ if [ -x "$BUILD/tests/bench/.libs/bench-get" ]; then
 else
 	BENCH=("$BUILD/tests/bench/bench-get")
 fi
-AGENT_PID=
-_agent_stop() { if [ -n "$AGENT_PID" ]; then bench_stop_pid "$AGENT_PID"; fi; AGENT_PID=; }
-trap '_agent_stop; _bench_cleanup' EXIT
+trap 'bench_agent_stop; _bench_cleanup' EXIT
 
-SERVER=${SERVER:-nginx}
-if [ "$SERVER" = nginx ] && { bench_have nginx || [ -x /usr/sbin/nginx ]; }; then
-	bench_nginx_start
-	URL=$NGINX_URL
-else
-	SERVER=emulator
-	bench_emu_start
-	URL=$EMU_URL
-fi
-cp "$T/pki/ca.pem" "$T/ca.pem"
-
-# the agent and the direct client get runtime directories of their own: each keeps its
-# connections (and their host-wide slots) for its lifetime
-SOCK=$T/hostfishd.sock
-mkdir -m 700 "$T/run-agent" "$T/run-direct"
-HOSTFISH_RUNTIME_DIR=$T/run-agent HOSTFISH_PASSWORD=adminpass env "${HOSTFISHD[@]}" --socket "$SOCK" \
-	--url "$URL" --cacert "$T/ca.pem" --user admin >"$T/agent.log" 2>&1 </dev/null &
-AGENT_PID=$!
-for _ in $(seq 300); do
-	curl -sf --unix-socket "$SOCK" -o "$T/status" http://localhost/hostfishd/status 2>/dev/null &&
-		grep -q '"active":true' "$T/status" && break
-	sleep 0.05
-done
+bench_server_start
+# the direct client gets a runtime directory of its own too: each keeps its connections for
+# its lifetime
+mkdir -m 700 "$T/run-direct"
+bench_agent_start "${HOSTFISHD[@]}"
 exe=$(readlink "/proc/$AGENT_PID/exe")
 case $exe in
 *hostfishd) ;;
@@ -146,7 +126,7 @@ rss.sort()
 print(rss[len(rss) // 2], rss[-1])
 PY
 }
-_agent_stop
+bench_agent_stop
 read -r cli_basic cli_basic_max < <(HOSTFISH_RUNTIME_DIR=$T/run-direct HOSTFISH_PASSWORD=adminpass \
 	cli_rss "${HOSTFISH[@]}" --url "$URL" --cacert "$T/ca.pem" --user admin --auth basic get "$RES")
 read -r cli_sess cli_sess_max < <(HOSTFISH_RUNTIME_DIR=$T/run-direct HOSTFISH_PASSWORD=adminpass \

@@ -22,29 +22,10 @@ PAR=${PAR:-4}
 RES=${RES:-/redfish/v1/Systems/1/}
 [ -x "$BUILD/hostfishd" ] || { echo "agent-conns-bench: build hostfishd first" >&2; exit 1; }
 read -r -a HOSTFISHD <<<"$(bench_bin hostfishd)"
-AGENT_PID=
-_agent_stop() { if [ -n "$AGENT_PID" ]; then bench_stop_pid "$AGENT_PID"; fi; AGENT_PID=; }
-trap '_agent_stop; _bench_cleanup' EXIT
+trap 'bench_agent_stop; _bench_cleanup' EXIT
 
-SERVER=${SERVER:-nginx}
-if [ "$SERVER" = nginx ] && { bench_have nginx || [ -x /usr/sbin/nginx ]; }; then
-	bench_nginx_start
-	URL=$NGINX_URL
-else
-	SERVER=emulator
-	bench_emu_start
-	URL=$EMU_URL
-fi
-cp "$T/pki/ca.pem" "$T/ca.pem"
-SOCK=$T/hostfishd.sock
-mkdir -m 700 "$T/run-agent"
-HOSTFISH_RUNTIME_DIR=$T/run-agent HOSTFISH_PASSWORD=adminpass env "${HOSTFISHD[@]}" --socket "$SOCK" \
-	--url "$URL" --cacert "$T/ca.pem" --user admin >"$T/agent.log" 2>&1 </dev/null &
-AGENT_PID=$!
-for _ in $(seq 300); do
-	curl -sf --unix-socket "$SOCK" -o /dev/null http://localhost/hostfishd/status 2>/dev/null && break
-	sleep 0.05
-done
+bench_server_start
+bench_agent_start "${HOSTFISHD[@]}"
 
 # N connections, PAR at a time: connect, one GET, read the answer, close
 connections() {

@@ -228,6 +228,47 @@ bench_nginx_stop() {
 	NGINX_PID=
 }
 
+# bench_server_start: the BMC the benchmark talks to: nginx serving the mockup when $SERVER is
+# nginx (the default) and it is installed, else the emulator.  Sets SERVER, URL and $T/ca.pem.
+bench_server_start() {
+	SERVER=${SERVER:-nginx}
+	if [ "$SERVER" = nginx ] && { bench_have nginx || [ -x /usr/sbin/nginx ]; }; then
+		bench_nginx_start
+		URL=$NGINX_URL
+	else
+		SERVER=emulator
+		bench_emu_start
+		URL=$EMU_URL
+	fi
+	cp "$T/pki/ca.pem" "$T/ca.pem"
+}
+
+# bench_agent_start HOSTFISHD...: hostfishd (the command words of bench_bin) on
+# $T/hostfishd.sock for $URL, with a runtime directory of its own (it keeps its connections
+# and their host-wide slots), once its session is up.  Sets SOCK and AGENT_PID;
+# bench_agent_stop stops it (put it in the EXIT trap).
+AGENT_PID=
+bench_agent_start() {
+	local _
+	SOCK=$T/hostfishd.sock
+	mkdir -m 700 "$T/run-agent"
+	HOSTFISH_RUNTIME_DIR=$T/run-agent HOSTFISH_PASSWORD=adminpass env "$@" --socket "$SOCK" \
+		--url "$URL" --cacert "$T/ca.pem" --user admin >"$T/agent.log" 2>&1 </dev/null &
+	AGENT_PID=$!
+	for _ in $(seq 300); do
+		curl -sf --unix-socket "$SOCK" -o "$T/status" http://localhost/hostfishd/status \
+			2>/dev/null && grep -q '"active":true' "$T/status" && return 0
+		sleep 0.05
+	done
+	echo "bench: hostfishd did not start (log: $(tail -3 "$T/agent.log"))" >&2
+	return 1
+}
+
+bench_agent_stop() {
+	if [ -n "$AGENT_PID" ]; then bench_stop_pid "$AGENT_PID"; fi
+	AGENT_PID=
+}
+
 # one line describing this machine, for the sections' headers
 bench_machine() {
 	echo "$(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) CPUs, Linux $(uname -r)"
