@@ -466,6 +466,26 @@ _hf_public_ int hf_request(hf_client *c, const char *method, const char *path,
 		goto out;
 
 	/*
+	 * A 401 for a path readable without credentials, sent before this client had a session
+	 * (or before another thread's login ended): the BMC demands them here after all (HPE
+	 * documents 401 for everything but /redfish/v1/, /redfish included).  Log in and send it
+	 * once more; from then on it is an ordinary authenticated request.
+	 */
+	if (hf_response_status(resp) == 401 && uses_session && !needs_auth) {
+		needs_auth = true;
+		pthread_mutex_lock(&c->session_lock);
+		r = hf_session_login_locked(c);
+		pthread_mutex_unlock(&c->session_lock);
+		if (r < 0)
+			goto out;
+		hf_response_free(resp);
+		resp = NULL;
+		r = hf_client_send(c, method, p, &extra, body, body_len, HF_SEND_AUTH, &gen, &resp);
+		if (r < 0)
+			goto out;
+	}
+
+	/*
 	 * A 401 on a session that was valid: it expired, was deleted, or the BMC was reset.
 	 * Log in again (once, shared by every thread that saw the same expiry) and send the
 	 * request again.  Every method is replayed, not just idempotent ones: a 401 means the
