@@ -9,7 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "src/agent/agent.h"
+#include "tools/hostfishd/agent.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

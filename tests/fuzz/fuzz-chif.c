@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * fuzz-chif.c - the CHIF backend (transport/chif.c: packet exchange, sequence checks, channel
+ * fuzz-chif.c - the CHIF backend (lib/transport/chif.c: packet exchange, sequence checks, channel
  * re-creation, blobstore replies, blob reads and writes in fragments, the inline and blob
  * answers, then http1.c and the client) under hf_client, with a fake vendor library whose
  * replies come from the fuzz input.  As in tests/unit/test-chif.c the library lives in this
@@ -42,7 +42,7 @@
 #include <json-c/json.h>
 
 #include "client-private.h"
-#include "transport/chif.h"
+#include "lib/transport/chif.h"
 #include "tests/fuzz/fuzz-runtime.h"
 
 #define FAKE_LIBRARY "fuzz-chif-fake-library.so"

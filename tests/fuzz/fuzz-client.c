@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * fuzz-client.c - the whole client (src/client.c, session.c, journal.c, response.c, rferror,
+ * fuzz-client.c - the whole client (lib/core/client.c, session.c, journal.c, response.c, rferror,
  * gzip decoding, redirects, retries, 503 Retry-After, the 401 re-login) driven through a fake
  * transport whose "BMC replies" come from the fuzz input, in the manner of libgit2's
  * download_refs_fuzzer.  The link wraps hf_transport_open() (-Wl,--wrap), so hf_client_new()
@@ -22,7 +22,7 @@
  * of logging out; s a 4 KiB max_response_size; d debug logging (every request and response
  * masked and logged: thorough but slow, so the fuzzer chooses).
  *
- * A reply is raw HTTP/1.1 as the CHIF path receives it (parsed by transport/http1.c, so
+ * A reply is raw HTTP/1.1 as the CHIF path receives it (parsed by lib/transport/http1.c, so
  * chunked framing is exercised too; gzip bodies are decoded by the client), or a transport
  * failure: "!refused", "!reset", "!timeout", "!proto", "!big", "!intr"; "!open" makes the
  * next connection fail to open.  When the replies run out, every exchange fails with a reset.
@@ -49,7 +49,7 @@
 #include <json-c/json.h>
 
 #include "client-private.h"
-#include "transport/http1.h"
+#include "lib/transport/http1.h"
 #include "tests/fuzz/fuzz-runtime.h"
 
 #define PASSWORD "fuzz-Pa55word"

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * fuzz-http1.c - raw HTTP/1.1 as the CHIF transport sees it (transport/http1.c).
+ * fuzz-http1.c - raw HTTP/1.1 as the CHIF transport sees it (lib/transport/http1.c).
  * Input: the bytes of a BMC response.  They are parsed as the answer to GET and to HEAD, and
  * also reused as a request to serialise: first line the path, following lines "name: value"
  * headers (split at the first ':', one space dropped, otherwise unchecked), after an empty
@@ -11,7 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "transport/http1.h"
+#include "lib/transport/http1.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

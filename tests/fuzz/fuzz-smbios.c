@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "hostfish-private.h"
-#include "transport/smbios.h"
+#include "lib/host/smbios.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "hostfish-private.h"
-#include "transport/creds.h"
+#include "lib/host/creds.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

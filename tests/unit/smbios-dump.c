@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * smbios-dump.c - print what transport/smbios.c decodes, one "key=value" per line, for
+ * smbios-dump.c - print what lib/host/smbios.c decodes, one "key=value" per line, for
  * tests/unit/smbios-dmidecode.test to compare with dmidecode.  Every field is printed,
  * whatever the record's types say (the comparison takes what dmidecode shows).
  *
@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "hostfish-private.h"
-#include "transport/smbios.h"
+#include "lib/host/smbios.h"
 
 static void device(size_t i, const struct hf_smbios_device *d)
 {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test-apply.c - the desired-state comparison of src/apply.c: minimal nested PATCH bodies,
+ * test-apply.c - the desired-state comparison of lib/features/apply.c: minimal nested PATCH bodies,
  * the change list (JSON Pointers, old and new values), equality rules, unknown properties,
  * and the validation of a desired state.
  */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test-cert.c - the validators of src/cert.c: CSR fields, licence keys, PEM certificates,
+ * test-cert.c - the validators of lib/features/cert.c: CSR fields, licence keys, PEM certificates,
  * serial numbers; hf_cert_pem_info() against values computed by the openssl command.
  */
 #include <errno.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test-chif.c - the CHIF backend (transport/chif.c, chif-lib.c) against a fake vendor library
+ * test-chif.c - the CHIF backend (lib/transport/chif.c, chif-lib.c) against a fake vendor library
  * that lives in this program: dlopen/dlsym/dlclose are wrapped (-Wl,--wrap), so the backend
  * "loads" the functions below.  The fake keeps a blob store and answers REST packets with a
  * canned HTTP response, with knobs for failures: missing library or symbol, ChifPing status,
@@ -21,8 +21,8 @@
 
 #include <cmocka.h>
 
-#include "transport/chif.h"
-#include "transport/transport.h"
+#include "lib/transport/chif.h"
+#include "lib/transport/transport.h"
 
 #define BUF 256
 #define MAXW 128

@@ -232,7 +232,7 @@ static void test_client_new_invalid(void **state)
 
 /*
  * BUG: a URL with user info is refused (hf_url_parse: "user info in URLs ends up in logs"),
- * but the refusal itself, "invalid BMC URL '%s'" in transport/https.c https_init(), copies
+ * but the refusal itself, "invalid BMC URL '%s'" in lib/transport/https.c https_init(), copies
  * the whole URL, password included, into the message handed to log_fn.
  */
 static void test_client_new_url_password_not_logged(void **state)
@@ -447,7 +447,7 @@ static void test_request_invalid_path(void **state)
 
 /*
  * BUG: a relative path ("redfish/v1/", "./x", "//host/x") makes hf_request() free memory
- * twice.  validate_request() (src/client.c) resolves it with hf_location_to_path(), which
+ * twice.  validate_request() (lib/core/client.c) resolves it with hf_location_to_path(), which
  * succeeds, then refuses it because it has no "://" and frees *ret_path without setting it
  * to NULL; hf_request()'s _cleanup_free_ p frees it again (glibc aborts: "free(): double free
  * detected in tcache 2").  Each call runs in a child process so that the crash fails this
@@ -569,7 +569,7 @@ static void test_request_invalid_body(void **state)
 }
 
 /*
- * BUG: bodies outside the RFC 8259 grammar are sent.  src/json.c relies on json-c's
+ * BUG: bodies outside the RFC 8259 grammar are sent.  lib/util/json.c relies on json-c's
  * JSON_TOKENER_STRICT, but Debian 12's json-c 0.16 still accepts, in strict mode, single-quoted
  * keys, NaN and Infinity, a number ending in '.', and raw control characters inside strings.
  * hf_request() then hands them to the BMC instead of refusing them with -EINVAL.
@@ -655,8 +655,8 @@ static void test_request_json(void **state)
 /*
  * BUG: hf_log_fn promises "one line without a trailing newline", but the usage errors echo
  * the caller's input raw: "unsupported method %s", "invalid path '%s'" (for a URL) and
- * "invalid header ...: %.64s" (src/client.c validate_request), "unknown transport '%s'"
- * (transport/transport.c).  A CR/LF in that input, the very thing being refused, splits the
+ * "invalid header ...: %.64s" (lib/core/client.c validate_request), "unknown transport '%s'"
+ * (lib/transport/transport.c).  A CR/LF in that input, the very thing being refused, splits the
  * log line, and whatever follows it reads as a line of its own in the caller's log.
  */
 static void test_log_messages_one_line(void **state)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test-crawl.c - which links a crawl follows (src/crawl-link.c) and how it writes its output
- * tree (src/crawl-fs.c), with the hostile inputs a BMC could send and the symbolic links
+ * test-crawl.c - which links a crawl follows (lib/features/crawl-link.c) and how it writes its output
+ * tree (lib/features/crawl-fs.c), with the hostile inputs a BMC could send and the symbolic links
  * someone could plant in the output directory.
  */
 #include "config.h"

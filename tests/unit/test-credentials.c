@@ -20,7 +20,7 @@
 
 #include <cmocka.h>
 
-#include "transport/creds.h"
+#include "lib/host/creds.h"
 
 #define GUID HF_EFI_REDFISH_GUID
 

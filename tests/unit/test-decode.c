@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test-decode.c - Content-Encoding gzip/deflate with a bound on the output (src/decode.c).
+ * test-decode.c - Content-Encoding gzip/deflate with a bound on the output (lib/util/decode.c).
  */
 #include <errno.h>
 #include <setjmp.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test-firmware.c - the multipart/form-data body of firmware uploads (src/firmware.c): the
+ * test-firmware.c - the multipart/form-data body of firmware uploads (lib/features/firmware.c): the
  * length announced up front equals what is generated, for any read size; the bytes are
  * RFC 7578's; file names are quoted; a file that shrinks fails the stream.
  */

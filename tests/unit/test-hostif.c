@@ -18,7 +18,7 @@
 
 #include <cmocka.h>
 
-#include "transport/hostif.h"
+#include "lib/transport/hostif.h"
 
 static char root[PATH_MAX];
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test-http1.c - raw HTTP/1.1 for the CHIF transport (transport/http1.c): the request text
+ * test-http1.c - raw HTTP/1.1 for the CHIF transport (lib/transport/http1.c): the request text
  * that goes into a blob, and the parsing of the BMC's answer.
  */
 #include <errno.h>
@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "transport/http1.h"
+#include "lib/transport/http1.h"
 
 #define RAW(s) s, sizeof(s) - 1
 #define MAX_BODY ((size_t)1 << 20)

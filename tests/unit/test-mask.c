@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test-mask.c - secrets out of logs (src/mask.c).
+ * test-mask.c - secrets out of logs (lib/util/mask.c).
  */
 #include <errno.h>
 #include <malloc.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test-netif.c - the host interface's NIC lookup (transport/netif.c) on sysfs fixture trees
+ * test-netif.c - the host interface's NIC lookup (lib/host/netif.c) on sysfs fixture trees
  * that the test builds itself, and libpci's error hook (it must not exit the process).
  */
 #include "config.h"
@@ -18,7 +18,7 @@
 
 #include <cmocka.h>
 
-#include "transport/netif.h"
+#include "lib/host/netif.h"
 
 static char root[PATH_MAX];
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test-registry.c - the BMC's message registries (src/registry.c, src/regcache.c): MessageId and
+ * test-registry.c - the BMC's message registries (lib/core/registry.c, lib/core/regcache.c): MessageId and
  * version parsing, registry files and documents (untrusted), the cache file's checks, and
  * completion of short-form errors with argument substitution.
  */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test-rferror.c - Redfish error bodies in both dialects (src/rferror.c) and the built-in Base
- * registry (src/registry.c).
+ * test-rferror.c - Redfish error bodies in both dialects (lib/core/rferror.c) and the built-in Base
+ * registry (lib/core/registry.c).
  */
 #include <errno.h>
 #include <setjmp.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test-smbios.c - the SMBIOS reader and Type 42 decoder (transport/smbios.c,
- * transport/smbios-type42.c).
+ * test-smbios.c - the SMBIOS reader and Type 42 decoder (lib/host/smbios.c,
+ * lib/host/smbios-type42.c).
  *
  * The group setup runs tests/fixtures/smbios/make-dumps.py into a temporary directory
  * ($PYTHON or python3; the script from $top_srcdir or the path compiled in) and every test
@@ -26,7 +26,7 @@
 #include <cmocka.h>
 
 #include "hostfish-private.h"
-#include "transport/smbios.h"
+#include "lib/host/smbios.h"
 
 #ifndef SMBIOS_FIXTURE_SCRIPT
 #define SMBIOS_FIXTURE_SCRIPT "tests/fixtures/smbios/make-dumps.py"

@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "src/tools/tools.h"
+#include "tools/common/tools.h"
 
 /* what tools_fput_safe writes for n bytes of s */
 static char *safe(const char *s, size_t n, bool keep_newlines)

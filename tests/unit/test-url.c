@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test-url.c - BMC URLs, request paths and Location headers (src/url.c).
+ * test-url.c - BMC URLs, request paths and Location headers (lib/util/url.c).
  */
 #include <errno.h>
 #include <setjmp.h>

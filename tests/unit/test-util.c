@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test-util.c - buffers, header lists and string helpers (src/util.c).
+ * test-util.c - buffers, header lists and string helpers (lib/util/util.c).
  */
 #include <errno.h>
 #include <malloc.h>

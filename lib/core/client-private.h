@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * client-private.h - the client object, shared by client.c, session.c and response.c.
+ */
+#ifndef HOSTFISH_CLIENT_PRIVATE_H
+#define HOSTFISH_CLIENT_PRIVATE_H
+
+#include <pthread.h>
+
+#include "hostfish-private.h"
+#include "transport.h"
+
+struct hf_err_rec {
+	int op_interrupts; /* c->interrupts when this thread's public call began */
+	int op_depth; /* > 0 inside an operation (hf_op_enter): nested calls keep its snapshot */
+	bool unsent; /* the failed request is known not to have reached the BMC */
+	hf_error pub;
+	char *message;
+	hf_redfish_error *rf;
+	hf_client *owner;
+	struct hf_err_rec *next, *prev; /* in owner->errs */
+};
+
+struct hf_client {
+	struct hf_logger log;
+	char *url;
+	char *username;
+	char *password;
+	int auth; /* resolved: never HF_AUTH_AUTO */
+	bool auth_was_auto; /* chosen by the library: a resumed session may still change it */
+	int retries;
+	long connect_timeout_ms;
+	long timeout_ms;
+	size_t max_response;
+	int max_conns;
+
+	struct hf_transport transport;
+	char *origin; /* "https://host:port" for Location checks, or NULL (in-band) */
+
+	/* connection pool: at most max_conns, each used by one request at a time */
+	pthread_mutex_t lock;
+	pthread_cond_t conn_free;
+	void *conns[HF_MAX_CONNECTIONS];
+	bool conn_busy[HF_MAX_CONNECTIONS];
+	bool conn_open[HF_MAX_CONNECTIONS];
+	int slot_fd[HF_MAX_CONNECTIONS]; /* the host-wide slot each connection holds */
+	int64_t idle_since[HF_MAX_CONNECTIONS]; /* hf_now_ms() when it was last given back */
+	long idle_ms; /* close a connection idle this long; -1: never */
+	/* the reaper: a thread that closes idle connections (started with the first one) */
+	pthread_t reaper;
+	bool reaper_started, reaper_stop;
+	pthread_cond_t reaper_cond; /* CLOCK_MONOTONIC; signalled on release and at free */
+	struct hf_slots slots;
+
+	/* session: guarded by session_lock; readers copy under it */
+	pthread_mutex_t session_lock;
+	char *token;
+	char *session_uri;
+	bool owns_session; /* delete it at free */
+	unsigned session_gen; /* bumped on every login: one re-login per expiry */
+	int64_t relogin_ms; /* hf_now_ms() of the last re-login, 0: none yet */
+	bool session_proven; /* the BMC accepted the current session at least once */
+	char *sessions_path; /* the service root's Links.Sessions */
+	int journal_lock_fd; /* held while this client owns its journaled session */
+	char *basic_auth; /* "Basic base64", whenever a user name and password were given */
+
+	/* bumped by hf_client_interrupt(): requests started under an older value abort */
+	volatile int interrupts;
+
+	/* last error, per thread */
+	pthread_key_t err_key;
+	struct hf_err_rec *errs; /* live threads' records: a thread's goes when it ends, the
+				  * rest with the client */
+};
+
+/* How a request is sent by client_send(). */
+enum {
+	HF_SEND_AUTH = 1 << 0, /* add the client's credentials (token or Basic) */
+	HF_SEND_NO_RETRY = 1 << 1,
+	/*
+	 * An interrupt may stop the request before it leaves, never after: its answer must be
+	 * read (within the timeout), because the BMC may have created something only that
+	 * answer names - a login's session, which could otherwise never be deleted.
+	 */
+	HF_SEND_ANSWER_NEEDED = 1 << 2,
+};
+
+/* client.c */
+void hf_client_set_error(hf_client *c, int code, int kind, int http_status,
+			 const hf_redfish_error *rf, const char *fmt, ...) _hf_printf_(6, 7);
+void hf_client_clear_error(hf_client *c);
+/* Start of a public call: clear the thread's error and note the interrupt count, so that
+ * hf_client_interrupt() aborts every request of the call, including ones not yet started. */
+void hf_client_begin(hf_client *c);
+/* pool.c: take a connection (opening one, with a host-wide slot, when none is free), give
+ * it back (broken: its state is unknown, close it), stop the idle reaper (hf_client_free). */
+int hf_pool_acquire(hf_client *c, int *slot, int interrupts_seen, char *errbuf, size_t errlen);
+void hf_pool_release(hf_client *c, int slot, bool broken);
+void hf_pool_stop_reaper(hf_client *c);
+/* request.c: the one interruptible sleep: wait ms, unless hf_client_interrupt() is called
+ * meanwhile (the count differs from interrupts_seen): then -EINTR. */
+int hf_sleep_interruptible(hf_client *c, long ms, int interrupts_seen);
+/* errors.c: the key destructor of per-thread records, freeing the rest at hf_client_free(),
+ * the interrupt count the current operation started under. */
+void hf_err_key_destroy(void *p);
+/* The request that just failed on this thread certainly did not reach the BMC (interrupted
+ * before it was sent, no connection): a caller may report "not sent" rather than "unknown". */
+void hf_client_mark_unsent(hf_client *c);
+bool hf_client_last_unsent(hf_client *c);
+/*
+ * An operation of many requests (apply, crawl, cert, firmware, task waits): between
+ * hf_op_enter() and hf_op_leave() the public calls it makes keep the interrupt snapshot taken
+ * when the operation began, so one hf_client_interrupt() (a SIGINT) stops every request that
+ * follows, not only the one in flight.  Call hf_client_begin() first; nests.
+ */
+void hf_op_enter(hf_client *c);
+void hf_op_leave(hf_client *c);
+static inline void hf_op_leavep(hf_client **c)
+{
+	if (*c)
+		hf_op_leave(*c);
+}
+/* At the top of a feature's public function, in place of hf_client_begin(c): the operation
+ * lasts until the function returns. */
+#define HF_OPERATION(c)                                                                     \
+	_cleanup_(hf_op_leavep) hf_client *hf_op_ __attribute__((unused)) =                  \
+		(hf_client_begin(c), hf_op_enter(c), (c))
+void hf_errors_free(hf_client *c);
+int hf_op_interrupts(hf_client *c);
+int hf_errno_kind(int code);
+/* The errno that names an HTTP error status (4xx, 5xx): what strerror() says must fit it. */
+int hf_status_errno(int status);
+/*
+ * Send one request with retries and redirects but no login logic.  extra: headers that win
+ * over the defaults.  session_gen (out, may be NULL): the session generation whose token was
+ * sent.  Returns 0 with *ret, or a negative errno with the error recorded.
+ */
+int hf_client_send(hf_client *c, const char *method, const char *path,
+		   const struct hf_headers *extra, const void *body, size_t body_len, int flags,
+		   unsigned *session_gen, hf_response **ret);
+
+/*
+ * hf_request() for a streamed body (transport.h, struct hf_body_stream): validated, logged in
+ * first, sent once (never retried, never replayed after a 401: the stream cannot be rewound;
+ * the caller gets the 401 and may start over).  The caller called hf_client_begin().
+ * Returns 0 with *ret (any HTTP status), or a negative errno with the error recorded.
+ */
+int hf_client_request_stream(hf_client *c, const char *method, const char *path,
+			     const char *const *headers, const struct hf_body_stream *stream,
+			     hf_response **ret);
+
+/* session.c */
+/* Log in unless a session exists; with session_lock held by the caller. */
+int hf_session_login_locked(hf_client *c);
+/* A 401 came back for a request sent with generation gen: re-login once for all threads. */
+int hf_session_relogin(hf_client *c, unsigned gen);
+bool hf_session_auth_uses_session(const hf_client *c);
+/* The sessions collection (the service root's Links.Sessions), and whether path is one of
+ * its members. */
+const char *hf_session_collection(hf_client *c);
+bool hf_session_in_collection(hf_client *c, const char *path);
+/* Free the session state (token wiped) without contacting the BMC. */
+void hf_session_forget(hf_client *c);
+
+/* journal.c: every session this host creates (see the file's comment) */
+int hf_journal_record(hf_client *c); /* the token just arrived: record it, take the lock */
+int hf_journal_update(hf_client *c, bool kept); /* URI learnt, or handed to a cache */
+void hf_journal_remove(hf_client *c, const char *token); /* the session is gone */
+void hf_journal_forget(hf_client *c); /* drop our lock (the entry stays) */
+/* Delete the journal's orphans with their own tokens; counts what was deleted / failed. */
+int hf_journal_prune(hf_client *c, unsigned *deleted, unsigned *failed);
+/* The journal directory of an endpoint (created private); a journal file, parsed (NULL when
+ * unreadable). */
+int hf_journal_dir(const char *endpoint, char **ret, char *err, size_t errlen);
+struct json_object *hf_journal_read(const char *path);
+/* Remove NAME.json, then NAME.lock, in dir. */
+void hf_journal_remove_files(const char *dir, const char *name);
+
+/*
+ * intent.c: a login in progress.  hf_intent_begin() records "user U logs in from pid P
+ * since T" (intent-*.json, its lock held) before the POST; hf_intent_end() removes it once
+ * the session is journaled or certainly not created (keep: the outcome is unknown, leave it
+ * for prune).  A process killed in between leaves an intent nobody holds: hf_intent_prune()
+ * lists the BMC's sessions and deletes those of that user created within the intent's time
+ * window that no journal entry and no live login can account for.
+ */
+struct hf_intent {
+	int lock_fd; /* -1: not recorded */
+	char *dir;
+	char name[48]; /* "intent-<hex>" */
+};
+void hf_intent_begin(hf_client *c, struct hf_intent *in);
+void hf_intent_end(hf_client *c, struct hf_intent *in, bool keep);
+int hf_intent_prune(hf_client *c, unsigned *deleted, unsigned *failed, unsigned *waiting);
+
+/* response.c */
+int hf_response_build(hf_response **ret, const char *method, const char *url, const char *path,
+		      const void *req_body, size_t req_body_len,
+		      struct hf_transport_response *tresp, size_t max_decoded);
+/* Log a request or response at debug level, secrets masked. */
+void hf_log_message(const struct hf_logger *lg, const char *prefix, const char *first_line,
+		    const struct hf_headers *headers, const void *body, size_t body_len);
+
+#endif /* HOSTFISH_CLIENT_PRIVATE_H */

@@ -1,0 +1,369 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * client.c - the client object: options, creation and free, and its small accessors.  The
+ * pool is in pool.c, the request pipeline in request.c, error records in errors.c.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "client-private.h"
+#include "creds.h"
+
+_hf_public_ const char *hf_version(void)
+{
+	return PACKAGE_VERSION;
+}
+
+/* ---- options and life cycle ---- */
+
+_hf_public_ int hf_options_init(hf_options *opts, unsigned int version)
+{
+	static const hf_options init = HF_OPTIONS_INIT;
+
+	if (!opts || (version != 1 && version != HF_OPTIONS_VERSION))
+		return -EINVAL;
+	/* a version 1 caller's struct ends before idle_timeout_ms */
+	memcpy(opts, &init, version == 1 ? offsetof(hf_options, idle_timeout_ms) : sizeof(init));
+	opts->version = version;
+	return 0;
+}
+
+static int base64(const char *in, char **ret)
+{
+	size_t len = strlen(in);
+	char *out = malloc(4 * ((len + 2) / 3) + 1);
+
+	if (!out)
+		return -ENOMEM;
+	EVP_EncodeBlock((unsigned char *)out, (const unsigned char *)in, (int)len);
+	*ret = out;
+	return 0;
+}
+
+static int check_options(const hf_options *o, char *why, size_t len)
+{
+	if (o->version != 1 && o->version != HF_OPTIONS_VERSION) {
+		snprintf(why, len, "hf_options.version %u is not supported", o->version);
+		return -EINVAL;
+	}
+	if (o->version >= 2 && o->idle_timeout_ms < -1) {
+		snprintf(why, len, "idle_timeout_ms must be -1 (never), 0 (default) or positive");
+		return -EINVAL;
+	}
+	if (o->auth < HF_AUTH_AUTO || o->auth > HF_AUTH_CERT) {
+		snprintf(why, len, "invalid auth mode %d", o->auth);
+		return -EINVAL;
+	}
+	if (o->retries < -1 || o->retries > 10) {
+		snprintf(why, len, "retries must be between 0 and 10");
+		return -EINVAL;
+	}
+	if (o->connect_timeout_ms < 0 || o->timeout_ms < 0) {
+		snprintf(why, len, "timeouts must not be negative");
+		return -EINVAL;
+	}
+	if (o->slot_wait_ms < 0) {
+		snprintf(why, len, "slot_wait_ms must not be negative");
+		return -EINVAL;
+	}
+	if (o->max_connections < 0 || o->max_connections > HF_MAX_CONNECTIONS) {
+		snprintf(why, len, "max_connections must be between 1 and %d", HF_MAX_CONNECTIONS);
+		return -EINVAL;
+	}
+	if ((o->username && hf_has_crlf(o->username, strlen(o->username))) ||
+	    (o->password && (hf_has_crlf(o->password, strlen(o->password))))) {
+		snprintf(why, len, "user name and password must not contain CR or LF");
+		return -EINVAL;
+	}
+	if ((o->session_token == NULL) != (o->session_uri == NULL)) {
+		snprintf(why, len, "session_token and session_uri go together");
+		return -EINVAL;
+	}
+	if (o->session_token &&
+	    (hf_has_crlf(o->session_token, strlen(o->session_token)) ||
+	     hf_path_check(o->session_uri) < 0)) {
+		snprintf(why, len, "invalid session token or URI");
+		return -EINVAL;
+	}
+	if (o->auth == HF_AUTH_CERT && !o->client_cert) {
+		snprintf(why, len, "certificate authentication needs a client certificate");
+		return -EINVAL;
+	}
+	if (o->auth == HF_AUTH_BASIC && (!o->username || !o->password)) {
+		snprintf(why, len, "basic authentication needs a user name and a password");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* No --user on the host interface: the host's own credential sources (lib/host/creds.h). */
+static int use_hostif_credentials(hf_client *c, char *why, size_t whylen)
+{
+	struct hf_creds cr = { 0 };
+	int r;
+
+	r = hf_hostif_credentials(&c->transport, c->timeout_ms, &cr, why, whylen);
+	if (r < 0)
+		return r == -ENOMEM ? r : -EACCES;
+	if (cr.session_token) {
+		/* an application account: HPE's library opened the session, and it is ours
+		 * to delete; journaled before anything else can fail */
+		c->token = cr.session_token;
+		c->session_uri = cr.session_uri;
+		cr.session_token = cr.session_uri = NULL;
+		c->owns_session = true;
+		c->session_gen++;
+		c->session_proven = false;
+		c->auth = HF_AUTH_SESSION;
+		c->auth_was_auto = false;
+		hf_journal_record(c);
+	} else {
+		c->username = cr.username;
+		c->password = cr.password;
+		cr.username = cr.password = NULL;
+		c->auth = HF_AUTH_SESSION;
+	}
+	hf_creds_clear(&cr);
+	return 0;
+}
+
+static void options_log(const hf_options *o, char *msg)
+{
+	hf_one_line(msg);
+	if (o && o->log_fn)
+		o->log_fn(o->log_userdata, HF_LOG_ERROR, msg);
+}
+
+_hf_public_ int hf_client_new(hf_client **ret, const hf_options *o)
+{
+	struct hf_transport_config cfg = { 0 };
+	char why[1024] = "";
+	hf_client *c;
+	int r;
+
+	if (!ret || !o)
+		return -EINVAL;
+	r = check_options(o, why, sizeof(why));
+	if (r < 0) {
+		options_log(o, why);
+		return r;
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	if (pthread_key_create(&c->err_key, hf_err_key_destroy) != 0) {
+		free(c);
+		return -EAGAIN;
+	}
+	pthread_mutex_init(&c->lock, NULL);
+	pthread_cond_init(&c->conn_free, NULL);
+	{
+		pthread_condattr_t ca;
+
+		pthread_condattr_init(&ca);
+		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC); /* hf_now_ms()'s clock */
+		pthread_cond_init(&c->reaper_cond, &ca);
+		pthread_condattr_destroy(&ca);
+	}
+	for (r = 0; r < HF_MAX_CONNECTIONS; r++)
+		c->slot_fd[r] = -1;
+	c->journal_lock_fd = -1;
+	{
+		/* recursive: login and logout send requests that read the token themselves */
+		pthread_mutexattr_t attr;
+
+		pthread_mutexattr_init(&attr);
+		pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
+		pthread_mutex_init(&c->session_lock, &attr);
+		pthread_mutexattr_destroy(&attr);
+	}
+
+	c->log.fn = o->log_fn;
+	c->log.userdata = o->log_userdata;
+	c->log.level = o->log_level;
+	c->url = hf_strdup(o->url);
+	c->username = hf_strdup(o->username);
+	c->password = hf_strdup(o->password);
+	c->auth = o->auth;
+	c->auth_was_auto = o->auth == HF_AUTH_AUTO;
+	if (c->auth == HF_AUTH_AUTO)
+		c->auth = (o->username || o->session_token) ? HF_AUTH_SESSION
+			  : o->client_cert		    ? HF_AUTH_CERT
+							    : HF_AUTH_NONE;
+	c->retries = o->retries < 0 ? HF_DEFAULT_RETRIES : o->retries;
+	c->connect_timeout_ms = o->connect_timeout_ms ? o->connect_timeout_ms
+						      : HF_DEFAULT_CONNECT_TIMEOUT_MS;
+	c->timeout_ms = o->timeout_ms ? o->timeout_ms : HF_DEFAULT_TIMEOUT_MS;
+	c->max_response = o->max_response_size ? o->max_response_size : HF_DEFAULT_MAX_RESPONSE;
+	c->max_conns = o->max_connections ? o->max_connections : HF_MAX_CONNECTIONS;
+	c->idle_ms = o->version >= 2 && o->idle_timeout_ms ? o->idle_timeout_ms
+							   : HF_DEFAULT_IDLE_TIMEOUT_MS;
+	if ((o->url && !c->url) || (o->username && !c->username) ||
+	    (o->password && !c->password)) {
+		r = -ENOMEM;
+		goto fail;
+	}
+	if (c->username && c->password) {
+		/* Basic authentication, or the way to confirm that a refused session is gone */
+		_cleanup_free_ char *pair = malloc(strlen(c->username) + strlen(c->password) + 2);
+		_cleanup_free_ char *enc = NULL;
+
+		if (!pair) {
+			r = -ENOMEM;
+			goto fail;
+		}
+		sprintf(pair, "%s:%s", c->username, c->password);
+		r = base64(pair, &enc);
+		hf_wipe(pair, strlen(pair));
+		if (r < 0)
+			goto fail;
+		c->basic_auth = malloc(strlen(enc) + 7);
+		if (!c->basic_auth) {
+			hf_wipe(enc, strlen(enc));
+			r = -ENOMEM;
+			goto fail;
+		}
+		sprintf(c->basic_auth, "Basic %s", enc);
+		hf_wipe(enc, strlen(enc));
+	}
+	if (o->session_token) {
+		c->token = strdup(o->session_token);
+		c->session_uri = strdup(o->session_uri);
+		c->owns_session = false;
+		c->session_gen = 1;
+		if (!c->token || !c->session_uri) {
+			r = -ENOMEM;
+			goto fail;
+		}
+	}
+
+	cfg.url = o->url;
+	cfg.ca_file = o->ca_file;
+	cfg.insecure = o->insecure != 0;
+	cfg.client_cert = o->client_cert;
+	cfg.client_key = o->client_key;
+	cfg.client_key_passphrase = o->client_key_passphrase;
+	cfg.proxy = o->proxy;
+	cfg.direct = o->direct != 0;
+	cfg.agent_socket = o->agent_socket;
+	cfg.username = o->username;
+	cfg.password = o->password;
+	cfg.chif_library = o->chif_library;
+	cfg.smbios_file = o->smbios_file;
+	cfg.log = &c->log;
+	r = hf_transport_open(o->transport, &cfg, &c->transport, why, sizeof(why));
+	if (r < 0) {
+		options_log(o, why);
+		goto fail;
+	}
+	if (o->url) {
+		struct hf_url u = { 0 };
+
+		if (hf_url_parse(o->url, &u) == 0) {
+			c->origin = hf_url_origin(&u);
+			if (strcmp(u.scheme, "http") == 0)
+				hf_log_warning(&c->log,
+					       "warning: %s is plain HTTP: credentials and tokens "
+					       "cross the network unencrypted",
+					       c->origin);
+		}
+		hf_url_clear(&u);
+	}
+	if (c->transport.ops->caps & HF_TCAP_AGENT) {
+		/* hostfishd logs in and holds the BMC's connections for everyone */
+		if (c->auth != HF_AUTH_NONE)
+			hf_log_info(&c->log, "hostfishd authenticates the requests: the credentials "
+					     "given are not used (--direct bypasses the agent)");
+		c->auth = HF_AUTH_NONE;
+		c->auth_was_auto = false;
+		c->slots.dir = NULL;
+	} else {
+		r = hf_slots_init(&c->slots, hf_client_endpoint(c), HF_MAX_CONNECTIONS,
+				  o->slot_wait_ms ? o->slot_wait_ms : HF_DEFAULT_SLOT_WAIT_MS,
+				  &c->log);
+		if (r < 0)
+			goto fail;
+	}
+	if (strcmp(c->transport.ops->name, "hostif") == 0 && c->auth == HF_AUTH_NONE) {
+		/* the BMC answers nothing but the service root without credentials here: after
+		 * --user, the UEFI variable, an HPE application account, IPMI bootstrapping */
+		r = use_hostif_credentials(c, why, sizeof(why));
+		if (r < 0) {
+			options_log(o, why);
+			goto fail;
+		}
+	}
+	if (o->insecure && (c->transport.ops->caps & HF_TCAP_NETWORK))
+		hf_log_warning(&c->log, "warning: --insecure: the BMC's TLS certificate is not "
+					"verified; anyone on the path can read the credentials");
+	*ret = c;
+	return 0;
+fail:
+	hf_client_free(c);
+	return r;
+}
+
+_hf_public_ void hf_client_free(hf_client *c)
+{
+	int i;
+
+	if (!c)
+		return;
+	if (c->transport.ops) {
+		if (c->token && c->owns_session) {
+			int r = hf_client_logout(c);
+
+			if (r < 0)
+				hf_log_error(&c->log, "error: the session %s may still exist on the "
+						      "BMC: %s",
+					     c->session_uri ? c->session_uri : "(unknown URI)",
+					     hf_client_last_error(c)->message);
+		}
+		hf_pool_stop_reaper(c);
+		for (i = 0; i < HF_MAX_CONNECTIONS; i++) {
+			if (c->conn_open[i])
+				hf_transport_conn_close(&c->transport, c->conns[i]);
+			hf_slots_release(c->slot_fd[i]);
+		}
+		hf_transport_close(&c->transport);
+	}
+	hf_session_forget(c);
+	hf_journal_forget(c); /* a session left behind stays journaled: prune can find it */
+	hf_slots_fini(&c->slots);
+	free(c->sessions_path);
+	hf_free_secret(c->basic_auth);
+	free(c->url);
+	free(c->origin);
+	free(c->username);
+	hf_free_secret(c->password);
+	hf_errors_free(c);
+	pthread_key_delete(c->err_key);
+	pthread_mutex_destroy(&c->lock);
+	pthread_cond_destroy(&c->conn_free);
+	pthread_cond_destroy(&c->reaper_cond);
+	pthread_mutex_destroy(&c->session_lock);
+	free(c);
+}
+
+_hf_public_ void hf_client_interrupt(hf_client *c)
+{
+	/* only an atomic add: safe in a signal handler */
+	if (c)
+		__atomic_add_fetch(&c->interrupts, 1, __ATOMIC_SEQ_CST);
+}
+
+_hf_public_ const char *hf_client_transport(const hf_client *c)
+{
+	return c->transport.ops->name;
+}
+
+_hf_public_ const char *hf_client_endpoint(const hf_client *c)
+{
+	return hf_transport_endpoint((struct hf_transport *)&c->transport);
+}

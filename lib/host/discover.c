@@ -1,0 +1,606 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * discover.c - hf_discover(): what this host offers to reach its BMC, as one JSON object.
+ *
+ * SMBIOS Type 42 records (decoded by lib/host/smbios.c), the NIC the first usable
+ * Redfish-over-IP record names and the BMC address the hostif backend would use, the BMC's
+ * PCI functions (libpci), the CHIF device and vendor library, the credential sources of the
+ * host interface, and the transport "auto" would choose with the reason.  Numbers are JSON
+ * integers; keys that do not apply are absent.  Nothing is sent to the BMC.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "creds.h"
+#include "hostif.h"
+#include "netif.h"
+#include "smbios.h"
+
+#define UEFI_CRED_GUID "16faa37e-4b6a-4891-9028-242de65a3b70"
+
+static const char *pfx(const char *root)
+{
+	return (!root || !*root || strcmp(root, "/") == 0) ? "" : root;
+}
+
+static int add_str(struct json_object *o, const char *key, const char *v)
+{
+	struct json_object *s = json_object_new_string(v ? v : "");
+
+	if (!s)
+		return -ENOMEM;
+	return json_object_object_add(o, key, s) < 0 ? -ENOMEM : 0;
+}
+
+static int add_int(struct json_object *o, const char *key, int64_t v)
+{
+	struct json_object *i = json_object_new_int64(v);
+
+	if (!i)
+		return -ENOMEM;
+	return json_object_object_add(o, key, i) < 0 ? -ENOMEM : 0;
+}
+
+static int add_bool(struct json_object *o, const char *key, bool v)
+{
+	struct json_object *b = json_object_new_boolean(v);
+
+	if (!b)
+		return -ENOMEM;
+	return json_object_object_add(o, key, b) < 0 ? -ENOMEM : 0;
+}
+
+static int push_str(struct json_object *arr, const char *fmt, ...) _hf_printf_(2, 3);
+static int push_str(struct json_object *arr, const char *fmt, ...)
+{
+	struct hf_buf b = { 0 };
+	struct json_object *s;
+	va_list ap;
+
+	va_start(ap, fmt);
+	hf_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	if (!b.data)
+		return -ENOMEM;
+	s = json_object_new_string(b.data);
+	hf_buf_free(&b);
+	if (!s || json_object_array_add(arr, s) < 0) {
+		json_object_put(s);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static struct json_object *device_json(const struct hf_smbios_device *d)
+{
+	struct json_object *o = json_object_new_object();
+	char mac[18];
+	int r = 0;
+
+	if (!o)
+		return NULL;
+	r = r ?: add_str(o, "type", hf_smbios_device_type_name(d->type));
+	if (!d->decoded) {
+		r = r ?: add_int(o, "type_code", d->type);
+		goto out;
+	}
+	switch (d->type) {
+	case HF_SMBIOS_DEV_USB:
+	case HF_SMBIOS_DEV_USB_V2:
+		r = r ?: add_int(o, "vendor_id", d->vendor_id);
+		r = r ?: add_int(o, "product_id", d->product_id);
+		if (d->serial)
+			r = r ?: add_str(o, "serial", d->serial);
+		break;
+	case HF_SMBIOS_DEV_PCI:
+	case HF_SMBIOS_DEV_PCI_V2:
+		r = r ?: add_int(o, "vendor_id", d->vendor_id);
+		r = r ?: add_int(o, "device_id", d->device_id);
+		r = r ?: add_int(o, "subsystem_vendor_id", d->subsystem_vendor_id);
+		r = r ?: add_int(o, "subsystem_id", d->subsystem_id);
+		break;
+	default:
+		break;
+	}
+	if (d->has_mac) {
+		hf_netif_format_mac(d->mac, mac);
+		r = r ?: add_str(o, "mac", mac);
+	}
+	if (d->has_location) {
+		r = r ?: add_int(o, "segment", d->segment);
+		r = r ?: add_int(o, "bus", d->bus);
+		r = r ?: add_int(o, "dev", d->dev);
+		r = r ?: add_int(o, "function", d->function);
+	}
+	if (d->has_characteristics) {
+		r = r ?: add_int(o, "characteristics", d->characteristics);
+		r = r ?: add_int(o, "bootstrap_handle", d->bootstrap_handle);
+	}
+	if (d->has_iana)
+		r = r ?: add_int(o, "iana", d->iana);
+out:
+	if (r < 0) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+static struct json_object *protocol_json(const struct hf_smbios_protocol *p)
+{
+	struct json_object *o = json_object_new_object();
+	const struct hf_smbios_rfip *f = &p->rfip;
+	int r = 0;
+
+	if (!o)
+		return NULL;
+	r = r ?: add_str(o, "type", hf_smbios_protocol_name(p->type));
+	r = r ?: add_int(o, "length", p->length);
+	if (p->decoded) {
+		r = r ?: add_str(o, "uuid", f->uuid);
+		r = r ?: add_str(o, "host_ip_assignment",
+				 hf_smbios_ip_assignment_name(f->host_ip_assignment));
+		r = r ?: add_str(o, "host_ip_format", hf_smbios_ip_format_name(f->host_ip_format));
+		if (f->host_ip[0]) {
+			r = r ?: add_str(o, "host_ip", f->host_ip);
+			r = r ?: add_str(o, "host_mask", f->host_mask);
+		}
+		r = r ?: add_str(o, "service_ip_discovery",
+				 hf_smbios_ip_assignment_name(f->service_ip_discovery));
+		r = r ?: add_str(o, "service_ip_format",
+				 hf_smbios_ip_format_name(f->service_ip_format));
+		if (f->service_ip[0]) {
+			r = r ?: add_str(o, "service_ip", f->service_ip);
+			r = r ?: add_str(o, "service_mask", f->service_mask);
+		}
+		r = r ?: add_int(o, "port", f->port);
+		r = r ?: add_int(o, "vlan", f->vlan);
+		r = r ?: add_str(o, "hostname", f->hostname);
+	}
+	if (r < 0) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+static struct json_object *hostif_json(const struct hf_smbios_hostif *h)
+{
+	struct json_object *o = json_object_new_object(), *protos = NULL, *d;
+	size_t i;
+	int r = 0;
+
+	if (!o)
+		return NULL;
+	r = r ?: add_int(o, "handle", h->handle);
+	r = r ?: add_str(o, "interface_type", hf_smbios_interface_type_name(h->interface_type));
+	if (h->pre_3_2)
+		r = r ?: add_bool(o, "pre_3_2", true);
+	if (h->malformed)
+		r = r ?: add_bool(o, "malformed", true);
+	if (r == 0 && h->interface_type == HF_SMBIOS_IFTYPE_NETWORK && !h->pre_3_2 &&
+	    h->specific_len) {
+		d = device_json(&h->device);
+		if (!d || json_object_object_add(o, "device", d) < 0)
+			r = -ENOMEM;
+	}
+	if (r == 0 && !h->pre_3_2) {
+		protos = json_object_new_array();
+		for (i = 0; protos && i < h->n_protocols; i++) {
+			struct json_object *p = protocol_json(&h->protocols[i]);
+
+			if (!p || json_object_array_add(protos, p) < 0) {
+				json_object_put(p);
+				r = -ENOMEM;
+				break;
+			}
+		}
+		if (!protos || json_object_object_add(o, "protocols", protos) < 0)
+			r = -ENOMEM;
+	}
+	if (r < 0) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+static struct json_object *nic_json(const struct hf_hostif_target *t)
+{
+	struct json_object *o = json_object_new_object(), *addrs;
+	size_t i;
+	int r = 0;
+
+	if (!o)
+		return NULL;
+	r = r ?: add_int(o, "handle", t->hostif->handle);
+	r = r ?: add_str(o, "name", t->nic.name);
+	r = r ?: add_str(o, "matched_by", t->nic.matched_by);
+	if (t->nic.mac[0])
+		r = r ?: add_str(o, "mac", t->nic.mac);
+	if (t->nic.driver[0])
+		r = r ?: add_str(o, "driver", t->nic.driver);
+	if (t->nic.operstate[0])
+		r = r ?: add_str(o, "state", t->nic.operstate);
+	if (t->nic.ifindex)
+		r = r ?: add_int(o, "ifindex", t->nic.ifindex);
+	addrs = json_object_new_array();
+	for (i = 0; addrs && r == 0 && i < t->nic.n_addrs; i++)
+		r = push_str(addrs, "%s", t->nic.addrs[i]);
+	if (!addrs || json_object_object_add(o, "addresses", addrs) < 0)
+		r = -ENOMEM;
+	if (r < 0) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+static struct json_object *pci_json(const struct hf_pci_bmc *b)
+{
+	struct json_object *o = json_object_new_object();
+	int r = 0;
+
+	if (!o)
+		return NULL;
+	r = r ?: add_str(o, "slot", b->slot);
+	r = r ?: add_int(o, "vendor_id", b->vendor_id);
+	r = r ?: add_int(o, "device_id", b->device_id);
+	r = r ?: add_int(o, "subsystem_vendor_id", b->subsystem_vendor_id);
+	r = r ?: add_int(o, "subsystem_id", b->subsystem_id);
+	r = r ?: add_str(o, "what", b->what);
+	if (b->driver[0])
+		r = r ?: add_str(o, "driver", b->driver);
+	if (r < 0) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* HPE's CHIF library names (python-ilorest-library), or $HOSTFISH_CHIF_LIBRARY. */
+static const char *const chif_names[] = { "ilorest_chif.so", "libilorestchif.so" };
+
+static int chif_json(const char *root, struct json_object *o, bool *usable, bool *app_accounts)
+{
+	char dir[PATH_MAX];
+	struct json_object *devs = json_object_new_array();
+	const char *env = secure_getenv("HOSTFISH_CHIF_LIBRARY");
+	const char *lib = NULL;
+	DIR *d;
+	struct dirent *e;
+	size_t i;
+	int r = 0;
+
+	if (!devs)
+		return -ENOMEM;
+	snprintf(dir, sizeof(dir), "%s/dev/hpilo", pfx(root));
+	d = opendir(dir);
+	while (d && (e = readdir(d)) && r == 0)
+		if (e->d_name[0] != '.')
+			r = push_str(devs, "/dev/hpilo/%s", e->d_name);
+	if (d)
+		closedir(d);
+	if (r == 0 && json_object_object_add(o, "devices", devs) < 0)
+		r = -ENOMEM;
+	else if (r < 0)
+		json_object_put(devs);
+	*app_accounts = false;
+	/* the library is only looked at on the running system: dlopen has no root */
+	for (i = 0; r == 0 && !*pfx(root) && i < (env && *env ? 1 : HF_ARRAY_SIZE(chif_names));
+	     i++) {
+		const char *name = env && *env ? env : chif_names[i];
+		void *h = dlopen(name, RTLD_LAZY | RTLD_LOCAL);
+
+		if (!h)
+			continue;
+		lib = name;
+		*app_accounts = dlsym(h, "GetSessionID") && dlsym(h, "ReadyToUse");
+		dlclose(h);
+		break;
+	}
+	if (r == 0 && lib)
+		r = add_str(o, "library", lib);
+	r = r ?: add_bool(o, "library_present", lib != NULL);
+	r = r ?: add_bool(o, "device_present", json_object_array_length(devs) > 0);
+	*usable = lib && json_object_array_length(devs) > 0;
+	return r;
+}
+
+static int credentials_json(const char *root, const struct hf_hostif_target *t,
+			    bool app_accounts, struct json_object *o)
+{
+	struct json_object *src = json_object_new_array(), *s;
+	char path[PATH_MAX], efivars[PATH_MAX], uefi_why[768], ipmi_why[PATH_MAX + 128];
+	struct hf_creds cr = { 0 };
+	bool uefi, ipmi_adv, ipmi_dev;
+	int r = 0;
+
+	if (!src)
+		return -ENOMEM;
+	/* the efivars directory: $HOSTFISH_EFIVARS_ROOT, else under the root */
+	if (secure_getenv("HOSTFISH_EFIVARS_ROOT") && *pfx(root) == '\0')
+		snprintf(efivars, sizeof(efivars), "%s", hf_efivars_root());
+	else
+		snprintf(efivars, sizeof(efivars), "%s" HF_EFIVARS_DEFAULT, pfx(root));
+	uefi = hf_uefi_creds_load(efivars, &cr, uefi_why, sizeof(uefi_why)) == 0;
+	hf_creds_clear(&cr);
+	ipmi_adv = t && t->hostif->device.has_characteristics &&
+		   (t->hostif->device.characteristics & 1);
+	if (*pfx(root) == '\0')
+		snprintf(path, sizeof(path), "%s", hf_ipmi_device());
+	else
+		snprintf(path, sizeof(path), "%s" HF_IPMI_DEVICE_DEFAULT, pfx(root));
+	ipmi_dev = access(path, F_OK) == 0;
+
+#define SOURCE(name_, avail_, detail_)                                                         \
+	do {                                                                                   \
+		s = json_object_new_object();                                                  \
+		if (!s || add_str(s, "source", name_) < 0 || add_bool(s, "present", avail_) < 0 || \
+		    add_str(s, "detail", detail_) < 0 || json_object_array_add(src, s) < 0) {  \
+			json_object_put(s);                                                    \
+			r = -ENOMEM;                                                           \
+		}                                                                              \
+	} while (0)
+	SOURCE("user", false, "--user with HOSTFISH_PASSWORD or --password-file");
+	SOURCE("uefi-redfish-os-credentials", uefi,
+	       uefi ? "RedfishIndications announces OS credentials and RedfishOSCredentials "
+		      "holds a well-formed user name and password"
+		    : uefi_why);
+	SOURCE("hpe-application-account", app_accounts,
+	       app_accounts ? "HPE's library offers application accounts ('hostfish "
+			      "appaccount status' says whether this host has one)"
+			    : "HPE's library with application accounts is not installed");
+	if (!ipmi_adv)
+		snprintf(ipmi_why, sizeof(ipmi_why),
+			 "the record does not advertise IPMI credential bootstrapping");
+	else if (!ipmi_dev)
+		snprintf(ipmi_why, sizeof(ipmi_why),
+			 "the record advertises IPMI credential bootstrapping but %s is missing "
+			 "(load ipmi_si and ipmi_devintf)",
+			 path);
+	else
+		snprintf(ipmi_why, sizeof(ipmi_why),
+			 "the record advertises IPMI credential bootstrapping and %s exists", path);
+	SOURCE("ipmi-bootstrap", ipmi_adv && ipmi_dev, ipmi_why);
+#undef SOURCE
+	if (r == 0 && json_object_object_add(o, "sources", src) < 0)
+		r = -ENOMEM;
+	else if (r < 0)
+		json_object_put(src);
+	return r;
+}
+
+int hf_discover_at(const char *root, const char *smbios_file, unsigned flags,
+		   struct json_object **ret)
+{
+	struct json_object *doc = json_object_new_object(), *errors, *list, *o;
+	struct hf_hostif_target t = { 0 };
+	struct hf_pci_bmc *pci = NULL;
+	struct hf_smbios *s = NULL;
+	bool have_target = false, chif_usable = false, app_accounts = false;
+	char why[1024] = "", pwhy[512] = "", ewhy[512] = "";
+	struct hf_hostif_endpoint ep;
+	int n, r = 0;
+	size_t i;
+
+	if (!doc)
+		return -ENOMEM;
+	if (flags) {
+		json_object_put(doc);
+		return -EINVAL;
+	}
+	errors = json_object_new_array();
+	if (!errors || json_object_object_add(doc, "errors", errors) < 0) {
+		json_object_put(errors);
+		json_object_put(doc);
+		return -ENOMEM;
+	}
+
+	/* SMBIOS */
+	r = hf_smbios_load_at(root, smbios_file, &s, why, sizeof(why));
+	if (r < 0) {
+		r = push_str(errors, "SMBIOS: %s", why);
+		snprintf(why, sizeof(why), "SMBIOS could not be read");
+	} else {
+		o = json_object_new_object();
+		if (!o || json_object_object_add(doc, "smbios", o) < 0) {
+			json_object_put(o);
+			r = -ENOMEM;
+			goto out;
+		}
+		r = r ?: add_str(o, "version", s->version);
+		r = r ?: add_str(o, "entry_point", s->entry_point);
+		r = r ?: add_str(o, "source", smbios_file ? smbios_file : "sysfs");
+		list = json_object_new_array();
+		if (!list || json_object_object_add(doc, "host_interfaces", list) < 0) {
+			json_object_put(list);
+			r = -ENOMEM;
+		}
+		for (i = 0; r == 0 && i < s->n_hostif; i++) {
+			struct json_object *h = hostif_json(&s->hostif[i]);
+
+			if (!h || json_object_array_add(list, h) < 0) {
+				json_object_put(h);
+				r = -ENOMEM;
+			}
+		}
+		for (i = 0; r == 0 && i < s->n_errors; i++)
+			r = push_str(errors, "SMBIOS: %s", s->errors[i]);
+		if (r == 0 && s->n_warnings) {
+			list = json_object_new_array();
+			if (!list || json_object_object_add(doc, "warnings", list) < 0) {
+				json_object_put(list);
+				r = -ENOMEM;
+			}
+			for (i = 0; r == 0 && i < s->n_warnings; i++)
+				r = push_str(list, "SMBIOS: %s", s->warnings[i]);
+		}
+		if (r < 0)
+			goto out;
+		why[0] = '\0';
+		if (hf_hostif_locate(root, s, &t, why, sizeof(why)) == 0) {
+			have_target = true;
+			o = nic_json(&t);
+			if (!o || json_object_object_add(doc, "nic", o) < 0) {
+				json_object_put(o);
+				r = -ENOMEM;
+				goto out;
+			}
+			if (hf_hostif_endpoint(root, &t, NULL, &ep, ewhy, sizeof(ewhy)) == 0) {
+				o = json_object_new_object();
+				if (!o || json_object_object_add(doc, "endpoint", o) < 0) {
+					json_object_put(o);
+					r = -ENOMEM;
+					goto out;
+				}
+				r = r ?: add_str(o, "address", ep.addr);
+				r = r ?: add_int(o, "port", ep.port);
+				r = r ?: add_str(o, "url", ep.url);
+				r = r ?: add_str(o, "source", ep.source);
+				r = r ?: add_str(o, "detail", ep.detail);
+			} else {
+				r = push_str(errors, "host interface: %s", ewhy);
+				have_target = false;
+				snprintf(why, sizeof(why), "%s", ewhy);
+			}
+		}
+	}
+	if (r < 0)
+		goto out;
+
+	/* PCI */
+	list = json_object_new_array();
+	if (!list || json_object_object_add(doc, "pci", list) < 0) {
+		json_object_put(list);
+		r = -ENOMEM;
+		goto out;
+	}
+	n = hf_netif_bmc_pci(root, &pci, pwhy, sizeof(pwhy));
+	if (n < 0 && n != -ENOMEM)
+		r = push_str(errors, "PCI: %s", pwhy);
+	else if (n == -ENOMEM)
+		r = -ENOMEM;
+	for (i = 0; r == 0 && n > 0 && i < (size_t)n; i++) {
+		struct json_object *p = pci_json(&pci[i]);
+
+		if (!p || json_object_array_add(list, p) < 0) {
+			json_object_put(p);
+			r = -ENOMEM;
+		}
+	}
+	if (r < 0)
+		goto out;
+
+	/* CHIF */
+	o = json_object_new_object();
+	if (!o || json_object_object_add(doc, "chif", o) < 0) {
+		json_object_put(o);
+		r = -ENOMEM;
+		goto out;
+	}
+	r = chif_json(root, o, &chif_usable, &app_accounts);
+	if (r < 0)
+		goto out;
+
+	/* credentials of the host interface */
+	o = json_object_new_object();
+	if (!o || json_object_object_add(doc, "credentials", o) < 0) {
+		json_object_put(o);
+		r = -ENOMEM;
+		goto out;
+	}
+	r = credentials_json(root, have_target ? &t : NULL, app_accounts, o);
+	if (r < 0)
+		goto out;
+
+	/* what "auto" would pick (hostfishd aside: discover is about the host) */
+	o = json_object_new_object();
+	if (!o || json_object_object_add(doc, "transport", o) < 0) {
+		json_object_put(o);
+		r = -ENOMEM;
+		goto out;
+	}
+	if (have_target) {
+		struct hf_buf b = { 0 };
+
+		hf_buf_printf(&b, "Type 42 record 0x%04x (Redfish over IP) and its NIC %s were "
+				  "found; the BMC is %s (%s)",
+			      t.hostif->handle, t.nic.name, ep.url, ep.detail);
+		r = add_str(o, "choice", "hostif");
+		r = r ?: add_str(o, "why", b.data);
+		hf_buf_free(&b);
+	} else if (chif_usable) {
+		struct hf_buf b = { 0 };
+
+		hf_buf_printf(&b, "no usable host interface (%s); /dev/hpilo and HPE's CHIF library "
+				  "are present",
+			      why);
+		r = add_str(o, "choice", "chif");
+		r = r ?: add_str(o, "why", b.data);
+		hf_buf_free(&b);
+	} else {
+		struct hf_buf b = { 0 };
+
+		hf_buf_printf(&b, "hostif: %s; chif: %s", why[0] ? why : "SMBIOS could not be read",
+			      json_object_array_length(json_object_object_get(
+				      json_object_object_get(doc, "chif"), "devices")) == 0
+				      ? "no /dev/hpilo device (hpilo driver)"
+				      : "HPE's CHIF library (ilorest_chif.so) is not installed");
+		r = add_str(o, "choice", "none");
+		r = r ?: add_str(o, "why", b.data);
+		hf_buf_free(&b);
+	}
+out:
+	free(pci);
+	if (have_target || t.hostif)
+		hf_hostif_target_clear(&t);
+	hf_smbios_free(s);
+	if (r < 0) {
+		json_object_put(doc);
+		return r;
+	}
+	*ret = doc;
+	return 0;
+}
+
+_hf_public_ int hf_discover(const char *smbios_file, unsigned flags, struct json_object **ret)
+{
+	const char *root = hf_sysfs_root();
+
+	if (!ret)
+		return -EINVAL;
+	return hf_discover_at(strcmp(root, "/") ? root : NULL, smbios_file, flags, ret);
+}
+
+_hf_public_ int hf_hostif_trust(const hf_options *opts, char **ret_fingerprint,
+				char **ret_pin_file)
+{
+	struct hf_logger log = { 0 };
+	const char *root = hf_sysfs_root();
+	char why[1024] = "";
+	int r;
+
+	if (!opts || !ret_fingerprint || !ret_pin_file || opts->version != HF_OPTIONS_VERSION)
+		return -EINVAL;
+	log.fn = opts->log_fn;
+	log.userdata = opts->log_userdata;
+	log.level = opts->log_level;
+	r = hf_hostif_trust_at(strcmp(root, "/") ? root : NULL, opts->smbios_file, &log,
+			       opts->timeout_ms ? opts->timeout_ms : HF_DEFAULT_TIMEOUT_MS,
+			       ret_fingerprint, ret_pin_file, why, sizeof(why));
+	if (r < 0 && why[0] && opts->log_fn) {
+		hf_one_line(why);
+		opts->log_fn(opts->log_userdata, HF_LOG_ERROR, why);
+	}
+	return r;
+}

@@ -1,0 +1,255 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * agent.h - hostfishd, the local agent: one BMC session and at most eight BMC connections,
+ * shared by every local client over HTTP/1.1 on a Unix socket.  Public API only (hostfish.h).
+ *
+ * Threads: the main thread accepts connections and handles signals (signalfd); each client
+ * connection gets a thread of its own (at most --max-clients of them); every forwarded
+ * request passes the gate (gate.c), which lets at most --max-connections of them into
+ * hf_request() at once and queues at most --max-queue more, first come first served.
+ */
+#ifndef HOSTFISH_AGENT_H
+#define HOSTFISH_AGENT_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <hostfish.h>
+
+#include "tools.h" /* the CLI's exit codes, shared helpers */
+
+/* HTTP limits that are not options. */
+#define HTTP_MAX_REQUEST_LINE 8192 /* bytes, without CRLF: longer is 414 */
+#define HTTP_MAX_HEADER_BYTES 32768 /* header section: larger is 431 */
+#define HTTP_MAX_HEADERS 100 /* header fields: more is 431 */
+#define HTTP_BUF_SIZE (HTTP_MAX_REQUEST_LINE + HTTP_MAX_HEADER_BYTES + 64)
+
+#define STATUS_PATH "/hostfishd/status"
+
+enum role {
+	ROLE_NONE = 0, /* 403 for everything */
+	ROLE_RO = 1, /* GET and HEAD */
+	ROLE_RW = 2, /* everything */
+};
+
+struct agent_config {
+	const char *socket_path;
+	int max_connections; /* 1..8 */
+	long idle_timeout_ms; /* hf_options.idle_timeout_ms: 0 default, -1 never */
+	int max_queue; /* requests admitted but not yet on a BMC connection */
+	int max_clients; /* open client connections (= connection threads) */
+	size_t max_body;
+	long client_timeout_ms; /* idle keep-alive wait, and receiving one request */
+	long timeout_ms; /* --timeout: one BMC request; also the queue wait and the drain */
+	const char *group;
+	const char *ro_group;
+	const char *log_file;
+	int verbose;
+};
+
+/* The gate in front of hf_request() (gate.c). */
+struct gate_waiter;
+struct gate {
+	pthread_mutex_t lock;
+	int max; /* requests in hf_request() at once */
+	int max_queue;
+	int in_use; /* requests in hf_request() now */
+	int queued; /* admitted, not yet in hf_request() (reading the body, or waiting) */
+	struct gate_waiter *head, *tail; /* FIFO of waiters */
+	bool aborting; /* shutting down past the drain bound: waiters give up */
+	/* the session as of the last moment no request was in hf_request(); see gate.c */
+	bool session_active;
+	char session_uri[512];
+};
+
+struct agent_counters {
+	unsigned long requests; /* requests received (parsed or not) */
+	unsigned long errors; /* malformed or unroutable: 400, 404, 405, 408, 411, 417, 501, 505 */
+	unsigned long rejected; /* refused by authorization or a limit: 403, 413, 414, 431, 503 */
+	unsigned long bmc_errors; /* forwarded, but no answer from the BMC: 502, 503, 504 */
+};
+
+struct agent {
+	struct agent_config cfg;
+	hf_client *client;
+	struct gate gate;
+	int listen_fd;
+	bool activated; /* listen_fd came from systemd: its socket file is not ours to remove */
+	int stop_fd; /* eventfd, readable once the agent stops: idle connections close */
+	int stopping; /* atomic */
+	uid_t self_uid;
+	int64_t start_ms;
+	struct agent_counters counters; /* atomic adds */
+
+	/* client connections, for --max-clients and the drain at exit */
+	pthread_mutex_t clients_lock;
+	pthread_cond_t clients_cond;
+	int clients;
+	/* connections of users without full access (not root, not the agent's user, not in
+	 * --group): per uid (a small table, one entry per such uid connected) and in all.  One
+	 * user cannot take them all: each uid gets at most max_clients / 4, and all of them
+	 * together max_clients - max_clients / 8, the rest is kept for full access. */
+	int unprivileged;
+	struct uid_count {
+		uid_t uid;
+		int n;
+	} *per_uid; /* max_clients entries */
+
+	/* groups, resolved at start and again on SIGHUP */
+	pthread_mutex_t groups_lock;
+	bool have_rw_gid, have_ro_gid;
+	gid_t rw_gid, ro_gid;
+};
+
+#define COUNT(a, field) __atomic_add_fetch(&(a)->counters.field, 1, __ATOMIC_RELAXED)
+
+/* ---- log.c ---- */
+/* NOTICE: start, stop, configuration; INFO: one line per request; DEBUG: the library's dumps.
+ * stderr shows NOTICE and above (-v: INFO, -vv: DEBUG); the log file INFO (-vv: DEBUG). */
+enum agent_log_level { ALOG_ERR = 0, ALOG_WARN, ALOG_NOTICE, ALOG_INFO, ALOG_DEBUG };
+void agent_log_init(int verbose);
+int agent_log_open(const char *path);
+int agent_log_reopen(void);
+void agent_log_close(void);
+void agent_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* hf_log_fn for the library */
+void agent_log_library(void *userdata, int level, const char *message);
+/* The hf_options.log_level that suits the verbosity. */
+int agent_log_library_level(void);
+
+/* ---- util.c ---- */
+int64_t now_ms(void);
+/* tools_read_secret_file() with its errors and warning in the agent's log */
+char *read_secret_file(const char *path);
+/* Growable output buffer with a hard bound; after a failure it stays failed. */
+struct obuf {
+	char *data;
+	size_t len, cap, max;
+	bool failed;
+};
+void obuf_add(struct obuf *b, const void *p, size_t n);
+void obuf_printf(struct obuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void obuf_free(struct obuf *b);
+
+/* ---- activation.c ---- */
+/*
+ * The listening socket handed over by systemd (sd_listen_fds(3) protocol): 0 when the agent
+ * is not socket-activated; 1 with *fd (non-blocking, close-on-exec, checked to be a listening
+ * AF_UNIX stream socket) and its path in path ("@name" when abstract); or a negative errno,
+ * logged.  LISTEN_PID, LISTEN_FDS and LISTEN_FDNAMES are removed from the environment.
+ */
+int activation_listen_fd(int *fd, char *path, size_t pathlen);
+
+/* ---- authz.c ---- */
+int authz_resolve_groups(struct agent *a);
+int authz_peer_role(struct agent *a, int fd, uid_t *uid, pid_t *pid);
+/* Socket file permissions: mode 0660, group --group, an ACL entry for --ro-group. */
+void authz_secure_socket(struct agent *a, const char *path);
+/*
+ * A socket made by systemd (socket activation): owner, group and mode stay the socket unit's;
+ * only a POSIX ACL entry for --ro-group is added, limited to what the mode grants the owning
+ * group (the mode does not change), and only when the socket has no ACL yet.
+ */
+void authz_grant_ro_group(struct agent *a, const char *path);
+const char *role_name(int role);
+
+/* ---- gate.c ---- */
+void gate_init(struct gate *g, int max, int max_queue);
+void gate_destroy(struct gate *g);
+/* Admission: 0, or -EBUSY when in_use + queued already fill connections and queue. */
+int gate_reserve(struct gate *g);
+void gate_cancel(struct gate *g);
+/* With a reservation: wait (FIFO) for a connection until deadline (now_ms() clock).
+ * Returns 0, -ETIMEDOUT, or -ECANCELED (the agent is stopping). */
+int gate_acquire(struct gate *g, int64_t deadline);
+/* Without a reservation and without waiting in the queue's place (start-up probe, logout). */
+int gate_acquire_now(struct gate *g, int64_t deadline);
+void gate_release(struct gate *g, hf_client *client);
+void gate_abort(struct gate *g);
+void gate_snapshot(struct gate *g, hf_client *client, int *in_use, int *queued, bool *active,
+		   char *uri, size_t urilen);
+
+/* ---- http.c ---- */
+struct http_header {
+	const char *name;
+	const char *value;
+};
+
+struct http_request {
+	const char *method;
+	const char *target;
+	int minor; /* HTTP/1.minor */
+	struct http_header headers[HTTP_MAX_HEADERS];
+	size_t n_headers;
+	size_t head_len; /* bytes of the head at the start of the connection buffer */
+	size_t content_length;
+	bool chunked; /* any Transfer-Encoding */
+	bool keep_alive;
+	bool expect_continue;
+	bool bad_expect;
+	char *body; /* owned, content_length bytes (+ NUL) once read */
+	size_t body_buffered; /* body bytes that were in the connection buffer */
+};
+
+struct conn {
+	struct agent *agent;
+	int fd;
+	uid_t uid;
+	pid_t pid;
+	int role;
+	bool close; /* close after the current response */
+	bool head; /* the current request is a HEAD: answers carry no body */
+	bool http10_keep_alive; /* an HTTP/1.0 client asked for keep-alive: say yes */
+	size_t len; /* bytes in buf */
+	char buf[HTTP_BUF_SIZE];
+};
+
+/* Outcomes of http_read_head() besides an HTTP status (>= 400) and 0 (a request). */
+#define HTTP_CLOSED (-1) /* the client closed, went idle too long, or the agent stops */
+
+int http_read_head(struct conn *c, struct http_request *req);
+/* Read the body into req->body.  0, or HTTP_CLOSED / 408. */
+int http_read_body(struct conn *c, struct http_request *req, int64_t deadline);
+/* Read and drop the body (answers made without it).  0, or HTTP_CLOSED / 408. */
+int http_discard_body(struct conn *c, struct http_request *req, int64_t deadline);
+/* Remove the head (and the body bytes already consumed) from the buffer. */
+void http_request_done(struct conn *c, struct http_request *req);
+const char *http_header(const struct http_request *req, const char *name);
+const char *http_reason(int status);
+/* Send "HTTP/1.1 100 Continue". */
+int http_send_continue(struct conn *c);
+/*
+ * Send a response.  head_extra: already formatted "Name: value\r\n" lines (or NULL);
+ * body_len < 0: no Content-Length (HEAD answers whose length is unknown).
+ */
+int http_send(struct conn *c, int status, const char *reason, const char *head_extra,
+	      const char *body, long long content_length, bool send_body);
+/*
+ * A Redfish-style error answer made by the agent itself (MessageId "Base.1.8.<message_id>"),
+ * counted in agent_counters: bmc_errors when "bmc", else by status (rejected: 403, 413, 414,
+ * 431, 503; errors: the rest).
+ */
+int http_send_error(struct conn *c, int status, const char *message_id, const char *extra_head,
+		    bool bmc, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* Stop writing, then read and drop what the client still sends, for at most ms. */
+void http_linger(int fd, long ms);
+
+/* ---- forward.c ---- */
+void forward_request(struct conn *c, struct http_request *req);
+bool forward_path_ok(const char *target);
+
+/* ---- status.c ---- */
+void status_respond(struct conn *c, const struct http_request *req);
+
+/* ---- server.c ---- */
+int server_listen(struct agent *a);
+void server_unlink(struct agent *a);
+/* Accept connections until a signal stops the agent; returns the signal. */
+int server_run(struct agent *a, int sig_fd);
+/* Wait until every connection thread is gone, or deadline; returns how many remain. */
+int server_wait_clients(struct agent *a, int64_t deadline);
+
+#endif /* HOSTFISH_AGENT_H */
