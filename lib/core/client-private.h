@@ -167,8 +167,13 @@ int hf_journal_record(hf_client *c); /* the token just arrived: record it, take 
 int hf_journal_update(hf_client *c, bool kept); /* URI learnt, or handed to a cache */
 void hf_journal_remove(hf_client *c, const char *token); /* the session is gone */
 void hf_journal_forget(hf_client *c); /* drop our lock (the entry stays) */
-/* Delete the journal's orphans with their own tokens; counts what was deleted / failed. */
-int hf_journal_prune(hf_client *c, unsigned *deleted, unsigned *failed);
+/* Is the session at URI, whose own token was refused, gone?  1: gone (or deleted now), 0: not
+ * known.  Called with session_lock held. */
+typedef int (*hf_journal_confirm_fn)(hf_client *c, const char *uri);
+/* Delete the journal's orphans with their own tokens; one whose token is refused is asked
+ * about with CONFIRM (NULL: kept).  Counts what was deleted / failed. */
+int hf_journal_prune(hf_client *c, hf_journal_confirm_fn confirm, unsigned *deleted,
+		     unsigned *failed);
 /* The journal directory of an endpoint (created private); a journal file, parsed (NULL when
  * unreadable). */
 int hf_journal_dir(const char *endpoint, char **ret, char *err, size_t errlen);

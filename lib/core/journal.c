@@ -214,8 +214,9 @@ static char *entry_string(struct json_object *o, const char *key)
 }
 
 /*
- * Delete one orphan with its own token.  1 deleted, 0 already gone, negative: still there,
- * with *status the BMC's answer (0: none).
+ * Delete one orphan with its own token.  1 deleted, 0 already gone (404), -EKEYREJECTED: the
+ * token was refused (401), which does not prove the session gone; other negative: still
+ * there, with *status the BMC's answer (0: none).
  */
 static int delete_orphan(hf_client *c, const char *token, const char *uri, int *status_out)
 {
@@ -234,8 +235,10 @@ static int delete_orphan(hf_client *c, const char *token, const char *uri, int *
 	*status_out = status;
 	if (status >= 200 && status < 300)
 		return 1;
-	if (status == 401 || status == 404)
-		return 0; /* expired or deleted meanwhile */
+	if (status == 404)
+		return 0; /* deleted meanwhile */
+	if (status == 401)
+		return -EKEYREJECTED; /* expired, or refused by a BMC that still counts it */
 	return hf_status_errno(status);
 }
 
@@ -262,7 +265,8 @@ static char *uri_of_token(hf_client *c, const char *token)
 	return uri;
 }
 
-int hf_journal_prune(hf_client *c, unsigned *ret_deleted, unsigned *ret_failed)
+int hf_journal_prune(hf_client *c, hf_journal_confirm_fn confirm, unsigned *ret_deleted,
+		     unsigned *ret_failed)
 {
 	_cleanup_free_ char *dir = NULL;
 	unsigned deleted = 0, failed = 0;
@@ -317,11 +321,19 @@ int hf_journal_prune(hf_client *c, unsigned *ret_deleted, unsigned *ret_failed)
 				uri = uri_of_token(c, token);
 			status = 0;
 			r = uri ? delete_orphan(c, token, uri, &status) : 0;
+			if (r == -EKEYREJECTED && confirm && confirm(c, uri) == 1)
+				r = 0; /* confirmed gone, or deleted, with the pruner's own session */
 			if (r >= 0) {
 				hf_log_info(&c->log, "orphaned session %s: %s", uri ? uri : "(unknown)",
 					    r ? "deleted" : "already gone");
 				deleted += r;
 				hf_journal_remove_files(dir, name);
+			} else if (r == -EKEYREJECTED) {
+				hf_log_warning(&c->log, "orphaned session %s: the BMC refuses its token "
+							"(401), which does not prove it gone; its entry "
+							"stays until a prune with credentials confirms it",
+					       uri);
+				failed++;
 			} else {
 				if (status)
 					hf_log_warning(&c->log, "orphaned session %s could not be "

@@ -355,7 +355,7 @@ int hf_session_login_locked(hf_client *c)
 		return r;
 	/* the BMC is full: if some of the sessions are our own orphans, free them and try
 	 * once more (never anyone else's: that needs "sessions prune --all") */
-	hf_journal_prune(c, &pruned, NULL);
+	hf_journal_prune(c, NULL, &pruned, NULL); /* no login to confirm with: the BMC is full */
 	if (pruned == 0)
 		return r;
 	hf_log_warning(&c->log, "the BMC's session limit was reached; deleted %u orphaned "
@@ -398,6 +398,21 @@ static int settle_refused(hf_client *c, const char *uri)
 	return 0;
 }
 
+/* Can this client open a session of its own (a password, or a client certificate)? */
+static bool can_login(const hf_client *c)
+{
+	return c->auth == HF_AUTH_CERT || (c->auth == HF_AUTH_SESSION && c->password);
+}
+
+/* hf_journal_confirm_fn: ask about a refused orphan with this client's own session, logged
+ * in for it when it has none and can (session_lock held). */
+static int confirm_gone(hf_client *c, const char *uri)
+{
+	if (!c->token && (!can_login(c) || hf_session_login_locked(c) < 0))
+		return 0;
+	return settle_refused(c, uri);
+}
+
 int hf_session_relogin(hf_client *c, unsigned gen)
 {
 	int r = 0;
@@ -423,6 +438,7 @@ int hf_session_relogin(hf_client *c, unsigned gen)
 			    c->session_uri ? c->session_uri : "(unknown)");
 		/* forgotten only once it is known to be gone: until then its journal entry
 		 * stays, an orphan for sessions prune */
+		hf_journal_update(c, false); /* a cached session's entry too: an orphan until settled */
 		token = c->token;
 		uri = c->session_uri;
 		c->token = NULL;
@@ -468,19 +484,50 @@ _hf_public_ int hf_client_login(hf_client *c)
 	return r;
 }
 
-_hf_public_ int hf_client_logout(hf_client *c)
+static int logout_locked(hf_client *c, bool settle);
+
+/*
+ * Logout's DELETE answered 401: the BMC refuses the token, which does not prove the session
+ * gone (a BMC may refuse a token it still counts).  A client that can log in settles it with
+ * a new session (GET, then DELETE, of the old URI), then logs that one out; one that cannot
+ * forgets it here and leaves its journal entry to "sessions prune".  session_lock held.
+ */
+static int logout_refused(hf_client *c)
+{
+	char *token = c->token, *uri = c->session_uri;
+	bool gone = false;
+	int r = 0;
+
+	hf_journal_update(c, false); /* a cached session's entry too: an orphan, if not settled */
+	c->token = NULL;
+	c->session_uri = NULL;
+	hf_journal_forget(c);
+	hf_session_forget(c);
+	if (can_login(c) && hf_session_login_locked(c) == 0) {
+		gone = settle_refused(c, uri) == 1;
+		r = logout_locked(c, false);
+	}
+	if (gone) {
+		hf_log_info(&c->log, "session %s was refused, and is gone", uri ? uri : "(unknown)");
+		hf_journal_remove(c, token);
+	} else {
+		hf_log_warning(&c->log, "logout: the BMC refuses session %s (401), which does not "
+					"prove it gone; its journal entry stays for sessions prune",
+			       uri ? uri : "(unknown)");
+	}
+	hf_free_secret(token);
+	free(uri);
+	return r;
+}
+
+/* DELETE this client's session (session_lock held); SETTLE: a 401 is looked into. */
+static int logout_locked(hf_client *c, bool settle)
 {
 	hf_response *resp = NULL;
 	int r, status;
 
-	if (!c)
-		return -EINVAL;
-	hf_client_begin(c);
-	pthread_mutex_lock(&c->session_lock);
-	if (!c->token) {
-		pthread_mutex_unlock(&c->session_lock);
+	if (!c->token)
 		return 0;
-	}
 	if (c->session_uri && !in_sessions(sessions_path(c), c->session_uri)) {
 		/* given by a caller or a cache: looked up instead of DELETEd where it points */
 		hf_log_warning(&c->log, "logout: the session URI %s is not in the sessions "
@@ -492,7 +539,6 @@ _hf_public_ int hf_client_logout(hf_client *c)
 	if (!c->session_uri && discover_own_session(c, &c->session_uri) < 0) {
 		hf_client_set_error(c, -ENOENT, HF_ERROR_PROTOCOL, 0, NULL,
 				    "logout: cannot find this client's session on the BMC");
-		pthread_mutex_unlock(&c->session_lock);
 		return -ENOENT;
 	}
 	/* DELETE is idempotent: retried on connection failures like any other */
@@ -502,17 +548,27 @@ _hf_public_ int hf_client_logout(hf_client *c)
 				    "logout: DELETE %s failed: %s; the session may still exist on "
 				    "the BMC",
 				    c->session_uri, hf_client_last_error(c)->message);
-		pthread_mutex_unlock(&c->session_lock);
 		return r;
 	}
 	status = hf_response_status(resp);
 	if (status >= 200 && status < 300) {
 		hf_log_info(&c->log, "session deleted: %s", c->session_uri);
 		r = 0;
-	} else if (status == 401 || status == 404) {
+	} else if (status == 404) {
 		/* the BMC had already forgotten it (expired, deleted, reset): nothing is left */
 		hf_log_info(&c->log, "session %s was already gone (%d)", c->session_uri, status);
 		r = 0;
+	} else if (status == 401) {
+		hf_response_free(resp);
+		if (settle)
+			return logout_refused(c);
+		hf_log_warning(&c->log, "logout: the BMC refuses session %s (401) just created; "
+					"its journal entry stays for sessions prune",
+			       c->session_uri);
+		hf_journal_update(c, false);
+		hf_journal_forget(c);
+		hf_session_forget(c);
+		return 0;
 	} else {
 		r = hf_status_errno(status);
 		hf_client_set_error(c, r, status >= 500 ? HF_ERROR_HTTP_SERVER : HF_ERROR_HTTP_CLIENT,
@@ -526,6 +582,18 @@ _hf_public_ int hf_client_logout(hf_client *c)
 		hf_journal_remove(c, c->token);
 		hf_session_forget(c);
 	}
+	return r;
+}
+
+_hf_public_ int hf_client_logout(hf_client *c)
+{
+	int r;
+
+	if (!c)
+		return -EINVAL;
+	hf_client_begin(c);
+	pthread_mutex_lock(&c->session_lock);
+	r = logout_locked(c, true);
 	pthread_mutex_unlock(&c->session_lock);
 	return r;
 }
@@ -600,7 +668,7 @@ _hf_public_ int hf_client_prune_sessions(hf_client *c, unsigned flags, unsigned 
 		return -EINVAL;
 	hf_client_begin(c);
 	pthread_mutex_lock(&c->session_lock);
-	r = hf_journal_prune(c, &deleted, &failed);
+	r = hf_journal_prune(c, confirm_gone, &deleted, &failed);
 	if (r < 0 && r != -EIO) {
 		pthread_mutex_unlock(&c->session_lock);
 		return r;
