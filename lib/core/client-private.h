@@ -63,6 +63,9 @@ struct hf_client {
 	char *sessions_path; /* the service root's Links.Sessions */
 	int journal_lock_fd; /* held while this client owns its journaled session */
 	char *basic_auth; /* "Basic base64", whenever a user name and password were given */
+	/* host-interface credentials (client.c): found at the first login, never at creation */
+	bool hostif_creds; /* no --user over hostif: hf_client_hostif_creds() finds them */
+	bool hostif_kept; /* the ones held are kept IPMI bootstrap credentials (renewable) */
 
 	/* bumped by hf_client_interrupt(): requests started under an older value abort */
 	volatile int interrupts;
@@ -89,6 +92,14 @@ enum {
 void hf_client_set_error(hf_client *c, int code, int kind, int http_status,
 			 const hf_redfish_error *rf, const char *fmt, ...) _hf_printf_(6, 7);
 void hf_client_clear_error(hf_client *c);
+/*
+ * The host interface's own credentials (no --user), for the login about to happen; with
+ * session_lock held.  refused false: find them unless held (0: log in with c->username and
+ * c->password; 1: an HPE application account's session is now the client's).  refused true:
+ * the BMC answered 401 to the held ones: 0 when they were kept IPMI bootstrap credentials and
+ * new ones replaced them, else -EACCES.  Errors are recorded.
+ */
+int hf_client_hostif_creds(hf_client *c, bool refused);
 /* Start of a public call: clear the thread's error and note the interrupt count, so that
  * hf_client_interrupt() aborts every request of the call, including ones not yet started. */
 void hf_client_begin(hf_client *c);

@@ -102,15 +102,58 @@ static int check_options(const hf_options *o, char *why, size_t len)
 	return 0;
 }
 
-/* No --user on the host interface: the host's own credential sources (lib/host/creds.h). */
-static int use_hostif_credentials(hf_client *c, char *why, size_t whylen)
+/* c->basic_auth from c->username and c->password ("Basic base64(user:password)"). */
+static int set_basic_auth(hf_client *c)
 {
-	struct hf_creds cr = { 0 };
+	_cleanup_free_ char *pair = NULL;
+	_cleanup_free_ char *enc = NULL;
 	int r;
 
-	r = hf_hostif_credentials(&c->transport, c->timeout_ms, &cr, why, whylen);
+	hf_free_secret(c->basic_auth);
+	c->basic_auth = NULL;
+	pair = malloc(strlen(c->username) + strlen(c->password) + 2);
+	if (!pair)
+		return -ENOMEM;
+	sprintf(pair, "%s:%s", c->username, c->password);
+	r = base64(pair, &enc);
+	hf_wipe(pair, strlen(pair));
 	if (r < 0)
-		return r == -ENOMEM ? r : -EACCES;
+		return r;
+	c->basic_auth = malloc(strlen(enc) + 7);
+	if (c->basic_auth)
+		sprintf(c->basic_auth, "Basic %s", enc);
+	hf_wipe(enc, strlen(enc));
+	return c->basic_auth ? 0 : -ENOMEM;
+}
+
+/*
+ * No --user on the host interface: the host's own credential sources (lib/host/creds.h),
+ * looked for at the first login (session.c), never in hf_client_new(), which contacts
+ * nothing.  Kept IPMI bootstrap credentials the BMC refuses are renewed once.
+ */
+int hf_client_hostif_creds(hf_client *c, bool refused)
+{
+	struct hf_creds cr = { 0 }, old = { 0 };
+	char why[1024] = "";
+	int r;
+
+	if (!c->hostif_creds)
+		return refused ? -EACCES : 0;
+	if (!refused && c->username && c->password)
+		return 0;
+	if (refused) {
+		if (!c->hostif_kept || hf_client_last_error(c)->http_status != 401)
+			return -EACCES;
+		old.username = c->username;
+		old.password = c->password;
+	}
+	r = hf_hostif_credentials(&c->transport, c->timeout_ms, refused ? &old : NULL, &cr, why,
+				  sizeof(why));
+	if (r < 0) {
+		r = r == -ENOMEM ? r : -EACCES;
+		hf_client_set_error(c, r, HF_ERROR_AUTH, 0, NULL, "%s", why);
+		return r;
+	}
 	if (cr.session_token) {
 		/* an application account: HPE's library opened the session, and it is ours
 		 * to delete; journaled before anything else can fail */
@@ -120,17 +163,21 @@ static int use_hostif_credentials(hf_client *c, char *why, size_t whylen)
 		c->owns_session = true;
 		c->session_gen++;
 		c->session_proven = false;
-		c->auth = HF_AUTH_SESSION;
-		c->auth_was_auto = false;
 		hf_journal_record(c);
-	} else {
-		c->username = cr.username;
-		c->password = cr.password;
-		cr.username = cr.password = NULL;
-		c->auth = HF_AUTH_SESSION;
+		hf_creds_clear(&cr);
+		return 1;
 	}
+	free(c->username);
+	hf_free_secret(c->password);
+	c->username = cr.username;
+	c->password = cr.password;
+	c->hostif_kept = cr.kept;
+	cr.username = cr.password = NULL;
 	hf_creds_clear(&cr);
-	return 0;
+	r = set_basic_auth(c);
+	if (r < 0)
+		hf_client_set_error(c, r, HF_ERROR_RESOURCE, 0, NULL, "out of memory");
+	return r;
 }
 
 static void options_log(const hf_options *o, char *msg)
@@ -211,26 +258,9 @@ _hf_public_ int hf_client_new(hf_client **ret, const hf_options *o)
 	}
 	if (c->username && c->password) {
 		/* Basic authentication, or the way to confirm that a refused session is gone */
-		_cleanup_free_ char *pair = malloc(strlen(c->username) + strlen(c->password) + 2);
-		_cleanup_free_ char *enc = NULL;
-
-		if (!pair) {
-			r = -ENOMEM;
-			goto fail;
-		}
-		sprintf(pair, "%s:%s", c->username, c->password);
-		r = base64(pair, &enc);
-		hf_wipe(pair, strlen(pair));
+		r = set_basic_auth(c);
 		if (r < 0)
 			goto fail;
-		c->basic_auth = malloc(strlen(enc) + 7);
-		if (!c->basic_auth) {
-			hf_wipe(enc, strlen(enc));
-			r = -ENOMEM;
-			goto fail;
-		}
-		sprintf(c->basic_auth, "Basic %s", enc);
-		hf_wipe(enc, strlen(enc));
 	}
 	if (o->session_token) {
 		c->token = strdup(o->session_token);
@@ -292,12 +322,11 @@ _hf_public_ int hf_client_new(hf_client **ret, const hf_options *o)
 	}
 	if (strcmp(c->transport.ops->name, "hostif") == 0 && c->auth == HF_AUTH_NONE) {
 		/* the BMC answers nothing but the service root without credentials here: after
-		 * --user, the UEFI variable, an HPE application account, IPMI bootstrapping */
-		r = use_hostif_credentials(c, why, sizeof(why));
-		if (r < 0) {
-			options_log(o, why);
-			goto fail;
-		}
+		 * --user, the UEFI variable, an HPE application account, IPMI bootstrapping, all
+		 * looked for at the first login (hf_client_hostif_creds()), not now */
+		c->auth = HF_AUTH_SESSION;
+		c->auth_was_auto = false;
+		c->hostif_creds = true;
 	}
 	if (o->insecure && (c->transport.ops->caps & HF_TCAP_NETWORK))
 		hf_log_warning(&c->log, "warning: --insecure: the BMC's TLS certificate is not "

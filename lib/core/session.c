@@ -320,7 +320,7 @@ static bool outcome_unknown(hf_client *c, int r)
 	       r != -ENOMEM && !hf_client_last_unsent(c);
 }
 
-static int login_once(hf_client *c)
+static int login_attempt(hf_client *c)
 {
 	struct hf_intent in;
 	int r;
@@ -330,6 +330,20 @@ static int login_once(hf_client *c)
 	hf_intent_begin(c, &in);
 	r = c->auth == HF_AUTH_CERT ? login_cert(c) : login_password(c);
 	hf_intent_end(c, &in, outcome_unknown(c, r));
+	return r;
+}
+
+static int login_once(hf_client *c)
+{
+	/* over the host interface without --user the credentials are found now (client.c) */
+	int r = hf_client_hostif_creds(c, false);
+
+	if (r != 0)
+		return r < 0 ? r : 0;
+	r = login_attempt(c);
+	/* kept IPMI bootstrap credentials the BMC refuses (401): new ones, once */
+	if (r == -EACCES && hf_client_hostif_creds(c, true) == 0)
+		r = login_attempt(c);
 	return r;
 }
 
@@ -446,7 +460,7 @@ int hf_session_relogin(hf_client *c, unsigned gen)
 		hf_journal_forget(c);
 		hf_session_forget(c);
 		c->relogin_ms = now;
-		if (c->auth == HF_AUTH_SESSION && !c->password) {
+		if (c->auth == HF_AUTH_SESSION && !c->password && !c->hostif_creds) {
 			hf_client_set_error(c, -EACCES, HF_ERROR_AUTH, 401, NULL,
 					    "the session expired and no password is available to "
 					    "log in again");

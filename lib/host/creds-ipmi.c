@@ -131,7 +131,14 @@ int hf_ipmi_bootstrap_get(const char *device, long timeout_ms, struct hf_creds *
 	req.msg.netfn = HF_IPMI_NETFN_GROUP_EXT;
 	req.msg.cmd = HF_IPMI_CMD_GET_BOOTSTRAP_CREDS;
 	req.msg.data = req_data;
-	/* keep bootstrapping enabled: other tools of this host may need it after us */
+	/*
+	 * Keep bootstrapping enabled (A5h), never disable it, although hostfish keeps what it
+	 * gets: the kept account can still vanish (deleted by an administrator, or by a BMC
+	 * reset that forgets it), and a BMC whose bootstrapping is disabled gives new
+	 * credentials only after a host reset (DSP0270: and only if EnableAfterReset).  Other
+	 * tools of this host may need it too.  What stops the accounts from piling up is that
+	 * hostfish asks only when it holds none that works (creds.c, creds-store.c).
+	 */
 	req.msg.data_len = (unsigned short)hf_ipmi_bootstrap_request(req_data, true);
 	if (ioctl(fd, IPMICTL_SEND_COMMAND, &req) < 0) {
 		r = -errno;

@@ -12,7 +12,11 @@
  *     library keeps in the TPM and exchanges for a session (GetSessionID);
  *  4. "ipmi-bootstrap": DSP0270 1.3 credential bootstrapping, "Get Bootstrap Account
  *     Credentials" (NetFn 2Ch, group extension 52h, command 02h) through /dev/ipmi0, when the
- *     record's 1.3 characteristics word advertises it (bit 0).
+ *     record's 1.3 characteristics word advertises it (bit 0).  Every such call creates a BMC
+ *     account (BMCs allow a few, alive until the host resets), so the credentials are kept in
+ *     the state directory (creds-store.c) and used again, run after run, until the BMC
+ *     refuses them: only then is IPMI asked again (hf_creds_renew()).
+ * Nothing here runs before the client's first login (hf_client_new() contacts nothing).
  * Secrets are never logged; every buffer that held one is wiped.
  */
 #ifndef HOSTFISH_CREDS_H
@@ -38,6 +42,7 @@ struct hf_creds {
 	char *password; /* a secret: hf_creds_clear() wipes it */
 	char *session_token; /* a secret */
 	char *session_uri; /* path of the session ("/redfish/v1/SessionService/Sessions/X") */
+	bool kept; /* IPMI bootstrap credentials read from the state directory, not fresh */
 };
 void hf_creds_clear(struct hf_creds *c);
 
@@ -87,6 +92,17 @@ const char *hf_ipmi_device(void);
 /* Send the command through the kernel's IPMI driver; -ENOENT when the device is missing. */
 int hf_ipmi_bootstrap_get(const char *device, long timeout_ms, struct hf_creds *c, char *why,
 			  size_t whylen);
+
+/* ---- IPMI bootstrap credentials kept between runs (creds-store.c) ---- */
+
+/* 1 with c filled (c->kept set), 0 when there is no file, negative with why when the file
+ * is unsafe (not a private regular file of our uid) or malformed: then it is not used. */
+int hf_creds_store_load(const char *path, struct hf_creds *c, char *why, size_t whylen);
+/* Write c's user name and password to path (0600, atomically; dir made 0700). */
+int hf_creds_store_save(const char *dir, const char *path, const struct hf_creds *c,
+			const char *what, char *why, size_t whylen);
+/* Lock path + ".lock" (blocking): the fd to close, or a negative errno with why. */
+int hf_creds_store_lock(const char *dir, const char *path, char *why, size_t whylen);
 
 /* ---- HPE application accounts (appaccount.c) ---- */
 
@@ -150,6 +166,11 @@ struct hf_creds_context {
 	bool ipmi_advertised; /* the record's characteristics bit 0 */
 	long timeout_ms;
 	const struct hf_logger *log;
+	/* where IPMI bootstrap credentials are kept (NULL: not kept, every call creates an
+	 * account), the directory it is in, and the BMC it is for (messages) */
+	const char *store_path;
+	const char *store_dir;
+	const char *what;
 };
 
 /*
@@ -161,11 +182,22 @@ int hf_creds_find(const struct hf_creds_context *ctx, struct hf_creds *c, char *
 		  size_t whylen);
 
 /*
- * For the client, once the hostif backend is open and no --user was given: hf_creds_find()
- * with what the backend knows (the record's characteristics, --chif-library).  In hostif.c.
+ * The BMC refused (401) the kept IPMI bootstrap credentials "refused": new ones, unless the
+ * kept file already holds others (another process renewed them first).  Only source 4.
+ * 0 with c filled, or -EACCES with why.
+ */
+int hf_creds_renew(const struct hf_creds_context *ctx, const struct hf_creds *refused,
+		   struct hf_creds *c, char *why, size_t whylen);
+
+/*
+ * For the client, at its first login over the hostif backend when no --user was given:
+ * hf_creds_find() (refused NULL) or hf_creds_renew() with what the backend knows (the
+ * record's characteristics, --chif-library, the state directory and the BMC's identity for
+ * the kept bootstrap credentials).  In hostif.c.
  */
 struct hf_transport;
-int hf_hostif_credentials(struct hf_transport *t, long timeout_ms, struct hf_creds *c,
-			  char *why, size_t whylen);
+int hf_hostif_credentials(struct hf_transport *t, long timeout_ms,
+			  const struct hf_creds *refused, struct hf_creds *c, char *why,
+			  size_t whylen);
 
 #endif /* HOSTFISH_CREDS_H */

@@ -827,11 +827,14 @@ out:
 	return r;
 }
 
-int hf_hostif_credentials(struct hf_transport *t, long timeout_ms, struct hf_creds *c,
-			  char *why, size_t whylen)
+int hf_hostif_credentials(struct hf_transport *t, long timeout_ms,
+			  const struct hf_creds *refused, struct hf_creds *c, char *why,
+			  size_t whylen)
 {
 	struct hostif_ctx *ctx;
 	struct hf_creds_context cc = { 0 };
+	_cleanup_free_ char *store = NULL;
+	size_t n;
 
 	if (!t || t->ops != &hf_transport_hostif || !t->ctx) {
 		snprintf(why, whylen, "not the host interface transport");
@@ -842,6 +845,20 @@ int hf_hostif_credentials(struct hf_transport *t, long timeout_ms, struct hf_cre
 	cc.ipmi_advertised = ctx->ipmi_advertised;
 	cc.timeout_ms = timeout_ms;
 	cc.log = ctx->log;
+	/* IPMI bootstrap credentials are kept beside the pin: hostif-UUID-ADDR-PORT.bootstrap */
+	n = strlen(ctx->pin_path);
+	if (n > 4 && strcmp(ctx->pin_path + n - 4, ".pin") == 0) {
+		char *p;
+
+		if (asprintf(&p, "%.*s.bootstrap", (int)(n - 4), ctx->pin_path) < 0)
+			return -ENOMEM;
+		store = p;
+	}
+	cc.store_path = store;
+	cc.store_dir = ctx->state_dir;
+	cc.what = ctx->what;
+	if (refused)
+		return hf_creds_renew(&cc, refused, c, why, whylen);
 	return hf_creds_find(&cc, c, why, whylen);
 }
 

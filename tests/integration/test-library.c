@@ -3,7 +3,7 @@
  * test-library.c - libhostfish's public API against the emulator (driven by library.test).
  *
  * Environment: EMU_URL, EMU_CA, EMU_STATE (the emulator's state file), ADMIN_PASSWORD.
- * Usage: test-library main|limit|refuse
+ * Usage: test-library main|limit|refuse|hostif-new
  * Prints TAP.  Uses only <hostfish.h> and json-c, like any program built on the library.
  */
 #include <errno.h>
@@ -427,6 +427,25 @@ static void test_refuse(void)
 	   state_num("open_sessions"));
 }
 
+/*
+ * hf_client_new() contacts nothing (hostfish.h): a host-interface client without a user
+ * (HOSTFISH_SMBIOS names the record; its credentials would come from the host's own
+ * sources, IPMI bootstrapping included) is created and freed.  hostif-creds.test checks
+ * that neither the BMC nor its IPMI side saw a request meanwhile.
+ */
+static void test_hostif_new(void)
+{
+	hf_options o = HF_OPTIONS_INIT;
+	hf_client *c = NULL;
+	int r;
+
+	o.transport = "hostif";
+	o.smbios_file = env("HOSTFISH_SMBIOS");
+	r = hf_client_new(&c, &o);
+	ok(r == 0 && c != NULL, "hf_client_new() for the host interface without a user (%d)", r);
+	hf_client_free(c);
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -434,6 +453,8 @@ int main(int argc, char **argv)
 		test_limit();
 	else if (argc == 2 && strcmp(argv[1], "refuse") == 0)
 		test_refuse();
+	else if (argc == 2 && strcmp(argv[1], "hostif-new") == 0)
+		test_hostif_new();
 	else
 		test_main();
 	printf("1..%d\n", n_tests);

@@ -13,6 +13,7 @@ from . import gen7
 from .faults import Fault
 from .server import EmulatorServer, make_tls_context
 from .chif import SECURITY_STATES, ChifServer
+from .ipmi import IpmiServer
 from .sessions import ROLES
 
 STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
@@ -108,6 +109,13 @@ def build_parser(default_mockup):
                    help="serve the CHIF emulator library on this Unix socket")
     p.add_argument("--security-state", choices=tuple(SECURITY_STATES), default="production",
                    help="iLO security state the CHIF channel enforces")
+    # ipmi.py
+    p.add_argument("--ipmi-socket", metavar="PATH",
+                   help="serve the IPMI system interface (DSP0270 credential bootstrapping) "
+                        "on this Unix socket, for tests/emulator/ipmi's LD_PRELOAD shim")
+    p.add_argument("--bootstrap-limit", type=positive_int, default=4, metavar="N",
+                   help="at most N live bootstrap accounts; more requests answer completion "
+                        "code 80h (default 4)")
     # update.py, tasks.py
     p.add_argument("--update-state", default="Idle", metavar="STATE",
                    help="UpdateService Oem.Hpe.State before any upload (Uploading, Verifying, "
@@ -163,6 +171,7 @@ def main(argv=None):
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         server = EmulatorServer((host, port), family, app, tls)
         chif = ChifServer(args.chif_socket, app, args.security_state) if args.chif_socket else None
+        ipmi = IpmiServer(args.ipmi_socket, app, args.bootstrap_limit) if args.ipmi_socket else None
         app.state.write(strict=True)
         if args.port_file:
             write_port_file(args.port_file, server.server_address[1])
@@ -176,6 +185,8 @@ def main(argv=None):
     serving.start()
     if chif is not None:
         threading.Thread(target=chif.serve_forever, name="chif", daemon=True).start()
+    if ipmi is not None:
+        threading.Thread(target=ipmi.serve_forever, name="ipmi", daemon=True).start()
     reaper = threading.Thread(target=_reap, args=(app, stop), name="reaper", daemon=True)
     reaper.start()
     signal.sigwait(STOP_SIGNALS)
@@ -183,6 +194,8 @@ def main(argv=None):
     server.shutdown()
     if chif is not None:
         chif.shutdown()
+    if ipmi is not None:
+        ipmi.shutdown()
     server.server_close()
     app.state.write()
     app.state.close()
