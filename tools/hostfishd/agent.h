@@ -42,6 +42,7 @@ struct agent_config {
 	int max_queue; /* requests admitted but not yet on a BMC connection */
 	int max_clients; /* open client connections (= connection threads) */
 	size_t max_body;
+	size_t max_body_total; /* request body bytes buffered at once (bodies.c) */
 	long client_timeout_ms; /* idle keep-alive wait, and receiving one request */
 	long timeout_ms; /* --timeout: one BMC request; also the queue wait and the drain */
 	const char *group;
@@ -63,6 +64,18 @@ struct gate {
 	/* the session as of the last moment no request was in hf_request(); see gate.c */
 	bool session_active;
 	char session_uri[512];
+};
+
+/* Request body bytes being received or forwarded, charged per uid (bodies.c). */
+struct body_budget {
+	pthread_mutex_t lock;
+	size_t total; /* everybody's */
+	size_t others; /* of uids other than root and the agent's */
+	size_t limited; /* of users without full access */
+	struct uid_bytes {
+		uid_t uid;
+		size_t bytes;
+	} *per_uid; /* max_clients entries; free when bytes == 0 */
 };
 
 struct agent_counters {
@@ -97,6 +110,8 @@ struct agent {
 		uid_t uid;
 		int n;
 	} *per_uid; /* max_clients entries */
+
+	struct body_budget bodies;
 
 	/* groups, resolved at start and again on SIGHUP */
 	pthread_mutex_t groups_lock;
@@ -156,6 +171,19 @@ void authz_secure_socket(struct agent *a, const char *path);
 void authz_grant_ro_group(struct agent *a, const char *path);
 const char *role_name(int role);
 
+/* ---- bodies.c ---- */
+int bodies_init(struct agent *a);
+void bodies_destroy(struct agent *a);
+/*
+ * Charge len body bytes to uid (of role) before reading them: 0; -EAGAIN when they do not fit
+ * now (503 with Retry-After), -EFBIG when they never can for this uid (413); *why says which
+ * limit.  A charge is given back with bodies_release(), with the same uid, role and len.
+ */
+int bodies_reserve(struct agent *a, uid_t uid, int role, size_t len, const char **why);
+void bodies_release(struct agent *a, uid_t uid, int role, size_t len);
+/* Bytes charged now, everybody's. */
+size_t bodies_buffered(struct agent *a);
+
 /* ---- gate.c ---- */
 void gate_init(struct gate *g, int max, int max_queue);
 void gate_destroy(struct gate *g);
@@ -190,7 +218,7 @@ struct http_request {
 	bool keep_alive;
 	bool expect_continue;
 	bool bad_expect;
-	char *body; /* owned, content_length bytes (+ NUL) once read */
+	char *body; /* owned, content_length bytes (+ NUL) once read; wiped at free */
 	size_t body_buffered; /* body bytes that were in the connection buffer */
 };
 
@@ -215,8 +243,13 @@ int http_read_head(struct conn *c, struct http_request *req);
 int http_read_body(struct conn *c, struct http_request *req, int64_t deadline);
 /* Read and drop the body (answers made without it).  0, or HTTP_CLOSED / 408. */
 int http_discard_body(struct conn *c, struct http_request *req, int64_t deadline);
-/* Remove the head (and the body bytes already consumed) from the buffer. */
+/* Wipe and free req->body (NULL: nothing). */
+void http_body_free(struct http_request *req);
+/* Remove the head (and the body bytes already consumed) from the buffer, wiping the bytes
+ * left behind, and free the body (http_body_free()). */
 void http_request_done(struct conn *c, struct http_request *req);
+/* Wipe what is still in the connection's buffer (the connection ends). */
+void http_conn_wipe(struct conn *c);
 const char *http_header(const struct http_request *req, const char *name);
 const char *http_reason(int status);
 /* Send "HTTP/1.1 100 Continue". */

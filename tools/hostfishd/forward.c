@@ -266,6 +266,94 @@ static void send_library_error(struct conn *c, const struct http_request *req, i
 	}
 }
 
+/*
+ * Charge the body to the client's uid (bodies.c), before anything of it is asked for or read:
+ * true, or false with the refusal sent (the connection then closes: the body is not read).
+ */
+static bool charge_body(struct conn *c, const struct http_request *req)
+{
+	struct agent *a = c->agent;
+	const char *why = "";
+	int r;
+
+	if (!req->content_length)
+		return true;
+	r = bodies_reserve(a, c->uid, c->role, req->content_length, &why);
+	if (r == 0)
+		return true;
+	c->close = true;
+	if (r == -EFBIG)
+		http_send_error(c, 413, "GeneralError", NULL, false,
+				"hostfishd: %s (%zu bytes; --max-body-total %zu)", why,
+				req->content_length, a->cfg.max_body_total);
+	else
+		http_send_error(c, 503, "ServiceTemporarilyUnavailable", "Retry-After: 1\r\n",
+				false, "hostfishd: %s (%zu bytes more refused)", why,
+				req->content_length);
+	return false;
+}
+
+static void uncharge_body(struct conn *c, struct http_request *req)
+{
+	http_body_free(req); /* wiped: bodies carry passwords */
+	if (req->content_length)
+		bodies_release(c->agent, c->uid, c->role, req->content_length);
+}
+
+/* A place in the gate's queue: true, or false with the refusal sent. */
+static bool reserve_gate(struct conn *c, struct http_request *req)
+{
+	struct agent *a = c->agent;
+	int r = gate_reserve(&a->gate);
+
+	if (r == 0)
+		return true;
+	if (req->content_length && req->expect_continue)
+		c->close = true; /* the body was never asked for */
+	else if (req->content_length &&
+		 http_discard_body(c, req, now_ms() + a->cfg.client_timeout_ms) != 0)
+		c->close = true;
+	if (r == -ECANCELED) {
+		c->close = true;
+		http_send_error(c, 503, "ServiceShuttingDown", NULL, false,
+				"hostfishd is stopping");
+		return false;
+	}
+	http_send_error(c, 503, "ServiceTemporarilyUnavailable", "Retry-After: 1\r\n", false,
+			"too many requests: %d on the BMC's connections and %d waiting",
+			a->cfg.max_connections, a->cfg.max_queue);
+	return false;
+}
+
+/* With a place in the queue: the body into req->body.  true, or false with the place given
+ * back and the refusal sent (if the client is still there to read it). */
+static bool receive_body(struct conn *c, struct http_request *req)
+{
+	struct agent *a = c->agent;
+	int r;
+
+	if (!req->content_length)
+		return true;
+	if (req->expect_continue && http_send_continue(c) < 0) {
+		gate_cancel(&a->gate);
+		c->close = true;
+		return false;
+	}
+	r = http_read_body(c, req, now_ms() + a->cfg.client_timeout_ms);
+	if (r == 0)
+		return true;
+	gate_cancel(&a->gate);
+	c->close = true;
+	if (r == 408)
+		http_send_error(c, 408, "GeneralError", NULL, false,
+				"the request body did not arrive within %ld s",
+				a->cfg.client_timeout_ms / 1000);
+	else if (r == -ENOMEM)
+		http_send_error(c, 503, "ServiceTemporarilyUnavailable", "Retry-After: 1\r\n",
+				false, "hostfishd is out of memory");
+	return false;
+}
+
 /* The caller checked the method, the path and the peer's role. */
 void forward_request(struct conn *c, struct http_request *req)
 {
@@ -275,48 +363,15 @@ void forward_request(struct conn *c, struct http_request *req)
 	char *block = NULL;
 	int r;
 
-	r = gate_reserve(&a->gate);
-	if (r < 0) {
-		if (req->content_length && req->expect_continue)
-			c->close = true; /* the body was never asked for */
-		else if (req->content_length &&
-			 http_discard_body(c, req, now_ms() + a->cfg.client_timeout_ms) != 0)
-			c->close = true;
-		if (r == -ECANCELED) {
-			c->close = true;
-			http_send_error(c, 503, "ServiceShuttingDown", NULL, false,
-					"hostfishd is stopping");
-			return;
-		}
-		http_send_error(c, 503, "ServiceTemporarilyUnavailable", "Retry-After: 1\r\n",
-				false,
-				"too many requests: %d on the BMC's connections and %d waiting",
-				a->cfg.max_connections, a->cfg.max_queue);
+	if (!charge_body(c, req))
 		return;
-	}
-	if (req->content_length) {
-		if (req->expect_continue && http_send_continue(c) < 0) {
-			gate_cancel(&a->gate);
-			c->close = true;
-			return;
-		}
-		r = http_read_body(c, req, now_ms() + a->cfg.client_timeout_ms);
-		if (r) {
-			gate_cancel(&a->gate);
-			c->close = true;
-			if (r == 408)
-				http_send_error(c, 408, "GeneralError", NULL, false,
-						"the request body did not arrive within %ld s",
-						a->cfg.client_timeout_ms / 1000);
-			else if (r == -ENOMEM)
-				http_send_error(c, 503, "ServiceTemporarilyUnavailable",
-						"Retry-After: 1\r\n", false,
-						"hostfishd is out of memory");
-			return;
-		}
+	if (!reserve_gate(c, req) || !receive_body(c, req)) {
+		uncharge_body(c, req);
+		return;
 	}
 	r = gate_acquire(&a->gate, now_ms() + a->cfg.timeout_ms);
 	if (r < 0) {
+		uncharge_body(c, req);
 		if (r == -ECANCELED) {
 			c->close = true;
 			http_send_error(c, 503, "ServiceShuttingDown", NULL, false,
@@ -336,6 +391,7 @@ void forward_request(struct conn *c, struct http_request *req)
 		r = hf_request(a->client, req->method, req->target, headers, req->body,
 			       req->content_length, &resp);
 	gate_release(&a->gate, a->client);
+	uncharge_body(c, req); /* the answer does not need it */
 	free(headers);
 	free(block);
 	if (r < 0)

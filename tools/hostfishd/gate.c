@@ -15,7 +15,8 @@
  *
  * The queue length therefore counts the requests that are admitted but not yet on a
  * connection, including those whose body is still arriving: the memory of request bodies is
- * bounded by (max + max_queue) * --max-body.
+ * bounded by (max + max_queue) * --max-body, and by --max-body-total (bodies.c, charged
+ * before a place here is asked for).
  *
  * hf_client_session() returns pointers that a re-login in another thread frees; the gate
  * reads it only while no request is in hf_request() (in_use == 0, under the gate's lock), and

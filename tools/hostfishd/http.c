@@ -313,6 +313,7 @@ static int read_body(struct conn *c, struct http_request *req, char *dst, int64_
 {
 	size_t want = req->content_length, have = c->len - req->head_len, got;
 	char scratch[4096];
+	int r = 0;
 
 	got = have < want ? have : want;
 	if (dst)
@@ -321,25 +322,29 @@ static int read_body(struct conn *c, struct http_request *req, char *dst, int64_
 	while (got < want) {
 		size_t room = dst ? want - got : sizeof(scratch);
 		ssize_t n;
-		int r;
 
 		if (room > want - got)
 			room = want - got;
 		r = wait_io(c, POLLIN, deadline, false);
-		if (r == 0)
-			return 408;
-		if (r < 0)
-			return HTTP_CLOSED;
+		if (r <= 0) {
+			r = r == 0 ? 408 : HTTP_CLOSED;
+			break;
+		}
+		r = 0;
 		n = recv(c->fd, dst ? dst + got : scratch, room, 0);
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			continue;
-		if (n <= 0)
-			return HTTP_CLOSED;
+		if (n <= 0) {
+			r = HTTP_CLOSED;
+			break;
+		}
 		got += (size_t)n;
 	}
-	if (dst)
+	if (!dst)
+		explicit_bzero(scratch, sizeof(scratch)); /* bodies carry passwords */
+	else if (r == 0)
 		dst[want] = '\0';
-	return 0;
+	return r;
 }
 
 int http_read_body(struct conn *c, struct http_request *req, int64_t deadline)
@@ -350,10 +355,8 @@ int http_read_body(struct conn *c, struct http_request *req, int64_t deadline)
 	if (!req->body)
 		return -ENOMEM;
 	r = read_body(c, req, req->body, deadline);
-	if (r) {
-		free(req->body);
-		req->body = NULL;
-	}
+	if (r)
+		http_body_free(req);
 	return r;
 }
 
@@ -362,16 +365,33 @@ int http_discard_body(struct conn *c, struct http_request *req, int64_t deadline
 	return read_body(c, req, NULL, deadline);
 }
 
+void http_body_free(struct http_request *req)
+{
+	if (!req->body)
+		return;
+	/* all of it: a body that did not arrive in full is wiped as far as it came */
+	explicit_bzero(req->body, req->content_length + 1);
+	free(req->body);
+	req->body = NULL;
+}
+
 void http_request_done(struct conn *c, struct http_request *req)
 {
-	size_t used = req->head_len + req->body_buffered;
+	size_t used = req->head_len + req->body_buffered, old_len = c->len;
 
 	if (used > c->len)
 		used = c->len;
 	memmove(c->buf, c->buf + used, c->len - used);
 	c->len -= used;
-	free(req->body);
-	req->body = NULL;
+	/* what was moved or consumed (headers, body bytes) does not stay behind */
+	explicit_bzero(c->buf + c->len, old_len - c->len);
+	http_body_free(req);
+}
+
+void http_conn_wipe(struct conn *c)
+{
+	explicit_bzero(c->buf, c->len);
+	c->len = 0;
 }
 
 const char *http_reason(int status)
@@ -558,9 +578,10 @@ void http_linger(int fd, long ms)
 		ssize_t n;
 
 		if (left <= 0 || poll(&p, 1, (int)left) <= 0)
-			return;
+			break;
 		n = recv(fd, scratch, sizeof(scratch), MSG_DONTWAIT);
 		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
-			return;
+			break;
 	}
+	explicit_bzero(scratch, sizeof(scratch)); /* the rest of a refused body */
 }

@@ -68,6 +68,9 @@ static const char usage_text[] =
 	"                         are answered 503 with Retry-After: 1\n"
 	"  --max-clients N        open client connections (default 128); more are answered 503\n"
 	"  --max-body BYTES       largest request body (default 16777216); larger: 413\n"
+	"  --max-body-total BYTES request body bytes held at once, all clients together\n"
+	"                         (default 8 x --max-body); each user but root gets a quarter,\n"
+	"                         users without full access half together; over that: 503\n"
 	"  --client-timeout SEC   idle or slow clients are dropped after SEC (default 30)\n"
 	"  --group NAME           full access for this group (default hostfish)\n"
 	"  --ro-group NAME        GET and HEAD for this group (default hostfish-ro)\n"
@@ -123,6 +126,7 @@ enum {
 	OPT_MAX_QUEUE,
 	OPT_MAX_CLIENTS,
 	OPT_MAX_BODY,
+	OPT_MAX_BODY_TOTAL,
 	OPT_CLIENT_TIMEOUT,
 	OPT_GROUP,
 	OPT_RO_GROUP,
@@ -150,6 +154,7 @@ static const struct option long_options[] = {
 	{ "max-queue", required_argument, NULL, OPT_MAX_QUEUE },
 	{ "max-clients", required_argument, NULL, OPT_MAX_CLIENTS },
 	{ "max-body", required_argument, NULL, OPT_MAX_BODY },
+	{ "max-body-total", required_argument, NULL, OPT_MAX_BODY_TOTAL },
 	{ "client-timeout", required_argument, NULL, OPT_CLIENT_TIMEOUT },
 	{ "group", required_argument, NULL, OPT_GROUP },
 	{ "ro-group", required_argument, NULL, OPT_RO_GROUP },
@@ -290,6 +295,14 @@ static int parse_options(struct agent_config *cfg, struct bmc_options *o, int ar
 				return -1;
 			}
 			cfg->max_body = (size_t)v;
+			break;
+		case OPT_MAX_BODY_TOTAL:
+			if (!tools_parse_long(optarg, 0, 64L << 30, &v)) {
+				agent_log(ALOG_ERR, "--max-body-total: expected 0 to %ld bytes",
+					  64L << 30);
+				return -1;
+			}
+			cfg->max_body_total = (size_t)v;
 			break;
 		case OPT_CLIENT_TIMEOUT:
 			if (!tools_parse_long(optarg, 1, 3600, &v)) {
@@ -564,6 +577,8 @@ static int agent_init(struct agent *a)
 	a->per_uid = calloc((size_t)a->cfg.max_clients, sizeof(*a->per_uid));
 	if (!a->per_uid)
 		return -ENOMEM;
+	if (bodies_init(a) < 0)
+		return -ENOMEM;
 	a->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	return a->stop_fd < 0 ? -errno : 0;
 }
@@ -592,6 +607,7 @@ int main(int argc, char **argv)
 		.max_queue = 64,
 		.max_clients = 128,
 		.max_body = (size_t)16 << 20,
+		.max_body_total = SIZE_MAX, /* not given: 8 x max_body */
 		.client_timeout_ms = 30000,
 		.timeout_ms = 30000,
 		.group = "hostfish",
@@ -601,6 +617,8 @@ int main(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out;
 	}
+	if (a->cfg.max_body_total == SIZE_MAX)
+		a->cfg.max_body_total = 8 * a->cfg.max_body;
 	agent_log_init(a->cfg.verbose);
 	if (!bo.url) {
 		env = secure_getenv("HOSTFISH_URL");
@@ -702,6 +720,7 @@ int main(int argc, char **argv)
 	}
 	gate_destroy(&a->gate);
 	free(a->per_uid);
+	bodies_destroy(a);
 out:
 	if (!stopped && a->client) {
 		hf_client_free(a->client);

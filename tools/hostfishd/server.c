@@ -368,6 +368,7 @@ static void *conn_thread(void *arg)
 out:
 	if (limited)
 		unprivileged_leave(a, c->uid);
+	http_conn_wipe(c); /* pipelined or unread bytes: maybe a body with a password */
 	close(c->fd);
 	free(c);
 	client_gone(a);
@@ -417,6 +418,7 @@ static void linger_step(struct lingering *l, size_t *n, const struct pollfd *p)
 			char scratch[4096];
 			ssize_t r = recv(l[i].fd, scratch, sizeof(scratch), MSG_DONTWAIT);
 
+			explicit_bzero(scratch, sizeof(scratch));
 			done = r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR);
 		}
 		if (done)

@@ -4,7 +4,8 @@
  *
  *   {"session": {"active": bool, "uri": "/redfish/v1/SessionService/Sessions/..." | null},
  *    "connections": {"max": N, "in_use": n}, "queue": {"length": n, "max": m},
- *    "clients": n, "counters": {"requests", "errors", "rejected", "bmc_errors"},
+ *    "clients": n, "bodies": {"bytes": n, "max": m},
+ *    "counters": {"requests", "errors", "rejected", "bmc_errors"},
  *    "uptime_s": n, "bmc": "https://...", "transport": "https", "version": "x.y.z"}
  *
  * The session is as of the last moment no request was on the BMC (see gate.c): under
@@ -57,6 +58,9 @@ void status_respond(struct conn *c, const struct http_request *req)
 			       pair("length", json_object_new_int(queued), "max",
 				    json_object_new_int(a->cfg.max_queue)));
 	json_object_object_add(root, "clients", json_object_new_int(clients));
+	json_object_object_add(root, "bodies",
+			       pair("bytes", json_object_new_int64((int64_t)bodies_buffered(a)),
+				    "max", json_object_new_int64((int64_t)a->cfg.max_body_total)));
 	counters = json_object_new_object();
 	json_object_object_add(counters, "requests", counter(&a->counters.requests));
 	json_object_object_add(counters, "errors", counter(&a->counters.errors));
