@@ -18,6 +18,8 @@ packages=(
 	git debhelper lintian rpm rpmlint cpio
 	# tests/integration/docs-*.test: the Ansible and Chef examples
 	python3-yaml ruby
+	# tests/integration/ilorest-inband.test: HPE's own client against the emulated library
+	ilorest python3-ilorest
 )
 [ "${HOSTFISH_DEPS_EXTRA:-}" ] && read -r -a extra <<<"$HOSTFISH_DEPS_EXTRA" && packages+=("${extra[@]}")
 

@@ -7,8 +7,9 @@
  * credentials) creates the account on the iLO and keeps its token in the host's TPM;
  * GetSessionID() later exchanges that token for a Redfish session; DeleteAppToken() removes
  * it.  The entry points and their calling conventions are those of HPE's
- * python-ilorest-library (src/redfish/hpilo/vnichpilo.py); the library is loaded the way
- * chif-lib.c loads the CHIF entry points (the same library ships both).
+ * python-ilorest-library (src/redfish/hpilo/vnichpilo.py).  The same library ships both
+ * sets of entry points: this file takes a reference on the process's one copy of it
+ * (chif-lib.c) and calls it only under the process-wide lock, as the CHIF transport does.
  */
 #include "config.h"
 
@@ -25,40 +26,17 @@
 
 int hf_appacct_open(const char *path, struct hf_appacct_lib *lib, char *why, size_t whylen)
 {
-	static const char *const defaults[] = { HF_CHIF_DEFAULT_LIBRARIES };
-	const char *env = secure_getenv(HF_CHIF_LIBRARY_ENV), *e;
-	const char *const *names = defaults;
-	struct hf_buf tried = { 0 };
-	size_t n = HF_ARRAY_SIZE(defaults), i;
+	char err[1024];
+	const char *e;
+	int r;
 
 	memset(lib, 0, sizeof(*lib));
-	if (!path && env && *env)
-		path = env;
-	if (path) {
-		names = &path;
-		n = 1;
+	/* the process's one copy of the library, shared with the CHIF transport */
+	r = hf_chif_dl_acquire(path, &lib->dl, lib->path, sizeof(lib->path), err, sizeof(err));
+	if (r < 0) {
+		snprintf(why, whylen, "HPE's library for application accounts: %s", err);
+		return r;
 	}
-	for (i = 0; i < n; i++) {
-		dlerror();
-		/* cppcheck-suppress objectIndex */
-		lib->dl = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
-		if (lib->dl)
-			break;
-		e = dlerror();
-		/* cppcheck-suppress objectIndex */
-		hf_buf_printf(&tried, " %s (%s);", names[i], e ? e : "unknown error");
-	}
-	if (!lib->dl) {
-		snprintf(why, whylen, "HPE's library for application accounts was not found; "
-				      "tried:%s install HPE's iLOrest package or give "
-				      "HOSTFISH_CHIF_LIBRARY",
-			 tried.data ? tried.data : "");
-		hf_buf_free(&tried);
-		return -ENOTSUP;
-	}
-	hf_buf_free(&tried);
-	/* cppcheck-suppress objectIndex */
-	snprintf(lib->path, sizeof(lib->path), "%s", names[i]);
 #define HF_APPACCT_SYM_RESOLVE(ret, name, args)                                              \
 	dlerror();                                                                           \
 	*(void **)&lib->sym_##name = dlsym(lib->dl, #name);                                  \
@@ -78,18 +56,21 @@ int hf_appacct_open(const char *path, struct hf_appacct_lib *lib, char *why, siz
 
 void hf_appacct_close(struct hf_appacct_lib *lib)
 {
-	if (lib->dl)
-		dlclose(lib->dl);
+	hf_chif_dl_release(lib->dl);
 	memset(lib, 0, sizeof(*lib));
 }
+
+/* Every call below into the library is made under its process-wide lock (chif.h). */
 
 void hf_appacct_query(struct hf_appacct_lib *lib, struct hf_appacct_status *st)
 {
 	memset(st, 0, sizeof(*st));
-	st->ready = lib->sym_ReadyToUse() == 0;
 	st->ilo_type = st->security_state = -1;
+	hf_chif_lock();
+	st->ready = lib->sym_ReadyToUse() == 0;
 	st->detect_rc = lib->sym_DetectILO(ID, &st->ilo_type, &st->security_state);
 	st->exists_rc = lib->sym_AppIdExistsinTPM(ID, &st->exists);
+	hf_chif_unlock();
 	if (st->exists_rc != 0)
 		st->exists = false;
 }
@@ -122,25 +103,69 @@ static int map_rc(int rc, const char *what, char *why, size_t whylen)
 int hf_appacct_create(struct hf_appacct_lib *lib, const char *user, const char *password,
 		      char *why, size_t whylen)
 {
+	int rc;
+
 	if (!user || !password) {
 		snprintf(why, whylen, "creating an application account needs an iLO user's "
 				      "credentials: --user and a password");
 		return -EACCES;
 	}
-	return map_rc(lib->sym_GenerateAppToken(ID, ID, ID, user, password),
-		      "creating the application account", why, whylen);
+	hf_chif_lock();
+	rc = lib->sym_GenerateAppToken(ID, ID, ID, user, password);
+	hf_chif_unlock();
+	return map_rc(rc, "creating the application account", why, whylen);
 }
 
 int hf_appacct_delete(struct hf_appacct_lib *lib, char *why, size_t whylen)
 {
-	bool exists = false;
+	bool exists = false, asked = false;
+	int rc = 0;
 
-	if (lib->sym_AppIdExistsinTPM(ID, &exists) == 0 && !exists) {
+	hf_chif_lock();
+	if (lib->sym_AppIdExistsinTPM(ID, &exists) != 0 || exists) {
+		rc = lib->sym_DeleteAppToken(ID, ID, ID);
+		asked = true;
+	}
+	hf_chif_unlock();
+	if (!asked) {
 		snprintf(why, whylen, "there is no application account in the TPM");
 		return -ENOENT;
 	}
-	return map_rc(lib->sym_DeleteAppToken(ID, ID, ID), "deleting the application account",
-		      why, whylen);
+	return map_rc(rc, "deleting the application account", why, whylen);
+}
+
+/*
+ * Ask the library for a session under its lock, and copy its strings before the lock is
+ * dropped: they are the library's (python-ilorest-library never frees them either) and the
+ * next caller may overwrite them.  Returns the step that failed (SESSION_DONE: none), whose
+ * return code is in *rc.
+ */
+enum session_step { SESSION_READY, SESSION_EXISTS, SESSION_GET, SESSION_DONE };
+
+static enum session_step ask_session(struct hf_appacct_lib *lib, int *rc, char **id,
+				     char **loc)
+{
+	enum session_step step = SESSION_READY;
+	char *lid = NULL, *lloc = NULL;
+	bool exists = false;
+
+	hf_chif_lock();
+	*rc = lib->sym_ReadyToUse();
+	if (*rc == 0) {
+		step = SESSION_EXISTS;
+		*rc = lib->sym_AppIdExistsinTPM(ID, &exists);
+	}
+	if (step == SESSION_EXISTS && *rc == 0 && exists) {
+		step = SESSION_GET;
+		*rc = lib->sym_GetSessionID(ID, ID, ID, &lid, &lloc);
+	}
+	if (step == SESSION_GET && *rc == 0 && lid && lloc) {
+		step = SESSION_DONE;
+		*id = strdup(lid);
+		*loc = strdup(lloc);
+	}
+	hf_chif_unlock();
+	return step;
 }
 
 int hf_appacct_session(struct hf_appacct_lib *lib, struct hf_creds *c, char *why,
@@ -148,31 +173,38 @@ int hf_appacct_session(struct hf_appacct_lib *lib, struct hf_creds *c, char *why
 {
 	char *id = NULL, *loc = NULL;
 	const char *path;
-	bool exists = false;
-	int rc, i;
+	int rc, i, r = -EIO;
 
-	if (lib->sym_ReadyToUse() != 0) {
+	switch (ask_session(lib, &rc, &id, &loc)) {
+	case SESSION_READY:
 		snprintf(why, whylen, "HPE's library says the host interface is not ready "
 				      "(ReadyToUse)");
 		return -ENOENT;
-	}
-	rc = lib->sym_AppIdExistsinTPM(ID, &exists);
-	if (rc != 0 || !exists) {
+	case SESSION_EXISTS:
 		if (rc)
 			snprintf(why, whylen, "AppIdExistsinTPM failed (%d)", rc);
 		else
 			snprintf(why, whylen, "no application account in the TPM ('hostfish "
 					      "appaccount create' makes one)");
 		return -ENOENT;
-	}
-	rc = lib->sym_GetSessionID(ID, ID, ID, &id, &loc);
-	if (rc == HF_APPACCT_ERR_INACTIVE) {
-		snprintf(why, whylen, "the application account's token is inactive or expired");
-		return -EACCES;
-	}
-	if (rc != 0 || !id || !*id || !loc || hf_has_crlf(id, strlen(id))) {
+	case SESSION_GET:
+		if (rc == HF_APPACCT_ERR_INACTIVE) {
+			snprintf(why, whylen, "the application account's token is inactive or "
+					      "expired");
+			return -EACCES;
+		}
 		snprintf(why, whylen, "GetSessionID failed (%d)", rc);
 		return -EIO;
+	case SESSION_DONE:
+		break;
+	}
+	if (!id || !loc) {
+		r = -ENOMEM;
+		goto out;
+	}
+	if (!*id || hf_has_crlf(id, strlen(id))) {
+		snprintf(why, whylen, "GetSessionID failed (%d)", rc);
+		goto out;
 	}
 	/* the location is an absolute URL: keep its path, as vnichpilo.py does */
 	path = loc;
@@ -183,18 +215,25 @@ int hf_appacct_session(struct hf_appacct_lib *lib, struct hf_creds *c, char *why
 		path = i == 3 ? path - 1 : "/";
 	}
 	memset(c, 0, sizeof(*c));
-	c->session_token = strdup(id);
+	c->session_token = id;
+	id = NULL;
 	c->session_uri = strdup(path);
-	/* the library's strings: python-ilorest-library never frees them either */
-	if (!c->session_token || !c->session_uri) {
+	if (!c->session_uri) {
 		hf_creds_clear(c);
-		return -ENOMEM;
+		r = -ENOMEM;
+		goto out;
 	}
 	if (hf_path_check(c->session_uri) < 0) {
 		snprintf(why, whylen, "GetSessionID returned an unusable session location");
 		hf_creds_clear(c);
-		return -EIO;
+		goto out;
 	}
 	c->source = "hpe-application-account";
-	return 0;
+	r = 0;
+out:
+	if (id)
+		hf_wipe(id, strlen(id));
+	free(id);
+	free(loc);
+	return r;
 }

@@ -9,7 +9,8 @@
  * answer comes inline (receive mode 0) or in a blob (mode 1: get_info, fragments of
  * max_read_size, delete).  Both blobs are deleted on every path once they may exist.
  *
- * One connection = one CHIF channel (ChifCreate ... ChifClose).
+ * One connection = one CHIF channel (ChifCreate ... ChifClose): chif-channel.c, which also
+ * makes every call into HPE's library under the process-wide lock (chif-lib.c).
  *
  * Every loop is bounded (python-ilorest-library's can spin forever on sequence mismatches):
  *   CHIF_TRIES      exchanges of one packet on one channel (failure or wrong sequence)
@@ -22,7 +23,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,67 +30,21 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "transport.h"
-#include "chif.h"
+#include "chif-int.h"
 #include "http1.h"
 
-#define CHIF_TRIES 3
-#define CHIF_REOPENS 2
 #define CHIF_BLOB_RETRIES 3
 #define CHIF_NAMESPACE "volatile"
 #define CHIF_KEY_LEN 10 /* as python-ilorest-library: 10 letters and digits */
-#define CHIF_DEFAULT_TIMEOUT_MS 60000
 #define CHIF_MAX_PACKET (1u << 20) /* sanity bound on what the library reports */
 #define CHIF_MAX_REQUEST HF_MAX_INPUT_SIZE
 #define CHIF_MAX_STREAM ((size_t)UINT32_MAX - CHIF_MAX_REQUEST) /* head + body < 4 GiB */
+#define CHIF_CLEANUP_MS 5000 /* deleting a blob after a failure */
 
 static const char *const security_states[] = {
 	[3] = "Production", [4] = "HighSecurity", [5] = "FIPS", [6] = "CNSA",
 	[7] = "SecureStandard",
 };
-
-struct chif_ctx {
-	struct hf_chif_lib lib;
-	pthread_mutex_t lock; /* the builders fill one static buffer of the library */
-	const struct hf_logger *log;
-	size_t max_buffer, max_write, max_read;
-	size_t key_req, write_req, read_req, rest_req, rest_blob_req, rest_fixed, blob_hdr,
-		security_req;
-};
-
-struct chif_conn {
-	void *handle;
-};
-
-/* One packet being exchanged: request and reply buffers of max_buffer bytes. */
-#define CHIF_CLEANUP_MS 5000 /* deleting a blob after a failure */
-
-struct packet {
-	unsigned char *out;
-	size_t out_len;
-	unsigned char *in;
-	/* the request every packet of this exchange serves (its interrupts), and its deadline
-	 * (hf_now_ms(); 0: none): all the packets of a blob request share them */
-	const struct hf_transport_request *req;
-	int64_t deadline;
-};
-
-static unsigned get16(const unsigned char *p)
-{
-	return p[0] | (unsigned)p[1] << 8;
-}
-
-static uint32_t get32(const unsigned char *p)
-{
-	return get16(p) | (uint32_t)get16(p + 2) << 16;
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
 
 static int random_key(char key[CHIF_KEY_LEN + 1])
 {
@@ -105,150 +59,6 @@ static int random_key(char key[CHIF_KEY_LEN + 1])
 		key[i] = alphabet[raw[i] % (sizeof(alphabet) - 1)];
 	key[CHIF_KEY_LEN] = '\0';
 	return 0;
-}
-
-/* ---- the library's packet builders (one static buffer: under ctx->lock) ------------------ */
-
-#define BUILD(ctx, pkt, size, call)                                                \
-	({                                                                         \
-		const unsigned char *built_;                                       \
-		pthread_mutex_lock(&(ctx)->lock);                                  \
-		built_ = (ctx)->lib.call;                                          \
-		if (built_)                                                        \
-			memcpy((pkt)->out, built_, (size));                        \
-		pthread_mutex_unlock(&(ctx)->lock);                                \
-		(pkt)->out_len = (size);                                           \
-		built_ ? 0 : -EPROTO;                                              \
-	})
-
-/* ---- channels ------------------------------------------------------------------------------ */
-
-static int map_ping(struct chif_ctx *ctx, int status, char *errbuf, size_t errlen)
-{
-	switch (status) {
-	case HF_CHIF_ERR_NO_DRIVER:
-		snprintf(errbuf, errlen,
-			 "CHIF: no iLO channel: the hpilo driver is not loaded (modprobe hpilo) or "
-			 "this host has no iLO 5/6 (library %s)",
-			 ctx->lib.path);
-		return -ENODEV;
-	case HF_CHIF_ERR_ACCESS_DENIED:
-		snprintf(errbuf, errlen, "CHIF: must be root to use the iLO channel");
-		return -EPERM;
-	default:
-		snprintf(errbuf, errlen, "CHIF: the iLO channel does not answer (error %d)",
-			 status);
-		return -ECONNREFUSED;
-	}
-}
-
-static int channel_open(struct chif_ctx *ctx, void **handle, char *errbuf, size_t errlen)
-{
-	void *h = NULL;
-	int st;
-
-	st = ctx->lib.sym_ChifCreate(&h);
-	if (st != 0 || !h) {
-		snprintf(errbuf, errlen, "CHIF: cannot create a channel (error %d)", st);
-		return -ECONNREFUSED;
-	}
-	st = ctx->lib.sym_ChifPing(h);
-	if (st != 0) {
-		ctx->lib.sym_ChifClose(h);
-		return map_ping(ctx, st, errbuf, errlen);
-	}
-	ctx->lib.sym_ChifSetRecvTimeout(h, CHIF_DEFAULT_TIMEOUT_MS);
-	*handle = h;
-	return 0;
-}
-
-static void channel_close(struct chif_ctx *ctx, void **handle)
-{
-	if (*handle)
-		ctx->lib.sym_ChifClose(*handle);
-	*handle = NULL;
-}
-
-static bool interrupted(const struct hf_transport_request *req)
-{
-	return req && req->interrupts && *req->interrupts != req->interrupts_seen;
-}
-
-/*
- * Exchange one packet, bounded: CHIF_TRIES attempts on the channel (an exchange error or a
- * reply whose sequence number is not the request's), then the channel is re-created, at most
- * CHIF_REOPENS times.  resend: whether the packet may go out more than once; *sends counts
- * how often it went out.
- */
-static int exchange_packet(struct chif_ctx *ctx, struct chif_conn *conn, struct packet *pkt,
-			   bool resend, unsigned *sends, char *errbuf, size_t errlen)
-{
-	const struct hf_transport_request *req = pkt->req;
-	unsigned seq = get16(pkt->out + 2), reopen, attempt, mismatches = 0;
-	int st = 0, r;
-
-	for (reopen = 0; reopen <= CHIF_REOPENS; reopen++) {
-		if (reopen > 0 || !conn->handle) {
-			channel_close(ctx, &conn->handle);
-			hf_log_debug(ctx->log, "chif: re-creating the channel (%u of %u)", reopen,
-				     CHIF_REOPENS);
-			r = channel_open(ctx, &conn->handle, errbuf, errlen);
-			if (r < 0)
-				return r;
-		}
-		for (attempt = 0; attempt < CHIF_TRIES; attempt++) {
-			if (interrupted(req)) {
-				snprintf(errbuf, errlen, "CHIF: interrupted");
-				return -EINTR;
-			}
-			if (pkt->deadline) {
-				/* one deadline for all the packets of the request */
-				int64_t left = pkt->deadline - hf_now_ms();
-
-				if (left <= 0) {
-					snprintf(errbuf, errlen, "CHIF: the request's time is up "
-								 "(%ld ms)",
-						 req ? req->timeout_ms : 0L);
-					return -ETIMEDOUT;
-				}
-				ctx->lib.sym_ChifSetRecvTimeout(conn->handle,
-								left < INT32_MAX ? (int)left
-										 : INT32_MAX);
-			}
-			if (*sends > 0 && !resend) {
-				snprintf(errbuf, errlen,
-					 "CHIF: the exchange failed after the request may have "
-					 "reached the iLO (error %d, %u wrong sequence numbers); "
-					 "not resent",
-					 st, mismatches);
-				return -ECONNRESET;
-			}
-			memset(pkt->in, 0, ctx->max_buffer);
-			(*sends)++;
-			st = ctx->lib.sym_ChifPacketExchange(conn->handle, pkt->out, pkt->in,
-							     (int)ctx->max_buffer);
-			if (st != 0) {
-				hf_log_debug(ctx->log, "chif: exchange failed with error %d", st);
-				if (st == HF_CHIF_ERR_NO_DRIVER)
-					break; /* a reset channel stays dead: reopen now */
-				sleep_ms(20L * (attempt + 1));
-				continue;
-			}
-			if (get16(pkt->in + 2) != seq) {
-				mismatches++;
-				hf_log_debug(ctx->log,
-					     "chif: reply sequence %u, expected %u: discarded",
-					     get16(pkt->in + 2), seq);
-				continue;
-			}
-			return 0;
-		}
-	}
-	snprintf(errbuf, errlen,
-		 "CHIF: no valid answer from the iLO after %u channels of %u exchanges (last "
-		 "error %d, %u wrong sequence numbers)",
-		 (unsigned)(CHIF_REOPENS + 1), (unsigned)CHIF_TRIES, st, mismatches);
-	return -ECONNRESET;
 }
 
 /* ---- blobs --------------------------------------------------------------------------------- */
@@ -268,7 +78,7 @@ static int blob_simple(struct chif_ctx *ctx, struct chif_conn *conn, struct pack
 		       const char *what, uint32_t *code, char *errbuf, size_t errlen)
 {
 	unsigned sends = 0;
-	int r = exchange_packet(ctx, conn, pkt, true, &sends, errbuf, errlen);
+	int r = hf_chif_exchange_packet(ctx, conn, pkt, true, &sends, errbuf, errlen);
 
 	if (r < 0)
 		return r;
@@ -291,11 +101,13 @@ static void blob_delete(struct chif_ctx *ctx, struct chif_conn *conn, struct pac
 	pkt->req = NULL;
 	pkt->deadline = hf_now_ms() + CHIF_CLEANUP_MS;
 	for (i = 0; i < CHIF_BLOB_RETRIES; i++) {
-		if (BUILD(ctx, pkt, ctx->key_req, sym_delete_blob(key, CHIF_NAMESPACE)) < 0 ||
+		if (BUILD(ctx, pkt, ctx->key_req, sym_delete_blob(key, CHIF_NAMESPACE), err,
+			  sizeof(err)) < 0 ||
 		    blob_simple(ctx, conn, pkt, "delete", &code, err, sizeof(err)) < 0) {
 			hf_log_warning(ctx->log, "chif: blob %s may be left on the iLO: %s", key,
 				       err);
-			return;
+			code = HF_CHIF_BLOB_SUCCESS; /* said already */
+			break;
 		}
 		if (code != HF_CHIF_BLOB_BADPARAMETER)
 			break;
@@ -359,10 +171,11 @@ static int blob_write(struct chif_ctx *ctx, struct chif_conn *conn, struct packe
 		      const char *key, struct blob_source *src, char *errbuf, size_t errlen)
 {
 	size_t frag = ctx->max_write - ctx->write_req, off = 0, count, len = src->total;
-	uint32_t code;
+	uint32_t code = 0;
 	int r;
 
-	r = BUILD(ctx, pkt, ctx->key_req, sym_create_not_blobentry(key, CHIF_NAMESPACE));
+	r = BUILD(ctx, pkt, ctx->key_req, sym_create_not_blobentry(key, CHIF_NAMESPACE), errbuf,
+			  errlen);
 	if (r == 0)
 		r = blob_simple(ctx, conn, pkt, "create", &code, errbuf, errlen);
 	if (r < 0)
@@ -373,7 +186,8 @@ static int blob_write(struct chif_ctx *ctx, struct chif_conn *conn, struct packe
 	while (off < len) {
 		count = len - off < frag ? len - off : frag;
 		r = BUILD(ctx, pkt, ctx->write_req,
-			  sym_write_fragment((unsigned)off, (unsigned)count, key, CHIF_NAMESPACE));
+			  sym_write_fragment((unsigned)off, (unsigned)count, key, CHIF_NAMESPACE),
+			  errbuf, errlen);
 		if (r < 0)
 			return r;
 		r = source_fill(src, pkt->out + ctx->write_req, count, errbuf, errlen);
@@ -388,7 +202,8 @@ static int blob_write(struct chif_ctx *ctx, struct chif_conn *conn, struct packe
 			return blob_error("write", key, code, errbuf, errlen);
 		off += count;
 	}
-	r = BUILD(ctx, pkt, ctx->key_req, sym_finalize_blob(key, CHIF_NAMESPACE));
+	r = BUILD(ctx, pkt, ctx->key_req, sym_finalize_blob(key, CHIF_NAMESPACE), errbuf,
+			  errlen);
 	if (r == 0)
 		r = blob_simple(ctx, conn, pkt, "finalize", &code, errbuf, errlen);
 	if (r < 0)
@@ -407,7 +222,8 @@ static int blob_read(struct chif_ctx *ctx, struct chif_conn *conn, struct packet
 	int r;
 
 	for (;;) { /* at most CHIF_BLOB_RETRIES + 1 rounds */
-		r = BUILD(ctx, pkt, ctx->key_req, sym_get_info(key, CHIF_NAMESPACE));
+		r = BUILD(ctx, pkt, ctx->key_req, sym_get_info(key, CHIF_NAMESPACE), errbuf,
+			  errlen);
 		if (r == 0)
 			r = blob_simple(ctx, conn, pkt, "info", &code, errbuf, errlen);
 		if (r < 0)
@@ -429,7 +245,8 @@ static int blob_read(struct chif_ctx *ctx, struct chif_conn *conn, struct packet
 		count = size - out->len < frag ? size - out->len : frag;
 		r = BUILD(ctx, pkt, ctx->read_req,
 			  sym_read_fragment((unsigned)out->len, (unsigned)count, key,
-					    CHIF_NAMESPACE));
+					    CHIF_NAMESPACE),
+			  errbuf, errlen);
 		if (r == 0)
 			r = blob_simple(ctx, conn, pkt, "read", &code, errbuf, errlen);
 		if (r < 0)
@@ -458,8 +275,9 @@ static int blob_read(struct chif_ctx *ctx, struct chif_conn *conn, struct packet
 static int read_sizes(struct chif_ctx *ctx, char *errbuf, size_t errlen)
 {
 	const struct hf_chif_lib *l = &ctx->lib;
-	int v[11], i;
+	int v[11], i, same[3];
 
+	hf_chif_lock();
 	v[0] = l->sym_get_max_buffer_size();
 	v[1] = l->sym_max_write_size();
 	v[2] = l->sym_max_read_size();
@@ -471,12 +289,15 @@ static int read_sizes(struct chif_ctx *ctx, char *errbuf, size_t errlen)
 	v[8] = l->sym_size_of_restResponseFixed();
 	v[9] = l->sym_size_of_responseHeaderBlob();
 	v[10] = l->sym_size_of_securityStateRequest();
+	same[0] = l->sym_size_of_finalizeRequest();
+	same[1] = l->sym_size_of_infoRequest();
+	same[2] = l->sym_size_of_deleteRequest();
+	hf_chif_unlock();
 	for (i = 0; i < 11; i++)
 		if (v[i] < 8 || (unsigned)v[i] > CHIF_MAX_PACKET || v[i] > v[0])
 			goto bad;
 	/* every packet we build must fit, and each fragment must carry data */
-	if (l->sym_size_of_finalizeRequest() != v[3] || l->sym_size_of_infoRequest() != v[3] ||
-	    l->sym_size_of_deleteRequest() != v[3] || v[4] >= v[1] || v[5] >= v[2] ||
+	if (same[0] != v[3] || same[1] != v[3] || same[2] != v[3] || v[4] >= v[1] || v[5] >= v[2] ||
 	    v[8] < 20 || v[9] < 12 || v[9] + 4 >= v[0] || v[8] >= v[0])
 		goto bad;
 	ctx->max_buffer = (size_t)v[0];
@@ -517,8 +338,9 @@ static int query_state(struct chif_ctx *ctx, struct chif_conn *conn)
 	if (!pkt.out)
 		return -1;
 	pkt.in = pkt.out + ctx->max_buffer;
-	if (BUILD(ctx, &pkt, ctx->security_req, sym_get_security_state()) == 0 &&
-	    exchange_packet(ctx, conn, &pkt, true, &sends, err, sizeof(err)) == 0 &&
+	if (BUILD(ctx, &pkt, ctx->security_req, sym_get_security_state(), err,
+		  sizeof(err)) == 0 &&
+	    hf_chif_exchange_packet(ctx, conn, &pkt, true, &sends, err, sizeof(err)) == 0 &&
 	    get32(pkt.in + 8) == 0 && ctx->max_buffer > 72)
 		state = pkt.in[72];
 	free(pkt.out);
@@ -529,16 +351,23 @@ static int chif_security(struct chif_ctx *ctx, const struct hf_transport_config 
 			 struct chif_conn *probe, char *errbuf, size_t errlen)
 {
 	const char *name;
-	int st, state;
+	int st = 0, state;
 
+	/* one critical section: the answer and what is done with it are library-wide state */
+	hf_chif_lock();
 	if (ctx->lib.sym_ChifIsSecurityRequired() <= 0) {
 		/* Production: root uses the channel without credentials */
 		ctx->lib.sym_ChifDisableSecurity();
+		hf_chif_unlock();
 		return 0;
 	}
 	if (cfg->username && cfg->password) {
+		/* the library keeps the credentials for the channels made after them */
 		ctx->lib.sym_initiate_credentials(cfg->username, cfg->password);
 		st = ctx->lib.sym_ChifVerifyCredentials();
+	}
+	hf_chif_unlock();
+	if (cfg->username && cfg->password) {
 		if (st == 0)
 			return 0;
 		state = query_state(ctx, probe);
@@ -575,7 +404,6 @@ static void chif_fini(void *p)
 	if (!ctx)
 		return;
 	hf_chif_lib_close(&ctx->lib);
-	pthread_mutex_destroy(&ctx->lock);
 	free(ctx);
 }
 
@@ -590,7 +418,6 @@ static int chif_init(const struct hf_transport_config *cfg, void **out, char *er
 	ctx = calloc(1, sizeof(*ctx));
 	if (!ctx)
 		return -ENOMEM;
-	pthread_mutex_init(&ctx->lock, NULL);
 	ctx->log = cfg->log;
 	r = hf_chif_lib_open(cfg->chif_library, &ctx->lib, errbuf, errlen);
 	if (r < 0)
@@ -599,15 +426,19 @@ static int chif_init(const struct hf_transport_config *cfg, void **out, char *er
 	r = read_sizes(ctx, errbuf, errlen);
 	if (r < 0)
 		goto fail;
-	ctx->lib.sym_ChifInitialize(NULL);
 	if (getrandom(&rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
 		rnd = (unsigned short)getpid();
+	hf_chif_lock();
+	/* library-wide: every client of the process initialises the one library again, as
+	 * each of python-ilorest-library's channels does */
+	ctx->lib.sym_ChifInitialize(NULL);
 	ctx->lib.sym_updaterandval(rnd ? rnd : 1);
-	r = channel_open(ctx, &probe.handle, errbuf, errlen);
+	hf_chif_unlock();
+	r = hf_chif_channel_open(ctx, &probe.handle, errbuf, errlen);
 	if (r < 0)
 		goto fail;
 	r = chif_security(ctx, cfg, &probe, errbuf, errlen);
-	channel_close(ctx, &probe.handle);
+	hf_chif_channel_close(ctx, &probe.handle);
 	if (r < 0)
 		goto fail;
 	*out = ctx;
@@ -651,7 +482,7 @@ static int chif_conn_open(void *p, void **out, char *errbuf, size_t errlen)
 
 	if (!conn)
 		return -ENOMEM;
-	r = channel_open(ctx, &conn->handle, errbuf, errlen);
+	r = hf_chif_channel_open(ctx, &conn->handle, errbuf, errlen);
 	if (r < 0) {
 		free(conn);
 		return r;
@@ -667,7 +498,7 @@ static void chif_conn_close(void *p, void *c)
 
 	if (!conn)
 		return;
-	channel_close(ctx, &conn->handle);
+	hf_chif_channel_close(ctx, &conn->handle);
 	free(conn);
 }
 
@@ -697,9 +528,10 @@ static int rest(struct chif_ctx *ctx, struct chif_conn *conn, struct packet *pkt
 	if (!req->stream && text->len < ctx->rest_req + ctx->max_write &&
 	    ctx->rest_req + text->len <= ctx->max_buffer) {
 		r = BUILD(ctx, pkt, ctx->rest_req,
-			  sym_rest_immediate((unsigned)text->len, rsp_key, CHIF_NAMESPACE));
+			  sym_rest_immediate((unsigned)text->len, rsp_key, CHIF_NAMESPACE), errbuf,
+			  errlen);
 		if (r < 0)
-			goto protocol;
+			goto out;
 		memcpy(pkt->out + ctx->rest_req, text->data, text->len);
 		pkt->out_len = ctx->rest_req + text->len;
 	} else {
@@ -715,12 +547,13 @@ static int rest(struct chif_ctx *ctx, struct chif_conn *conn, struct packet *pkt
 		if (r < 0)
 			goto out;
 		r = BUILD(ctx, pkt, ctx->rest_blob_req,
-			  sym_rest_immediate_blobdesc(req_key, rsp_key, CHIF_NAMESPACE));
+			  sym_rest_immediate_blobdesc(req_key, rsp_key, CHIF_NAMESPACE), errbuf,
+			  errlen);
 		if (r < 0)
-			goto protocol;
+			goto out;
 	}
 	rsp_blob = true; /* the iLO may write the answer to rsp_key from now on */
-	r = exchange_packet(ctx, conn, pkt, !req->no_resend, &resp->sends, errbuf, errlen);
+	r = hf_chif_exchange_packet(ctx, conn, pkt, !req->no_resend, &resp->sends, errbuf, errlen);
 	hf_wipe(pkt->out, ctx->max_buffer);
 	if (r < 0)
 		goto out;
@@ -763,10 +596,6 @@ static int rest(struct chif_ctx *ctx, struct chif_conn *conn, struct packet *pkt
 	r = hf_http1_parse_response(data ? data : (const unsigned char *)"", len, req->method,
 				    req->max_body, resp, errbuf, errlen);
 	resp->sends = sends;
-	goto out;
-protocol:
-	snprintf(errbuf, errlen, "CHIF: the library built no packet");
-	r = -EPROTO;
 out:
 	if (req_blob)
 		blob_delete(ctx, conn, pkt, req_key);
@@ -814,8 +643,7 @@ static int chif_exchange(void *p, void *c, const struct hf_transport_request *re
 	pkt.req = req;
 	/* a streamed upload is bounded by its progress (each packet), not as a whole */
 	pkt.deadline = req->stream ? 0 : hf_now_ms() + timeout;
-	if (conn->handle)
-		ctx->lib.sym_ChifSetRecvTimeout(conn->handle, (int)timeout);
+	pkt.recv_timeout = timeout;
 	r = rest(ctx, conn, &pkt, req, &text, resp, errbuf, errlen);
 	if (resp->sends == 0)
 		resp->sends = 1;

@@ -10,6 +10,7 @@
 #ifndef HOSTFISH_CHIF_H
 #define HOSTFISH_CHIF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -79,11 +80,37 @@ struct hf_chif_lib {
 };
 
 /*
- * Load the library and resolve every symbol: the explicit path when given (no fall-back),
- * else $HOSTFISH_CHIF_LIBRARY, else HF_CHIF_DEFAULT_LIBRARIES in order.  -ENOTSUP with what
- * was tried, the dlerror() text and how to get the library in err.
+ * The process's one copy of HPE's library (lib/host/chif-lib.c): one dlopen(), reference
+ * counted, shared by every user in the process.  The file is the explicit path when given (no
+ * fall-back), else $HOSTFISH_CHIF_LIBRARY, else HF_CHIF_DEFAULT_LIBRARIES in order; once the
+ * library is loaded, the default search takes it and an explicit path must name that very
+ * library (-EBUSY otherwise: one process, one library).  -ENOTSUP with what was tried, the
+ * dlerror() text and how to get the library in err.
+ *
+ * hf_chif_dl_acquire: a reference on the handle in *dl, the name it was loaded by in name;
+ * hf_chif_dl_release drops it (NULL accepted).  For other symbol sets (application accounts).
  */
+int hf_chif_dl_acquire(const char *path, void **dl, char *name, size_t namelen, char *err,
+		       size_t errlen);
+void hf_chif_dl_release(void *dl);
+
+/* A reference on the library with every HF_CHIF_SYMBOLS entry point resolved; close drops
+ * it and clears lib. */
 int hf_chif_lib_open(const char *path, struct hf_chif_lib *lib, char *err, size_t errlen);
 void hf_chif_lib_close(struct hf_chif_lib *lib);
+
+/*
+ * The process-wide lock around EVERY call into HPE's library, for every user: its builders
+ * fill one static buffer (copy the packet out before unlocking), and ChifInitialize,
+ * initiate_credentials, ChifVerifyCredentials, ChifDisableSecurity and updaterandval change
+ * library-wide state.  Not recursive: never call one of these with the lock held.
+ *
+ * hf_chif_lock_wait: take it, but give up at deadline (hf_now_ms() milliseconds; 0: none)
+ * with -ETIMEDOUT, or with -EINTR as soon as stop(arg) says so (looked at every 50 ms while
+ * another thread holds the lock, e.g. during its packet exchange).  0 when taken.
+ */
+void hf_chif_lock(void);
+int hf_chif_lock_wait(int64_t deadline, bool (*stop)(const void *arg), const void *arg);
+void hf_chif_unlock(void);
 
 #endif /* HOSTFISH_CHIF_H */

@@ -3,9 +3,17 @@
  * chif-emu.c - an emulated HPE CHIF channel library (libilorestchif-emu.so) for tests.
  *
  * It exports the entry points of HPE's closed ilorest_chif.so with the calling conventions
- * python-ilorest-library uses (redfish/hpilo/rishpilo.py, risblobstore2.py): C ints for the
- * channel and size functions, "unsigned char *" packets from the builders (a per-thread static
- * buffer, valid until the next builder call of the thread), char * keys and namespaces.
+ * python-ilorest-library and the ilorest command use (redfish/hpilo/rishpilo.py,
+ * risblobstore2.py, ilorest/rdmc_helper.py): C ints for the channel and size functions,
+ * "unsigned char *" packets from the builders, char * keys and namespaces.  Like HPE's, the
+ * builders fill ONE static buffer for the whole process (valid until the next builder call of
+ * any thread), and the credentials and the sequence base are library-wide state: HPE's
+ * clients are single-threaded, and a multi-threaded one must serialise every call.
+ *
+ * Invented strictness (HPE's library does not check it, it just gives wrong packets): two
+ * threads inside the library at the same time is a caller's bug, and this library stops the
+ * process with a message saying so, so that a missing lock fails a test every time instead of
+ * corrupting one packet in a thousand.  HOSTFISH_EMU_CHIF_OVERLAP=ignore turns the check off.
  *
  * The library only builds packets and carries them: every channel is one connection to the
  * emulated iLO's Unix socket ($HOSTFISH_EMU_CHIF_SOCKET, iloemu/chif.py), where the blob store,
@@ -40,7 +48,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#define EXPORT __attribute__((visibility("default")))
+#include "chif-emu.h"
 
 #define EMU_SERVICE 0x0B
 #define EMU_KEYLEN 32
@@ -78,7 +86,7 @@ struct emu_chan {
 	int timeout_ms;
 };
 
-static __thread unsigned char packet[EMU_MAX_BUFFER];
+static unsigned char packet[EMU_MAX_BUFFER]; /* the one buffer of every builder */
 static uint16_t sequence_base;
 static unsigned sequence_next;
 static int debug;
@@ -91,6 +99,33 @@ static void dbg(const char *what, int n)
 	if (debug)
 		fprintf(stderr, "chif-emu: %s %d\n", what, n);
 }
+
+/* ---- callers that interleave calls (invented strictness, see the top) -------------------- */
+
+static int inside; /* threads in an entry point now */
+
+void emu_enter(const char *fn)
+{
+	const char *mode;
+
+	if (__atomic_fetch_add(&inside, 1, __ATOMIC_ACQ_REL) == 0)
+		return;
+	mode = getenv("HOSTFISH_EMU_CHIF_OVERLAP");
+	if (mode && strcmp(mode, "ignore") == 0)
+		return;
+	fprintf(stderr,
+		"chif-emu: %s was called while another thread is inside the library: HPE's "
+		"channel library is not thread-safe (its packet builders share one static buffer); "
+		"the caller must serialise every call\n",
+		fn);
+	abort();
+}
+
+void emu_leave(void)
+{
+	__atomic_fetch_sub(&inside, 1, __ATOMIC_ACQ_REL);
+}
+
 
 static void put16(unsigned char *p, unsigned v)
 {
@@ -140,7 +175,7 @@ static void field(unsigned char *p, const char *s)
 
 /* ---- transport to the emulator ---------------------------------------------------------- */
 
-static int emu_connect(void)
+int emu_connect(void)
 {
 	const char *path = getenv("HOSTFISH_EMU_CHIF_SOCKET");
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
@@ -236,7 +271,7 @@ static int frame(int fd, char op, const void *data, size_t len, void *out, size_
 }
 
 /* A one-off connection for the library-wide (security) calls. */
-static int oneshot(char op, const void *data, size_t len, void *out, size_t outlen)
+int emu_oneshot(char op, const void *data, size_t len, void *out, size_t outlen)
 {
 	int fd = emu_connect(), r;
 
@@ -260,13 +295,15 @@ static size_t cred_payload(unsigned char *buf, size_t len)
 
 /* ---- channel ---------------------------------------------------------------------------- */
 
-EXPORT int ChifInitialize(void *reserved)
+static int ChifInitialize_(void *reserved)
 {
 	(void)reserved;
 	return E_OK;
 }
 
-EXPORT int ChifCreate(void **handle)
+EXPORTED(int, ChifInitialize, (void *reserved), (reserved))
+
+static int ChifCreate_(void **handle)
 {
 	struct emu_chan *c;
 
@@ -289,7 +326,9 @@ EXPORT int ChifCreate(void **handle)
 	return E_OK;
 }
 
-EXPORT int ChifPing(void *handle)
+EXPORTED(int, ChifCreate, (void **handle), (handle))
+
+static int ChifPing_(void *handle)
 {
 	struct emu_chan *c = handle;
 	int r;
@@ -306,7 +345,9 @@ EXPORT int ChifPing(void *handle)
 	return r < 0 ? E_NODEV : r;
 }
 
-EXPORT int ChifSetRecvTimeout(void *handle, int ms)
+EXPORTED(int, ChifPing, (void *handle), (handle))
+
+static int ChifSetRecvTimeout_(void *handle, int ms)
 {
 	struct emu_chan *c = handle;
 	struct timeval tv;
@@ -322,7 +363,9 @@ EXPORT int ChifSetRecvTimeout(void *handle, int ms)
 	return E_OK;
 }
 
-EXPORT int ChifPacketExchange(void *handle, const void *send, void *recv, int recvsize)
+EXPORTED(int, ChifSetRecvTimeout, (void *handle, int ms), (handle, ms))
+
+static int ChifPacketExchange_(void *handle, const void *send, void *recv, int recvsize)
 {
 	struct emu_chan *c = handle;
 	unsigned len;
@@ -343,7 +386,10 @@ EXPORT int ChifPacketExchange(void *handle, const void *send, void *recv, int re
 	return r;
 }
 
-EXPORT int ChifClose(void *handle)
+EXPORTED(int, ChifPacketExchange, (void *handle, const void *send, void *recv, int recvsize),
+	 (handle, send, recv, recvsize))
+
+static int ChifClose_(void *handle)
 {
 	struct emu_chan *c = handle;
 
@@ -355,19 +401,23 @@ EXPORT int ChifClose(void *handle)
 	return E_OK;
 }
 
+EXPORTED(int, ChifClose, (void *handle), (handle))
+
 /* ---- security ------------------------------------------------------------------------------ */
 
-EXPORT int ChifIsSecurityRequired(void)
+static int ChifIsSecurityRequired_(void)
 {
 	unsigned char state = 0;
-	int r = oneshot('S', NULL, 0, &state, 1);
+	int r = emu_oneshot('S', NULL, 0, &state, 1);
 
 	if (r != 0)
 		return 0; /* no answer: the channel calls say why */
 	return state != 3; /* 3: Production */
 }
 
-EXPORT unsigned char *initiate_credentials(const char *user, const char *password)
+EXPORTED(int, ChifIsSecurityRequired, (void), ())
+
+static unsigned char *initiate_credentials_(const char *user, const char *password)
 {
 	snprintf(cred_user, sizeof(cred_user), "%s", user ? user : "");
 	snprintf(cred_pass, sizeof(cred_pass), "%s", password ? password : "");
@@ -375,11 +425,14 @@ EXPORT unsigned char *initiate_credentials(const char *user, const char *passwor
 	return header(16, 0);
 }
 
-EXPORT int ChifVerifyCredentials(void)
+EXPORTED(unsigned char *, initiate_credentials, (const char *user, const char *password),
+	 (user, password))
+
+static int ChifVerifyCredentials_(void)
 {
 	unsigned char buf[520];
 	size_t n = cred_payload(buf, sizeof(buf));
-	int r = oneshot('V', buf, n, NULL, 0);
+	int r = emu_oneshot('V', buf, n, NULL, 0);
 
 	memset(buf, 0, sizeof(buf));
 	if (r < 0)
@@ -388,16 +441,22 @@ EXPORT int ChifVerifyCredentials(void)
 	return r;
 }
 
-EXPORT int ChifDisableSecurity(void)
+EXPORTED(int, ChifVerifyCredentials, (void), ())
+
+static int ChifDisableSecurity_(void)
 {
 	creds_verified = 0;
 	return E_OK;
 }
 
-EXPORT unsigned char *get_security_state(void)
+EXPORTED(int, ChifDisableSecurity, (void), ())
+
+static unsigned char *get_security_state_(void)
 {
 	return header(16, CMD_SECURITY);
 }
+
+EXPORTED(unsigned char *, get_security_state, (void), ())
 
 /* ---- packet builders ---------------------------------------------------------------------- */
 
@@ -422,27 +481,35 @@ static unsigned char *fragment(unsigned cmd, unsigned offset, unsigned count, co
 	return p;
 }
 
-EXPORT unsigned char *create_not_blobentry(const char *key, const char *ns)
+static unsigned char *create_not_blobentry_(const char *key, const char *ns)
 {
 	return key_ns(CMD_CREATE, key, ns);
 }
 
-EXPORT unsigned char *finalize_blob(const char *key, const char *ns)
+EXPORTED(unsigned char *, create_not_blobentry, (const char *key, const char *ns), (key, ns))
+
+static unsigned char *finalize_blob_(const char *key, const char *ns)
 {
 	return key_ns(CMD_FINALIZE, key, ns);
 }
 
-EXPORT unsigned char *get_info(const char *key, const char *ns)
+EXPORTED(unsigned char *, finalize_blob, (const char *key, const char *ns), (key, ns))
+
+static unsigned char *get_info_(const char *key, const char *ns)
 {
 	return key_ns(CMD_INFO, key, ns);
 }
 
-EXPORT unsigned char *delete_blob(const char *key, const char *ns)
+EXPORTED(unsigned char *, get_info, (const char *key, const char *ns), (key, ns))
+
+static unsigned char *delete_blob_(const char *key, const char *ns)
 {
 	return key_ns(CMD_DELETE, key, ns);
 }
 
-EXPORT unsigned char *list_blob(const char *ns)
+EXPORTED(unsigned char *, delete_blob, (const char *key, const char *ns), (key, ns))
+
+static unsigned char *list_blob_(const char *ns)
 {
 	unsigned char *p = header(EMU_HDR + EMU_KEYLEN, CMD_LIST);
 
@@ -450,20 +517,28 @@ EXPORT unsigned char *list_blob(const char *ns)
 	return p;
 }
 
+EXPORTED(unsigned char *, list_blob, (const char *ns), (ns))
+
 /* The size field covers the data the caller appends after the fixed part. */
-EXPORT unsigned char *write_fragment(unsigned offset, unsigned count, const char *key,
+static unsigned char *write_fragment_(unsigned offset, unsigned count, const char *key,
 				     const char *ns)
 {
 	return fragment(CMD_WRITE, offset, count, key, ns, EMU_HDR + 8 + 2 * EMU_KEYLEN + count);
 }
 
-EXPORT unsigned char *read_fragment(unsigned offset, unsigned count, const char *key,
+EXPORTED(unsigned char *, write_fragment, (unsigned offset, unsigned count, const char *key,
+	  const char *ns), (offset, count, key, ns))
+
+static unsigned char *read_fragment_(unsigned offset, unsigned count, const char *key,
 				    const char *ns)
 {
 	return fragment(CMD_READ, offset, count, key, ns, EMU_HDR + 8 + 2 * EMU_KEYLEN);
 }
 
-EXPORT unsigned char *rest_immediate(unsigned len, const char *rsp_key, const char *ns)
+EXPORTED(unsigned char *, read_fragment, (unsigned offset, unsigned count, const char *key,
+	  const char *ns), (offset, count, key, ns))
+
+static unsigned char *rest_immediate_(unsigned len, const char *rsp_key, const char *ns)
 {
 	unsigned char *p = header(EMU_HDR + 4 + 2 * EMU_KEYLEN + len, CMD_REST);
 
@@ -473,7 +548,10 @@ EXPORT unsigned char *rest_immediate(unsigned len, const char *rsp_key, const ch
 	return p;
 }
 
-EXPORT unsigned char *rest_immediate_blobdesc(const char *req_key, const char *rsp_key,
+EXPORTED(unsigned char *, rest_immediate, (unsigned len, const char *rsp_key, const char *ns),
+	 (len, rsp_key, ns))
+
+static unsigned char *rest_immediate_blobdesc_(const char *req_key, const char *rsp_key,
 					      const char *ns)
 {
 	unsigned char *p = header(EMU_HDR + 3 * EMU_KEYLEN, CMD_REST_BLOB);
@@ -484,193 +562,149 @@ EXPORT unsigned char *rest_immediate_blobdesc(const char *req_key, const char *r
 	return p;
 }
 
+EXPORTED(unsigned char *, rest_immediate_blobdesc, (const char *req_key, const char *rsp_key,
+	  const char *ns), (req_key, rsp_key, ns))
+
+/* ---- what else HPE's clients call ---------------------------------------------------------- */
+
+/*
+ * encode_credentials / decode_credentials: the ilorest command calls them with a string and a
+ * 128-byte buffer for the answer (ilorest/rdmc_helper.py, Encryption), to keep credentials in
+ * its cache not in clear text, and tests encode_credentials("test") at start-up to decide
+ * whether the library is there.  HPE's encoding is not documented; this one is invented:
+ * "emu1:" and the hex digits of each byte.  0 on success; -1 (and an empty answer) for an
+ * input too long for the buffer or, when decoding, not in this form.
+ */
+#define EMU_CRED_OUT 128
+#define EMU_CRED_TAG "emu1:"
+
+static int encode_credentials_(const char *in, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t n, i, tag = strlen(EMU_CRED_TAG);
+
+	if (!out)
+		return -1;
+	out[0] = '\0';
+	if (!in)
+		return -1;
+	n = strlen(in);
+	if (tag + 2 * n + 1 > EMU_CRED_OUT)
+		return -1;
+	memcpy(out, EMU_CRED_TAG, tag);
+	for (i = 0; i < n; i++) {
+		out[tag + 2 * i] = hex[(unsigned char)in[i] >> 4];
+		out[tag + 2 * i + 1] = hex[(unsigned char)in[i] & 15];
+	}
+	out[tag + 2 * n] = '\0';
+	return 0;
+}
+
+EXPORTED(int, encode_credentials, (const char *in, char *out), (in, out))
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+static int decode_credentials_(const char *in, char *out)
+{
+	size_t n, i, tag = strlen(EMU_CRED_TAG);
+
+	if (!out)
+		return -1;
+	out[0] = '\0';
+	if (!in || strncmp(in, EMU_CRED_TAG, tag) != 0)
+		return -1;
+	in += tag;
+	n = strlen(in);
+	if (n % 2 || n / 2 + 1 > EMU_CRED_OUT)
+		return -1;
+	for (i = 0; i < n / 2; i++) {
+		int hi = hexval(in[2 * i]), lo = hexval(in[2 * i + 1]);
+
+		if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
+			out[0] = '\0';
+			return -1;
+		}
+		out[i] = (char)(hi << 4 | lo);
+	}
+	out[n / 2] = '\0';
+	return 0;
+}
+
+EXPORTED(int, decode_credentials, (const char *in, char *out), (in, out))
+
+/* ChifTerminate (the ilorest command's component upload, after its own channel): undocumented;
+ * here it drops the library-wide credentials, the state ChifInitialize starts from. */
+static int ChifTerminate_(void)
+{
+	memset(cred_user, 0, sizeof(cred_user));
+	memset(cred_pass, 0, sizeof(cred_pass));
+	creds_verified = 0;
+	return E_OK;
+}
+
+EXPORTED(int, ChifTerminate, (void), ())
+
+/* ChifEnableSecurity (component upload, before its ChifCreate): undocumented; HPE's turns the
+ * use of credentials back on after ChifDisableSecurity.  Here a channel uses the credentials
+ * whenever ChifVerifyCredentials accepted them, so there is nothing to turn on. */
+static int ChifEnableSecurity_(void)
+{
+	return E_OK;
+}
+
+EXPORTED(int, ChifEnableSecurity, (void), ())
+
+/* ChifGetSecuritySupport (the hidden securitystatus command: credentials are verified when it
+ * answers more than 1): undocumented; invented here as 0 no iLO, 1 credentials not needed
+ * (Production), 2 needed. */
+static int ChifGetSecuritySupport_(void)
+{
+	unsigned char state = 0;
+
+	if (emu_oneshot('S', NULL, 0, &state, 1) != 0)
+		return 0;
+	return state == 3 ? 1 : 2;
+}
+
+EXPORTED(int, ChifGetSecuritySupport, (void), ())
+
 /* ---- sizes -------------------------------------------------------------------------------- */
 
-EXPORT int size_of_createRequest(void) { return EMU_HDR + 2 * EMU_KEYLEN; }
-EXPORT int size_of_finalizeRequest(void) { return EMU_HDR + 2 * EMU_KEYLEN; }
-EXPORT int size_of_infoRequest(void) { return EMU_HDR + 2 * EMU_KEYLEN; }
-EXPORT int size_of_deleteRequest(void) { return EMU_HDR + 2 * EMU_KEYLEN; }
-EXPORT int size_of_writeRequest(void) { return EMU_HDR + 8 + 2 * EMU_KEYLEN; }
-EXPORT int size_of_readRequest(void) { return EMU_HDR + 8 + 2 * EMU_KEYLEN; }
-EXPORT int size_of_readResponse(void) { return EMU_MAX_BUFFER; }
-EXPORT int size_of_listRequest(void) { return EMU_HDR + EMU_KEYLEN; }
-EXPORT int size_of_listResponse(void) { return EMU_MAX_BUFFER; }
-EXPORT int size_of_restImmediateRequest(void) { return EMU_HDR + 4 + 2 * EMU_KEYLEN; }
-EXPORT int size_of_restBlobRequest(void) { return EMU_HDR + 3 * EMU_KEYLEN; }
-EXPORT int size_of_restResponseFixed(void) { return EMU_REST_FIXED; }
-EXPORT int size_of_responseHeaderBlob(void) { return EMU_BLOB_HDR; }
-EXPORT int size_of_securityStateRequest(void) { return 16; }
-EXPORT int max_read_size(void) { return EMU_MAX_READ; }
-EXPORT int max_write_size(void) { return EMU_MAX_WRITE; }
-EXPORT int get_max_buffer_size(void) { return EMU_MAX_BUFFER; }
+EXPORT int size_of_createRequest(void) { return GUARDED(int, EMU_HDR + 2 * EMU_KEYLEN); }
+EXPORT int size_of_finalizeRequest(void) { return GUARDED(int, EMU_HDR + 2 * EMU_KEYLEN); }
+EXPORT int size_of_infoRequest(void) { return GUARDED(int, EMU_HDR + 2 * EMU_KEYLEN); }
+EXPORT int size_of_deleteRequest(void) { return GUARDED(int, EMU_HDR + 2 * EMU_KEYLEN); }
+EXPORT int size_of_writeRequest(void) { return GUARDED(int, EMU_HDR + 8 + 2 * EMU_KEYLEN); }
+EXPORT int size_of_readRequest(void) { return GUARDED(int, EMU_HDR + 8 + 2 * EMU_KEYLEN); }
+EXPORT int size_of_readResponse(void) { return GUARDED(int, EMU_MAX_BUFFER); }
+EXPORT int size_of_listRequest(void) { return GUARDED(int, EMU_HDR + EMU_KEYLEN); }
+EXPORT int size_of_listResponse(void) { return GUARDED(int, EMU_MAX_BUFFER); }
+EXPORT int size_of_restImmediateRequest(void) { return GUARDED(int, EMU_HDR + 4 + 2 * EMU_KEYLEN); }
+EXPORT int size_of_restBlobRequest(void) { return GUARDED(int, EMU_HDR + 3 * EMU_KEYLEN); }
+EXPORT int size_of_restResponseFixed(void) { return GUARDED(int, EMU_REST_FIXED); }
+EXPORT int size_of_responseHeaderBlob(void) { return GUARDED(int, EMU_BLOB_HDR); }
+EXPORT int size_of_securityStateRequest(void) { return GUARDED(int, 16); }
+EXPORT int max_read_size(void) { return GUARDED(int, EMU_MAX_READ); }
+EXPORT int max_write_size(void) { return GUARDED(int, EMU_MAX_WRITE); }
+EXPORT int get_max_buffer_size(void) { return GUARDED(int, EMU_MAX_BUFFER); }
 
-EXPORT void updaterandval(unsigned short value)
+static void updaterandval_(unsigned short value)
 {
 	sequence_base = value;
 }
 
-EXPORT void enabledebugoutput(void)
+EXPORTED_VOID(updaterandval, (unsigned short value), (value))
+
+static void enabledebugoutput_(void)
 {
 	debug = 1;
 }
 
-/* ---- HPE application accounts (iLO 7) -------------------------------------------------- */
-/*
- * The entry points python-ilorest-library's redfish/hpilo/vnichpilo.py calls, with its
- * types.  The account lives in the emulated iLO (ops 'G', 'L', 'D' of iloemu/chif.py); its
- * token is kept in a fake "TPM": the file $HOSTFISH_EMU_TPM_DIR/appaccount-APPID (0600).
- */
-static int tpm_path(const char *app_id, char *out, size_t outlen)
-{
-	const char *dir = getenv("HOSTFISH_EMU_TPM_DIR");
-	size_t i;
-
-	if (!dir || !*dir || !app_id || !*app_id)
-		return -1;
-	for (i = 0; app_id[i]; i++)
-		if (app_id[i] == '/' || app_id[i] == '.')
-			return -1;
-	return (size_t)snprintf(out, outlen, "%s/appaccount-%s", dir, app_id) < outlen ? 0 : -1;
-}
-
-static int tpm_read(const char *app_id, char *tok, size_t len)
-{
-	char path[512];
-	ssize_t n;
-	int fd;
-
-	if (tpm_path(app_id, path, sizeof(path)) < 0)
-		return -1;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = read(fd, tok, len - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	tok[n] = '\0';
-	return 0;
-}
-
-/* Send op with the NUL-terminated strings; status as a signed byte, reply in out. */
-static int app_op(char op, const char *const *fields, size_t nfields, char *out, size_t outlen)
-{
-	unsigned char buf[2048];
-	size_t len = 0, i, n;
-	int r;
-
-	for (i = 0; i < nfields; i++) {
-		n = strlen(fields[i]) + 1;
-		if (len + n > sizeof(buf))
-			return -2;
-		memcpy(buf + len, fields[i], n);
-		len += n;
-	}
-	if (out && outlen)
-		memset(out, 0, outlen);
-	r = oneshot(op, buf, len, out, out ? outlen - 1 : 0);
-	if (r < 0)
-		return -1;
-	return (signed char)r;
-}
-
-EXPORT int ReadyToUse(void)
-{
-	int fd = emu_connect();
-
-	if (fd < 0)
-		return -1;
-	close(fd);
-	return 0;
-}
-
-EXPORT int DetectILO(const char *app_id, int *ilo_type, int *security_state)
-{
-	unsigned char st = 0;
-
-	if (!app_id || !ilo_type || !security_state)
-		return -2;
-	if (oneshot('S', NULL, 0, &st, 1) < 0) {
-		*ilo_type = 100; /* vnichpilo.py: -1 with type 100 = driver missing */
-		return -1;
-	}
-	*ilo_type = 7;
-	*security_state = st;
-	return 0;
-}
-
-EXPORT int AppIdExistsinTPM(const char *app_id, bool *exists)
-{
-	char tok[256];
-
-	if (!app_id || !exists)
-		return -2;
-	*exists = tpm_read(app_id, tok, sizeof(tok)) == 0;
-	return 0;
-}
-
-EXPORT int GenerateAppToken(const char *app_id, const char *app_name, const char *salt,
-			    const char *user, const char *password)
-{
-	const char *f[4] = { app_id, app_name, user, password };
-	char tok[256], path[512];
-	bool exists = false;
-	int r, fd;
-
-	(void)salt;
-	if (!app_id || !app_name || !user || !password || tpm_path(app_id, path, sizeof(path)) < 0)
-		return -2;
-	if (AppIdExistsinTPM(app_id, &exists) == 0 && exists)
-		return -55;
-	r = app_op('G', f, 4, tok, sizeof(tok));
-	if (r != 0)
-		return r == -8 || r == -55 ? r : -53;
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -54;
-	/* a file, not a socket: write(), not write_all()'s send() */
-	r = write(fd, tok, strlen(tok)) == (ssize_t)strlen(tok) ? 0 : -1;
-	close(fd);
-	return r < 0 ? -54 : 0;
-}
-
-EXPORT int GetSessionID(const char *app_id, const char *app_name, const char *salt,
-			char **session_id, char **session_location)
-{
-	static __thread char reply[1024];
-	char tok[256];
-	const char *f[2] = { app_id, tok };
-	int r;
-
-	(void)app_name;
-	(void)salt;
-	if (!app_id || !session_id || !session_location)
-		return -2;
-	if (tpm_read(app_id, tok, sizeof(tok)) < 0)
-		return 2;
-	r = app_op('L', f, 2, reply, sizeof(reply));
-	if (r != 0)
-		return r;
-	*session_id = reply;
-	*session_location = reply + strlen(reply) + 1;
-	return 0;
-}
-
-EXPORT int DeleteAppToken(const char *app_id, const char *app_name, const char *salt)
-{
-	char tok[256], path[512];
-	const char *f[2] = { app_id, tok };
-	int r;
-
-	(void)app_name;
-	(void)salt;
-	if (!app_id || tpm_path(app_id, path, sizeof(path)) < 0)
-		return -2;
-	if (tpm_read(app_id, tok, sizeof(tok)) < 0)
-		return -1;
-	r = app_op('D', f, 2, NULL, 0);
-	if (r != 0)
-		return -1;
-	unlink(path);
-	return 0;
-}
+EXPORTED_VOID(enabledebugoutput, (void), ())

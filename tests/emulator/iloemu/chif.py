@@ -36,6 +36,7 @@ import http
 import email.utils
 import gzip
 import io
+import json
 import os
 import socket
 import struct
@@ -43,7 +44,7 @@ import threading
 import time
 
 from .faults import RESPONSE_KINDS, huge_header
-from .service import Request
+from .service import Request, Response
 
 SERVICE = 0x0B
 CMD_CREATE, CMD_WRITE, CMD_FINALIZE, CMD_INFO, CMD_READ, CMD_DELETE, CMD_LIST, \
@@ -160,6 +161,43 @@ class BlobStore:
             return NOTMODIFIED
         self._sync()
         return OK
+
+
+SESSIONS_PATH = "/redfish/v1/SessionService/Sessions"
+
+
+def local_login(method, path, body):
+    """The answer to an in-band login without a user name, or None for any other request.
+
+    HPE's ilorest in local mode (redfish/rest/v1.py, _session_login) POSTs
+    {"UserName": null, "Password": null} over CHIF and carries on when the answer is 200 with no
+    session.  The iLO's side is not documented; invented here, to match that code: the channel
+    is already authorised (root in Production, or verified credentials), so no session is made
+    and the answer is 200 with a success message.
+    """
+    if method != "POST" or path.split("?", 1)[0].rstrip("/") != SESSIONS_PATH:
+        return None
+    try:
+        data = json.loads(body or b"{}")
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or data.get("UserName"):
+        return None
+    return Response(200, {"error": {
+        "code": "iLO.0.10.ExtendedInfo",
+        "message": "See @Message.ExtendedInfo for more information.",
+        "@Message.ExtendedInfo": [{"MessageId": "Base.1.4.Success"}]}})
+
+
+def chif_location(resp):
+    """An absolute Location made from the request's Host names no host over CHIF (the Host
+    field is empty there): keep its path.  What the iLO sends is not documented; HPE's
+    ilorest (redfish/rest/v1.py, session_location) strips "https://" from it and sends the
+    rest as the path of its logout DELETE, so a path works for it, as for any client."""
+    for i, (name, value) in enumerate(resp.headers):
+        if name.lower() == "location" and "://" in value:
+            rest = value.split("://", 1)[1]
+            resp.headers[i] = (name, rest[rest.find("/"):] if "/" in rest else "/")
 
 
 def parse_http_request(raw):
@@ -515,7 +553,10 @@ class ChifServer:
                 # session; a request that carries credentials is checked as usual.
                 req.local_admin = not headers.get("X-Auth-Token") and \
                     not headers.get("Authorization")
-                resp = app.complete(app.handle(req), body)  # uploads (update.py)
+                resp = local_login(method, path, body) if req.local_admin else None
+                if resp is None:
+                    resp = app.complete(app.handle(req), body)  # uploads (update.py)
+                chif_location(resp)
             if plan.header_bytes:
                 resp.headers.append(huge_header(plan.header_bytes))
         app.finish(method, path, resp.status)
