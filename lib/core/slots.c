@@ -11,10 +11,17 @@
  * back at once (the kernel drops the locks with the file descriptors).
  *
  * Waiting is fair: a process that finds every slot taken draws a ticket (a counter file
- * updated under a short lock), creates wait-<ticket> and holds a lock on it while it waits.
- * Only the waiter with the smallest live ticket tries the slots; a ticket whose lock can be
- * taken belongs to a waiter that died and is removed by whoever notices.  So waiters are
- * served in the order they came, and none waits on the dead.
+ * updated under a short lock) and joins the queue with wait-<ticket>-<deadline>, a file it
+ * holds a lock on while it waits.  The file is created and locked under a private name and
+ * only then renamed into the queue, so no ticket can be judged dead between its creation and
+ * its locking.  Only the waiter with the smallest live ticket tries the slots; a ticket whose
+ * lock can be taken belongs to a waiter that died and is removed by whoever notices, and one
+ * past its deadline (hf_now_ms(): CLOCK_MONOTONIC, one clock for the whole host) is passed
+ * over, so a stopped process cannot hold up the queue.  No lock is waited for without a
+ * bound: the ticket counter's is polled until the waiter's own deadline.
+ *
+ * A full runtime filesystem (no block for the counter, no inode for a ticket) costs the
+ * fairness, not the cap: the waiter polls the slots without a place in the queue.
  */
 #include "config.h"
 
@@ -117,13 +124,27 @@ int hf_slots_init(struct hf_slots *s, const char *endpoint, int cap, long wait_m
 	}
 	if (r < 0) {
 		/* without a private directory the cap cannot be shared safely: say so, and
-		 * let the connection proceed (the per-client limit still holds).  Root is
-		 * expected to have one; an ordinary user talking out of band often has not. */
-		hf_log(log, geteuid() == 0 ? HF_LOG_WARNING : HF_LOG_INFO,
-		       "warning: the host-wide cap of %d connections to %s is not enforced: %s",
-		       cap, endpoint, err);
+		 * let the connection proceed (the per-client limit still holds) */
+		hf_log_warning(log, "warning: the host-wide cap of %d connections to %s is not "
+				    "enforced: %s",
+			       cap, endpoint, err);
 		free(s->dir);
 		s->dir = NULL;
+		return 0;
+	}
+	/* the lock files exist before they are needed: a filesystem that fills up later
+	 * costs the queue's fairness, never the cap (see try_slots, hf_slots_acquire) */
+	for (r = 0; r <= cap; r++) {
+		char name[32];
+		int fd;
+
+		if (r < cap)
+			snprintf(name, sizeof(name), "slot-%d", r);
+		else
+			snprintf(name, sizeof(name), "ticket");
+		fd = open_lockfile(s->dir, name, O_CREAT);
+		if (fd >= 0)
+			close(fd);
 	}
 	return 0;
 }
@@ -134,37 +155,74 @@ void hf_slots_fini(struct hf_slots *s)
 	s->dir = NULL;
 }
 
-/* Try every slot once without waiting.  Returns the locked fd or -EAGAIN. */
+static bool full_fs(int r)
+{
+	return r == -ENOSPC || r == -EDQUOT;
+}
+
+/*
+ * Try every slot once without waiting.  Returns the locked fd or -EAGAIN.  A slot file that
+ * cannot be created on a full filesystem is skipped (the others may exist): -ENOSPC when no
+ * slot could even be tried.
+ */
 static int try_slots(const struct hf_slots *s)
 {
 	char name[32];
-	int i, fd;
+	int i, fd, tried = 0, full = 0;
 
 	for (i = 0; i < s->cap; i++) {
 		snprintf(name, sizeof(name), "slot-%d", i);
 		fd = open_lockfile(s->dir, name, O_CREAT);
-		if (fd < 0)
-			return fd == -1 ? -errno : fd;
+		if (fd < 0) {
+			int r = fd == -1 ? -errno : fd;
+
+			if (!full_fs(r))
+				return r;
+			full = r;
+			continue;
+		}
+		tried++;
 		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
 			return fd;
 		close(fd);
 	}
-	return -EAGAIN;
+	return tried || !full ? -EAGAIN : full;
 }
 
-/* Draw the next ticket number. */
-static long draw_ticket(const struct hf_slots *s)
+/* Poll a lock until DEADLINE: 0, -EBUSY (deadline), -EINTR, or flock's error. */
+static int lock_bounded(int fd, int64_t deadline, const volatile int *interrupts,
+			int interrupts_seen)
+{
+	for (;;) {
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return 0;
+		if (errno != EWOULDBLOCK)
+			return -errno;
+		if (interrupts && *interrupts != interrupts_seen)
+			return -EINTR;
+		if (hf_now_ms() >= deadline)
+			return -EBUSY;
+		hf_sleep_ms(POLL_MS);
+	}
+}
+
+/* Draw the next ticket number into *ret: 0, or an errno (a full filesystem among them). */
+static int draw_ticket(const struct hf_slots *s, int64_t deadline, const volatile int *interrupts,
+		       int interrupts_seen, long *ret)
 {
 	char buf[32];
 	long t = 0;
 	ssize_t n;
-	int fd;
+	int fd, r;
 
 	fd = open_lockfile(s->dir, "ticket", O_CREAT);
-	if (fd < 0 || flock(fd, LOCK_EX) < 0) {
-		if (fd >= 0)
-			close(fd);
-		return -1;
+	if (fd < 0)
+		return fd == -1 ? -errno : fd;
+	/* whoever holds it may be stopped: never waited for beyond our own deadline */
+	r = lock_bounded(fd, deadline, interrupts, interrupts_seen);
+	if (r < 0) {
+		close(fd);
+		return r;
 	}
 	n = pread(fd, buf, sizeof(buf) - 1, 0);
 	if (n > 0) {
@@ -173,15 +231,68 @@ static long draw_ticket(const struct hf_slots *s)
 	}
 	t++;
 	n = snprintf(buf, sizeof(buf), "%ld\n", t);
-	if (ftruncate(fd, 0) < 0 || pwrite(fd, buf, (size_t)n, 0) != n)
-		t = -1;
+	/* written over the old number, never truncated first: a failed write (a full
+	 * filesystem) must not reset the count, and the number only grows in length */
+	if (pwrite(fd, buf, (size_t)n, 0) != n)
+		r = errno ? -errno : -EIO;
 	close(fd); /* drops the lock */
-	return t;
+	*ret = t;
+	return r;
 }
 
-/* Is ticket t the smallest live one?  Removes dead tickets on the way. */
+/*
+ * Join the queue: wait-<t>-<deadline>, created and locked under a private name first, then
+ * renamed into the queue (a probe by another waiter can never find it unlocked).  Its name
+ * carries the deadline, so that joining needs an inode but no data block.  Returns the held
+ * fd, with the queue name in NAME, or an errno.
+ */
+static int join_queue(const struct hf_slots *s, long t, int64_t deadline, char *name,
+		      size_t namelen)
+{
+	char tmp[64], from[4096], to[4096];
+	int attempt, fd, r = -EAGAIN;
+
+	snprintf(name, namelen, "wait-%ld-%lld", t, (long long)deadline);
+	for (attempt = 0; attempt < 3; attempt++) {
+		snprintf(tmp, sizeof(tmp), "join-%ld-%d-%d", t, (int)getpid(), attempt);
+		fd = open_lockfile(s->dir, tmp, O_CREAT | O_EXCL);
+		if (fd < 0)
+			return fd == -1 ? -errno : fd;
+		snprintf(from, sizeof(from), "%s/%s", s->dir, tmp);
+		snprintf(to, sizeof(to), "%s/%s", s->dir, name);
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0 && rename(from, to) == 0)
+			return fd;
+		/* a cleaner took the unlocked file away (see at_head), or it failed: again */
+		r = -errno;
+		unlink(from);
+		close(fd);
+	}
+	return r;
+}
+
+/* A queue file's ticket and deadline; false for other files. */
+static bool parse_wait(const char *fname, long *t, int64_t *deadline)
+{
+	char *end;
+	long long dl;
+
+	if (strncmp(fname, "wait-", 5) != 0)
+		return false;
+	*t = strtol(fname + 5, &end, 10);
+	if (*end != '-')
+		return false;
+	dl = strtoll(end + 1, &end, 10);
+	*deadline = dl;
+	return *end == '\0';
+}
+
+/*
+ * Is ticket t the smallest live one?  Removes dead tickets (and joins a killed process left
+ * behind) on the way; passes over waiters beyond their deadline.
+ */
 static bool at_head(const struct hf_slots *s, long t)
 {
+	int64_t now = hf_now_ms();
 	struct dirent *de;
 	bool head = true;
 	DIR *d = opendir(s->dir);
@@ -189,14 +300,12 @@ static bool at_head(const struct hf_slots *s, long t)
 	if (!d)
 		return true;
 	while ((de = readdir(d))) {
-		long other;
-		char *end;
+		bool join = strncmp(de->d_name, "join-", 5) == 0;
+		int64_t deadline = 0;
+		long other = 0;
 		int fd;
 
-		if (strncmp(de->d_name, "wait-", 5) != 0)
-			continue;
-		other = strtol(de->d_name + 5, &end, 10);
-		if (*end || other >= t)
+		if (!join && (!parse_wait(de->d_name, &other, &deadline) || other >= t))
 			continue;
 		fd = open_lockfile(s->dir, de->d_name, 0);
 		if (fd < 0)
@@ -204,7 +313,7 @@ static bool at_head(const struct hf_slots *s, long t)
 		if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
 			/* its waiter died (or just left): not in the queue any more */
 			unlinkat(dirfd(d), de->d_name, 0);
-		} else {
+		} else if (!join && now <= deadline + POLL_MS * 10) {
 			head = false;
 		}
 		close(fd);
@@ -215,12 +324,33 @@ static bool at_head(const struct hf_slots *s, long t)
 	return head;
 }
 
+/* Poll the slots until DEADLINE, without a place in the queue (a full filesystem). */
+static int poll_slots(struct hf_slots *s, int64_t deadline, const volatile int *interrupts,
+		      int interrupts_seen, int *ret_fd)
+{
+	for (;;) {
+		int fd = try_slots(s);
+
+		if (fd >= 0) {
+			*ret_fd = fd;
+			return 0;
+		}
+		if (fd != -EAGAIN && !full_fs(fd))
+			return fd;
+		if (interrupts && *interrupts != interrupts_seen)
+			return -EINTR;
+		if (hf_now_ms() >= deadline)
+			return fd == -EAGAIN ? -EBUSY : fd;
+		hf_sleep_ms(POLL_MS);
+	}
+}
+
 int hf_slots_acquire(struct hf_slots *s, const volatile int *interrupts, int interrupts_seen,
 		     int *ret_fd)
 {
-	char name[48];
+	char name[64];
 	int64_t deadline;
-	long ticket;
+	long ticket = 0;
 	int fd, wfd, r;
 
 	if (!s->dir) {
@@ -228,28 +358,27 @@ int hf_slots_acquire(struct hf_slots *s, const volatile int *interrupts, int int
 		return 0;
 	}
 	fd = try_slots(s);
-	if (fd != -EAGAIN) {
-		if (fd < 0)
-			return fd;
+	if (fd >= 0) {
 		*ret_fd = fd;
 		return 0;
 	}
+	if (fd != -EAGAIN && !full_fs(fd))
+		return fd;
 
-	ticket = draw_ticket(s);
-	if (ticket < 0)
-		return -EIO;
-	snprintf(name, sizeof(name), "wait-%ld", ticket);
-	wfd = open_lockfile(s->dir, name, O_CREAT | O_EXCL);
-	if (wfd < 0)
-		return -errno;
-	if (flock(wfd, LOCK_EX) < 0) {
-		r = -errno;
-		goto out;
+	deadline = hf_now_ms() + s->wait_ms;
+	r = draw_ticket(s, deadline, interrupts, interrupts_seen, &ticket);
+	wfd = r == 0 ? join_queue(s, ticket, deadline, name, sizeof(name)) : r;
+	if (wfd < 0) {
+		if (!full_fs(wfd))
+			return wfd;
+		hf_log_warning(s->log, "all %d connections to the BMC are in use on this host, "
+				       "and %s is full (%s): waiting without a place in the queue",
+			       s->cap, s->dir, strerror(-wfd));
+		return poll_slots(s, deadline, interrupts, interrupts_seen, ret_fd);
 	}
 	hf_log_info(s->log, "all %d connections to the BMC are in use on this host; waiting "
 			    "(ticket %ld)",
 		    s->cap, ticket);
-	deadline = hf_now_ms() + s->wait_ms;
 	for (;;) {
 		if (interrupts && *interrupts != interrupts_seen) {
 			r = -EINTR;
@@ -262,7 +391,7 @@ int hf_slots_acquire(struct hf_slots *s, const volatile int *interrupts, int int
 				r = 0;
 				break;
 			}
-			if (fd != -EAGAIN) {
+			if (fd != -EAGAIN && !full_fs(fd)) {
 				r = fd;
 				break;
 			}
@@ -273,7 +402,6 @@ int hf_slots_acquire(struct hf_slots *s, const volatile int *interrupts, int int
 		}
 		hf_sleep_ms(POLL_MS);
 	}
-out:
 	{
 		char path[4096];
 
