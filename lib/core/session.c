@@ -498,19 +498,19 @@ _hf_public_ int hf_client_login(hf_client *c)
 	return r;
 }
 
-static int logout_locked(hf_client *c, bool settle);
+#define LOGOUT_REFUSED 1
 
 /*
  * Logout's DELETE answered 401: the BMC refuses the token, which does not prove the session
- * gone (a BMC may refuse a token it still counts).  A client that can log in settles it with
- * a new session (GET, then DELETE, of the old URI), then logs that one out; one that cannot
- * forgets it here and leaves its journal entry to "sessions prune".  session_lock held.
+ * gone (a BMC may refuse a token it still counts).  Its journal entry becomes an orphan's
+ * and the client forgets it.  A client that can log in then settles it with a new session
+ * (GET, then DELETE, of the old URI): returns 1, that new session to be logged out in turn.
+ * One that cannot leaves the entry to "sessions prune": returns 0.  session_lock held.
  */
-static int logout_refused(hf_client *c)
+static int settle_logout(hf_client *c)
 {
 	char *token = c->token, *uri = c->session_uri;
-	bool gone = false;
-	int r = 0;
+	bool gone = false, again = false;
 
 	hf_journal_update(c, false); /* a cached session's entry too: an orphan, if not settled */
 	c->token = NULL;
@@ -519,7 +519,7 @@ static int logout_refused(hf_client *c)
 	hf_session_forget(c);
 	if (can_login(c) && hf_session_login_locked(c) == 0) {
 		gone = settle_refused(c, uri) == 1;
-		r = logout_locked(c, false);
+		again = true;
 	}
 	if (gone) {
 		hf_log_info(&c->log, "session %s was refused, and is gone", uri ? uri : "(unknown)");
@@ -531,17 +531,15 @@ static int logout_refused(hf_client *c)
 	}
 	hf_free_secret(token);
 	free(uri);
-	return r;
+	return again;
 }
 
-/* DELETE this client's session (session_lock held); SETTLE: a 401 is looked into. */
-static int logout_locked(hf_client *c, bool settle)
+/* DELETE this client's session (session_lock held): 0, LOGOUT_REFUSED (401), or an errno. */
+static int delete_session(hf_client *c)
 {
 	hf_response *resp = NULL;
 	int r, status;
 
-	if (!c->token)
-		return 0;
 	if (c->session_uri && !in_sessions(sessions_path(c), c->session_uri)) {
 		/* given by a caller or a cache: looked up instead of DELETEd where it points */
 		hf_log_warning(&c->log, "logout: the session URI %s is not in the sessions "
@@ -573,16 +571,7 @@ static int logout_locked(hf_client *c, bool settle)
 		hf_log_info(&c->log, "session %s was already gone (%d)", c->session_uri, status);
 		r = 0;
 	} else if (status == 401) {
-		hf_response_free(resp);
-		if (settle)
-			return logout_refused(c);
-		hf_log_warning(&c->log, "logout: the BMC refuses session %s (401) just created; "
-					"its journal entry stays for sessions prune",
-			       c->session_uri);
-		hf_journal_update(c, false);
-		hf_journal_forget(c);
-		hf_session_forget(c);
-		return 0;
+		r = LOGOUT_REFUSED;
 	} else {
 		r = hf_status_errno(status);
 		hf_client_set_error(c, r, status >= 500 ? HF_ERROR_HTTP_SERVER : HF_ERROR_HTTP_CLIENT,
@@ -599,6 +588,33 @@ static int logout_locked(hf_client *c, bool settle)
 	return r;
 }
 
+/* Log this client's session out (session_lock held); a refused one is settled once. */
+static int logout_locked(hf_client *c)
+{
+	bool settled = false;
+	int r;
+
+	while (c->token) {
+		r = delete_session(c);
+		if (r != LOGOUT_REFUSED)
+			return r;
+		if (settled) {
+			/* the session opened to settle the first is refused too */
+			hf_log_warning(&c->log, "logout: the BMC refuses session %s (401) just "
+						"created; its journal entry stays for sessions prune",
+				       c->session_uri);
+			hf_journal_update(c, false);
+			hf_journal_forget(c);
+			hf_session_forget(c);
+			return 0;
+		}
+		settled = true;
+		if (settle_logout(c) == 0)
+			return 0;
+	}
+	return 0;
+}
+
 _hf_public_ int hf_client_logout(hf_client *c)
 {
 	int r;
@@ -607,7 +623,7 @@ _hf_public_ int hf_client_logout(hf_client *c)
 		return -EINVAL;
 	hf_client_begin(c);
 	pthread_mutex_lock(&c->session_lock);
-	r = logout_locked(c, true);
+	r = logout_locked(c);
 	pthread_mutex_unlock(&c->session_lock);
 	return r;
 }
