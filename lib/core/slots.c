@@ -313,7 +313,7 @@ static bool at_head(const struct hf_slots *s, long t)
 		if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
 			/* its waiter died (or just left): not in the queue any more */
 			unlinkat(dirfd(d), de->d_name, 0);
-		} else if (!join && now <= deadline + POLL_MS * 10) {
+		} else if (!join && now <= deadline + (int64_t)POLL_MS * 10) {
 			head = false;
 		}
 		close(fd);
