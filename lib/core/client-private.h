@@ -52,8 +52,16 @@ struct hf_client {
 	pthread_cond_t reaper_cond; /* CLOCK_MONOTONIC; signalled on release and at free */
 	struct hf_slots slots;
 
-	/* session: guarded by session_lock; readers copy under it */
+	/*
+	 * session: the fields are guarded by session_lock, held only to read or assign them
+	 * (never across a request).  Logging in, again, out or pruning is the session
+	 * operation of one thread at a time (session_owner, session_depth: re-entrant); the
+	 * others wait for it on session_cond, bounded and interruptibly (hf_session_op_begin).
+	 */
 	pthread_mutex_t session_lock;
+	pthread_cond_t session_cond; /* CLOCK_MONOTONIC; broadcast when an operation ends */
+	pthread_t session_owner;
+	int session_depth;
 	char *token;
 	char *session_uri;
 	bool owns_session; /* delete it at free */
@@ -94,7 +102,7 @@ void hf_client_set_error(hf_client *c, int code, int kind, int http_status,
 void hf_client_clear_error(hf_client *c);
 /*
  * The host interface's own credentials (no --user), for the login about to happen; with
- * session_lock held.  refused false: find them unless held (0: log in with c->username and
+ * within the session operation.  refused false: find them unless held (0: log in with c->username and
  * c->password; 1: an HPE application account's session is now the client's).  refused true:
  * the BMC answered 401 to the held ones: 0 when they were kept IPMI bootstrap credentials and
  * new ones replaced them, else -EACCES.  Errors are recorded.
@@ -104,8 +112,12 @@ int hf_client_hostif_creds(hf_client *c, bool refused);
  * hf_client_interrupt() aborts every request of the call, including ones not yet started. */
 void hf_client_begin(hf_client *c);
 /* pool.c: take a connection (opening one, with a host-wide slot, when none is free), give
- * it back (broken: its state is unknown, close it), stop the idle reaper (hf_client_free). */
-int hf_pool_acquire(hf_client *c, int *slot, int interrupts_seen, char *errbuf, size_t errlen);
+ * it back (broken: its state is unknown, close it), stop the idle reaper (hf_client_free).
+ * Acquiring waits for one of the client's own connections until DEADLINE (hf_now_ms() time,
+ * <= 0: none) and stops at hf_client_interrupt(): -ETIMEDOUT, -EINTR, -EBUSY (no host
+ * slot), or the transport's error. */
+int hf_pool_acquire(hf_client *c, int *slot, int64_t deadline, int interrupts_seen,
+		    char *errbuf, size_t errlen);
 void hf_pool_release(hf_client *c, int slot, bool broken);
 void hf_pool_stop_reaper(hf_client *c);
 /* request.c: the one interruptible sleep: wait ms, unless hf_client_interrupt() is called
@@ -161,7 +173,18 @@ int hf_client_request_stream(hf_client *c, const char *method, const char *path,
 			     hf_response **ret);
 
 /* session.c */
-/* Log in unless a session exists; with session_lock held by the caller. */
+/* Become the thread of the session operation (see struct hf_client), waiting for another's
+ * until the request timeout and stopping at an interrupt (0, -ETIMEDOUT or -EINTR, with the
+ * error set); and end it. */
+int hf_session_op_begin(hf_client *c);
+void hf_session_op_end(hf_client *c);
+/* Log in unless a session exists, as the session operation (taken and ended here). */
+int hf_session_ensure(hf_client *c);
+/* Set the session's fields under session_lock: a new session (token and URI, owned or not;
+ * the generation is bumped), or only its URI. */
+void hf_session_set(hf_client *c, char *token, char *uri, bool owned);
+void hf_session_set_uri(hf_client *c, char *uri);
+/* Log in unless a session exists; within the session operation. */
 int hf_session_login_locked(hf_client *c);
 /* A 401 came back for a request sent with generation gen: re-login once for all threads. */
 int hf_session_relogin(hf_client *c, unsigned gen);
@@ -179,7 +202,7 @@ int hf_journal_update(hf_client *c, bool kept); /* URI learnt, or handed to a ca
 void hf_journal_remove(hf_client *c, const char *token); /* the session is gone */
 void hf_journal_forget(hf_client *c); /* drop our lock (the entry stays) */
 /* Is the session at URI, whose own token was refused, gone?  1: gone (or deleted now), 0: not
- * known.  Called with session_lock held. */
+ * known.  Called within the session operation. */
 typedef int (*hf_journal_confirm_fn)(hf_client *c, const char *uri);
 /* Delete the journal's orphans with their own tokens; one whose token is refused is asked
  * about with CONFIRM (NULL: kept).  Counts what was deleted / failed. */

@@ -157,12 +157,8 @@ int hf_client_hostif_creds(hf_client *c, bool refused)
 	if (cr.session_token) {
 		/* an application account: HPE's library opened the session, and it is ours
 		 * to delete; journaled before anything else can fail */
-		c->token = cr.session_token;
-		c->session_uri = cr.session_uri;
+		hf_session_set(c, cr.session_token, cr.session_uri, true);
 		cr.session_token = cr.session_uri = NULL;
-		c->owns_session = true;
-		c->session_gen++;
-		c->session_proven = false;
 		hf_journal_record(c);
 		hf_creds_clear(&cr);
 		return 1;
@@ -209,26 +205,26 @@ _hf_public_ int hf_client_new(hf_client **ret, const hf_options *o)
 		return -EAGAIN;
 	}
 	pthread_mutex_init(&c->lock, NULL);
-	pthread_cond_init(&c->conn_free, NULL);
 	{
 		pthread_condattr_t ca;
 
 		pthread_condattr_init(&ca);
 		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC); /* hf_now_ms()'s clock */
+		pthread_cond_init(&c->conn_free, &ca);
 		pthread_cond_init(&c->reaper_cond, &ca);
 		pthread_condattr_destroy(&ca);
 	}
 	for (r = 0; r < HF_MAX_CONNECTIONS; r++)
 		c->slot_fd[r] = -1;
 	c->journal_lock_fd = -1;
+	pthread_mutex_init(&c->session_lock, NULL);
 	{
-		/* recursive: login and logout send requests that read the token themselves */
-		pthread_mutexattr_t attr;
+		pthread_condattr_t ca;
 
-		pthread_mutexattr_init(&attr);
-		pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
-		pthread_mutex_init(&c->session_lock, &attr);
-		pthread_mutexattr_destroy(&attr);
+		pthread_condattr_init(&ca);
+		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC); /* hf_now_ms()'s clock */
+		pthread_cond_init(&c->session_cond, &ca);
+		pthread_condattr_destroy(&ca);
 	}
 
 	c->log.fn = o->log_fn;
@@ -377,6 +373,7 @@ _hf_public_ void hf_client_free(hf_client *c)
 	pthread_cond_destroy(&c->conn_free);
 	pthread_cond_destroy(&c->reaper_cond);
 	pthread_mutex_destroy(&c->session_lock);
+	pthread_cond_destroy(&c->session_cond);
 	free(c);
 }
 

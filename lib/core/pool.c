@@ -102,9 +102,41 @@ void hf_pool_stop_reaper(hf_client *c)
 	c->reaper_started = false;
 }
 
-int hf_pool_acquire(hf_client *c, int *slot, int interrupts_seen, char *errbuf,
-		    size_t errlen)
+/*
+ * Wait for one of the client's connections to be given back (c->lock held): until DEADLINE
+ * (hf_now_ms() time; <= 0: none), and in steps of at most 50 ms so that an interrupt is seen
+ * even when nobody signals.  0, -ETIMEDOUT or -EINTR.
+ */
+static int wait_conn_free(hf_client *c, int64_t deadline, int interrupts_seen, bool *said)
 {
+	struct timespec ts;
+	int64_t now = hf_now_ms(), until = now + 50;
+
+	if (__atomic_load_n(&c->interrupts, __ATOMIC_SEQ_CST) != interrupts_seen)
+		return -EINTR;
+	if (deadline > 0 && now >= deadline)
+		return -ETIMEDOUT;
+	if (deadline > 0 && deadline < until)
+		until = deadline;
+	if (!*said) {
+		/* the caller's log callback is never called with a lock held: look again after */
+		pthread_mutex_unlock(&c->lock);
+		hf_log_debug(&c->log, "waiting for one of this client's %d connections", c->max_conns);
+		*said = true;
+		pthread_mutex_lock(&c->lock);
+		return 0;
+	}
+	/* conn_free uses CLOCK_MONOTONIC (client.c), the clock of hf_now_ms() */
+	ts.tv_sec = (time_t)(until / 1000);
+	ts.tv_nsec = (long)(until % 1000) * 1000000;
+	pthread_cond_timedwait(&c->conn_free, &c->lock, &ts);
+	return 0;
+}
+
+int hf_pool_acquire(hf_client *c, int *slot, int64_t deadline, int interrupts_seen,
+		    char *errbuf, size_t errlen)
+{
+	bool said = false;
 	int i, r, fd = -1;
 
 	pthread_mutex_lock(&c->lock);
@@ -115,7 +147,17 @@ int hf_pool_acquire(hf_client *c, int *slot, int interrupts_seen, char *errbuf,
 		for (i = 0; i < c->max_conns; i++)
 			if (!c->conn_open[i])
 				goto open;
-		pthread_cond_wait(&c->conn_free, &c->lock);
+		r = wait_conn_free(c, deadline, interrupts_seen, &said);
+		if (r < 0) {
+			pthread_mutex_unlock(&c->lock);
+			snprintf(errbuf, errlen,
+				 r == -EINTR ? "interrupted while waiting for one of this client's "
+					       "%d connections"
+					     : "all %d connections of this client stayed in use until "
+					       "the request's deadline",
+				 c->max_conns);
+			return r;
+		}
 	}
 open:
 	/* reserve the pool entry; take the host-wide slot and open outside the lock */

@@ -197,7 +197,8 @@ static int client_send(hf_client *c, const char *method, const char *path,
 			goto out;
 		}
 		errbuf[0] = '\0';
-		r = hf_pool_acquire(c, &slot, interrupts_seen, errbuf, sizeof(errbuf));
+		r = hf_pool_acquire(c, &slot, stream ? 0 : deadline, interrupts_seen, errbuf,
+				    sizeof(errbuf));
 		if (r < 0) {
 			hf_client_set_error(c, r, hf_errno_kind(r), 0, NULL,
 					    "cannot open a connection to the BMC: %s",
@@ -453,9 +454,7 @@ _hf_public_ int hf_request(hf_client *c, const char *method, const char *path,
 		     c->transport.ops == &hf_transport_hostif;
 	uses_session = hf_session_auth_uses_session(c);
 	if (needs_auth && uses_session) {
-		pthread_mutex_lock(&c->session_lock);
-		r = hf_session_login_locked(c);
-		pthread_mutex_unlock(&c->session_lock);
+		r = hf_session_ensure(c);
 		if (r < 0)
 			goto out;
 	}
@@ -473,9 +472,7 @@ _hf_public_ int hf_request(hf_client *c, const char *method, const char *path,
 	 */
 	if (hf_response_status(resp) == 401 && uses_session && !needs_auth) {
 		needs_auth = true;
-		pthread_mutex_lock(&c->session_lock);
-		r = hf_session_login_locked(c);
-		pthread_mutex_unlock(&c->session_lock);
+		r = hf_session_ensure(c);
 		if (r < 0)
 			goto out;
 		hf_response_free(resp);
@@ -537,9 +534,7 @@ int hf_client_request_stream(hf_client *c, const char *method, const char *path,
 	if (r < 0)
 		goto out;
 	if (hf_session_auth_uses_session(c)) {
-		pthread_mutex_lock(&c->session_lock);
-		r = hf_session_login_locked(c);
-		pthread_mutex_unlock(&c->session_lock);
+		r = hf_session_ensure(c);
 		if (r < 0)
 			goto out;
 	}

@@ -28,11 +28,102 @@ bool hf_session_auth_uses_session(const hf_client *c)
 
 void hf_session_forget(hf_client *c)
 {
-	hf_free_secret(c->token);
+	char *token, *uri;
+
+	pthread_mutex_lock(&c->session_lock);
+	token = c->token;
+	uri = c->session_uri;
 	c->token = NULL;
-	free(c->session_uri);
 	c->session_uri = NULL;
 	c->owns_session = false;
+	pthread_mutex_unlock(&c->session_lock);
+	hf_free_secret(token);
+	free(uri);
+}
+
+void hf_session_set(hf_client *c, char *token, char *uri, bool owned)
+{
+	char *old_token, *old_uri;
+
+	pthread_mutex_lock(&c->session_lock);
+	old_token = c->token;
+	old_uri = c->session_uri;
+	c->token = token;
+	c->session_uri = uri;
+	c->owns_session = owned;
+	c->session_gen++;
+	c->session_proven = false;
+	pthread_mutex_unlock(&c->session_lock);
+	hf_free_secret(old_token);
+	free(old_uri);
+}
+
+void hf_session_set_uri(hf_client *c, char *uri)
+{
+	char *old;
+
+	pthread_mutex_lock(&c->session_lock);
+	old = c->session_uri;
+	c->session_uri = uri;
+	pthread_mutex_unlock(&c->session_lock);
+	free(old);
+}
+
+int hf_session_op_begin(hf_client *c)
+{
+	int64_t deadline = c->timeout_ms > 0 ? hf_now_ms() + c->timeout_ms : 0;
+	int seen = hf_op_interrupts(c), r = 0;
+	bool said = false;
+
+	pthread_mutex_lock(&c->session_lock);
+	while (c->session_depth > 0 && !pthread_equal(c->session_owner, pthread_self())) {
+		int64_t now = hf_now_ms(), until = now + 50;
+		struct timespec ts;
+
+		if (!said) {
+			/* the caller's log callback is never called with a lock held */
+			pthread_mutex_unlock(&c->session_lock);
+			hf_log_debug(&c->log, "waiting for another thread's login or logout");
+			said = true;
+			pthread_mutex_lock(&c->session_lock);
+			continue;
+		}
+		/* in steps of 50 ms: an interrupt (a signal handler's atomic add) signals nobody */
+		if (__atomic_load_n(&c->interrupts, __ATOMIC_SEQ_CST) != seen) {
+			r = -EINTR;
+			break;
+		}
+		if (deadline && now >= deadline) {
+			r = -ETIMEDOUT;
+			break;
+		}
+		if (deadline && deadline < until)
+			until = deadline;
+		ts.tv_sec = (time_t)(until / 1000);
+		ts.tv_nsec = (long)(until % 1000) * 1000000;
+		pthread_cond_timedwait(&c->session_cond, &c->session_lock, &ts);
+	}
+	if (r == 0) {
+		c->session_owner = pthread_self();
+		c->session_depth++;
+	}
+	pthread_mutex_unlock(&c->session_lock);
+	if (r < 0) {
+		hf_client_set_error(c, r, HF_ERROR_TRANSPORT, 0, NULL, "%s",
+				    r == -EINTR ? "interrupted while another thread logged in or out"
+						: "another thread's login or logout did not end within "
+						  "the request's timeout");
+		hf_client_mark_unsent(c);
+	}
+	return r;
+}
+
+void hf_session_op_end(hf_client *c)
+{
+	pthread_mutex_lock(&c->session_lock);
+	if (--c->session_depth == 0)
+		pthread_cond_broadcast(&c->session_cond);
+	pthread_mutex_unlock(&c->session_lock);
 }
 
 static const char *json_path_string(struct json_object *obj, const char *const *keys)
@@ -213,7 +304,7 @@ static int adopt_session(hf_client *c, hf_response *resp, const char *base)
 	static const char *const odata_id[] = { "@odata.id", NULL };
 	const char *token = hf_response_header(resp, "X-Auth-Token");
 	const char *loc = hf_response_header(resp, "Location");
-	char *uri = NULL;
+	char *uri = NULL, *t;
 	int r;
 
 	if (!token || !*token || hf_has_crlf(token, strlen(token))) {
@@ -222,12 +313,10 @@ static int adopt_session(hf_client *c, hf_response *resp, const char *base)
 				    hf_response_status(resp));
 		return -EPROTO;
 	}
-	c->token = strdup(token);
-	if (!c->token)
+	t = strdup(token);
+	if (!t)
 		return -ENOMEM;
-	c->owns_session = true;
-	c->session_gen++;
-	c->session_proven = false;
+	hf_session_set(c, t, NULL, true);
 	/* before anything else can fail: a journal entry that prune can find if we die */
 	hf_journal_record(c);
 
@@ -249,7 +338,7 @@ static int adopt_session(hf_client *c, hf_response *resp, const char *base)
 	if (!uri)
 		hf_log_warning(&c->log, "login: the BMC did not say where the session is; it "
 					"will be looked up again at logout");
-	c->session_uri = uri;
+	hf_session_set_uri(c, uri);
 	if (uri)
 		hf_journal_update(c, false);
 	hf_log_info(&c->log, "session created: %s", uri ? uri : "(URI unknown)");
@@ -381,8 +470,8 @@ int hf_session_login_locked(hf_client *c)
 
 /*
  * A session the BMC answered 401 for: is it really gone?  A 401 can also come from a BMC
- * that refuses a token it still counts.  Asked with the new session (c->token, session_lock
- * held): 404 settles it; a session still listed is DELETEd.  1: gone, 0: unknown.
+ * that refuses a token it still counts.  Asked with the new session (c->token, within the
+ * session operation): 404 settles it; a session still listed is DELETEd.  1: gone, 0: unknown.
  */
 static int settle_refused(hf_client *c, const char *uri)
 {
@@ -419,7 +508,7 @@ static bool can_login(const hf_client *c)
 }
 
 /* hf_journal_confirm_fn: ask about a refused orphan with this client's own session, logged
- * in for it when it has none and can (session_lock held). */
+ * in for it when it has none and can (within the session operation). */
 static int confirm_gone(hf_client *c, const char *uri)
 {
 	if (!c->token && (!can_login(c) || hf_session_login_locked(c) < 0))
@@ -429,23 +518,27 @@ static int confirm_gone(hf_client *c, const char *uri)
 
 int hf_session_relogin(hf_client *c, unsigned gen)
 {
-	int r = 0;
+	bool proven;
+	int r = hf_session_op_begin(c);
 
+	if (r < 0)
+		return r;
 	pthread_mutex_lock(&c->session_lock);
+	proven = c->session_proven;
+	pthread_mutex_unlock(&c->session_lock);
 	if (c->session_gen == gen && c->token) {
 		int64_t now = hf_now_ms();
 		char *token, *uri;
 
 		/* a session that worked has expired (a reset, a timeout): log in again at once;
 		 * one refused before it ever worked, not within the interval */
-		if (!c->session_proven && c->relogin_ms &&
-		    now - c->relogin_ms < HF_RELOGIN_INTERVAL_MS) {
+		if (!proven && c->relogin_ms && now - c->relogin_ms < HF_RELOGIN_INTERVAL_MS) {
 			hf_log_warning(&c->log, "the BMC refused session %s, logged in %lld ms ago; "
 						"not logging in again within %d s",
 				       c->session_uri ? c->session_uri : "(unknown)",
 				       (long long)(now - c->relogin_ms),
 				       HF_RELOGIN_INTERVAL_MS / 1000);
-			pthread_mutex_unlock(&c->session_lock);
+			hf_session_op_end(c);
 			return -EAGAIN;
 		}
 		hf_log_info(&c->log, "the BMC no longer knows session %s; logging in again",
@@ -453,12 +546,14 @@ int hf_session_relogin(hf_client *c, unsigned gen)
 		/* forgotten only once it is known to be gone: until then its journal entry
 		 * stays, an orphan for sessions prune */
 		hf_journal_update(c, false); /* a cached session's entry too: an orphan until settled */
+		pthread_mutex_lock(&c->session_lock);
 		token = c->token;
 		uri = c->session_uri;
 		c->token = NULL;
 		c->session_uri = NULL;
+		c->owns_session = false;
+		pthread_mutex_unlock(&c->session_lock);
 		hf_journal_forget(c);
-		hf_session_forget(c);
 		c->relogin_ms = now;
 		if (c->auth == HF_AUTH_SESSION && !c->password && !c->hostif_creds) {
 			hf_client_set_error(c, -EACCES, HF_ERROR_AUTH, 401, NULL,
@@ -479,7 +574,25 @@ int hf_session_relogin(hf_client *c, unsigned gen)
 	} else if (!c->token) {
 		r = hf_session_login_locked(c);
 	}
+	hf_session_op_end(c);
+	return r;
+}
+
+int hf_session_ensure(hf_client *c)
+{
+	bool have;
+	int r;
+
+	pthread_mutex_lock(&c->session_lock);
+	have = c->token != NULL;
 	pthread_mutex_unlock(&c->session_lock);
+	if (have)
+		return 0;
+	r = hf_session_op_begin(c);
+	if (r < 0)
+		return r;
+	r = hf_session_login_locked(c);
+	hf_session_op_end(c);
 	return r;
 }
 
@@ -492,9 +605,7 @@ _hf_public_ int hf_client_login(hf_client *c)
 	hf_client_begin(c);
 	if (!hf_session_auth_uses_session(c))
 		return 0;
-	pthread_mutex_lock(&c->session_lock);
-	r = hf_session_login_locked(c);
-	pthread_mutex_unlock(&c->session_lock);
+	r = hf_session_ensure(c);
 	return r;
 }
 
@@ -505,7 +616,7 @@ _hf_public_ int hf_client_login(hf_client *c)
  * gone (a BMC may refuse a token it still counts).  Its journal entry becomes an orphan's
  * and the client forgets it.  A client that can log in then settles it with a new session
  * (GET, then DELETE, of the old URI): returns 1, that new session to be logged out in turn.
- * One that cannot leaves the entry to "sessions prune": returns 0.  session_lock held.
+ * One that cannot leaves the entry to "sessions prune": returns 0.  Within the session operation.
  */
 static int settle_logout(hf_client *c)
 {
@@ -513,10 +624,12 @@ static int settle_logout(hf_client *c)
 	bool gone = false, again = false;
 
 	hf_journal_update(c, false); /* a cached session's entry too: an orphan, if not settled */
+	pthread_mutex_lock(&c->session_lock);
 	c->token = NULL;
 	c->session_uri = NULL;
+	c->owns_session = false;
+	pthread_mutex_unlock(&c->session_lock);
 	hf_journal_forget(c);
-	hf_session_forget(c);
 	if (can_login(c) && hf_session_login_locked(c) == 0) {
 		gone = settle_refused(c, uri) == 1;
 		again = true;
@@ -534,7 +647,7 @@ static int settle_logout(hf_client *c)
 	return again;
 }
 
-/* DELETE this client's session (session_lock held): 0, LOGOUT_REFUSED (401), or an errno. */
+/* DELETE this client's session (within the session operation): 0, LOGOUT_REFUSED (401), or an errno. */
 static int delete_session(hf_client *c)
 {
 	hf_response *resp = NULL;
@@ -545,13 +658,17 @@ static int delete_session(hf_client *c)
 		hf_log_warning(&c->log, "logout: the session URI %s is not in the sessions "
 					"collection %s; looking the session up",
 			       c->session_uri, sessions_path(c));
-		free(c->session_uri);
-		c->session_uri = NULL;
+		hf_session_set_uri(c, NULL);
 	}
-	if (!c->session_uri && discover_own_session(c, &c->session_uri) < 0) {
-		hf_client_set_error(c, -ENOENT, HF_ERROR_PROTOCOL, 0, NULL,
-				    "logout: cannot find this client's session on the BMC");
-		return -ENOENT;
+	if (!c->session_uri) {
+		char *uri = NULL;
+
+		if (discover_own_session(c, &uri) < 0) {
+			hf_client_set_error(c, -ENOENT, HF_ERROR_PROTOCOL, 0, NULL,
+					    "logout: cannot find this client's session on the BMC");
+			return -ENOENT;
+		}
+		hf_session_set_uri(c, uri);
 	}
 	/* DELETE is idempotent: retried on connection failures like any other */
 	r = hf_client_send(c, "DELETE", c->session_uri, NULL, NULL, 0, HF_SEND_AUTH, NULL, &resp);
@@ -588,7 +705,7 @@ static int delete_session(hf_client *c)
 	return r;
 }
 
-/* Log this client's session out (session_lock held); a refused one is settled once. */
+/* Log this client's session out (within the session operation); a refused one is settled once. */
 static int logout_locked(hf_client *c)
 {
 	bool settled = false;
@@ -622,9 +739,11 @@ _hf_public_ int hf_client_logout(hf_client *c)
 	if (!c)
 		return -EINVAL;
 	hf_client_begin(c);
-	pthread_mutex_lock(&c->session_lock);
+	r = hf_session_op_begin(c);
+	if (r < 0)
+		return r;
 	r = logout_locked(c);
-	pthread_mutex_unlock(&c->session_lock);
+	hf_session_op_end(c);
 	return r;
 }
 
@@ -643,13 +762,17 @@ _hf_public_ int hf_client_keep_session(hf_client *c, int keep)
 {
 	if (!c || !c->token)
 		return -ENOENT;
+	hf_client_begin(c);
+	if (hf_session_op_begin(c) < 0)
+		return -EINTR;
 	pthread_mutex_lock(&c->session_lock);
 	c->owns_session = !keep;
+	pthread_mutex_unlock(&c->session_lock);
 	if (keep)
 		hf_journal_update(c, true); /* the caller's cache answers for it now */
 	else
 		hf_journal_record(c); /* ours again: an orphan if we die */
-	pthread_mutex_unlock(&c->session_lock);
+	hf_session_op_end(c);
 	return 0;
 }
 
@@ -697,16 +820,18 @@ _hf_public_ int hf_client_prune_sessions(hf_client *c, unsigned flags, unsigned 
 	if (!c || (flags & ~HF_PRUNE_ALL))
 		return -EINVAL;
 	hf_client_begin(c);
-	pthread_mutex_lock(&c->session_lock);
+	r = hf_session_op_begin(c);
+	if (r < 0)
+		return r;
 	r = hf_journal_prune(c, confirm_gone, &deleted, &failed);
 	if (r < 0 && r != -EIO) {
-		pthread_mutex_unlock(&c->session_lock);
+		hf_session_op_end(c);
 		return r;
 	}
 	/* logins killed before their session was journaled (needs credentials) */
 	r = hf_intent_prune(c, &deleted, &failed, &waiting);
 	if (r < 0) {
-		pthread_mutex_unlock(&c->session_lock);
+		hf_session_op_end(c);
 		return r;
 	}
 	if (!(flags & HF_PRUNE_ALL))
@@ -716,7 +841,7 @@ _hf_public_ int hf_client_prune_sessions(hf_client *c, unsigned flags, unsigned 
 	if (hf_session_auth_uses_session(c)) {
 		r = hf_session_login_locked(c);
 		if (r < 0) {
-			pthread_mutex_unlock(&c->session_lock);
+			hf_session_op_end(c);
 			return r;
 		}
 	}
@@ -759,7 +884,7 @@ _hf_public_ int hf_client_prune_sessions(hf_client *c, unsigned flags, unsigned 
 	}
 out:
 	hf_response_free(coll);
-	pthread_mutex_unlock(&c->session_lock);
+	hf_session_op_end(c);
 	if (ret_deleted)
 		*ret_deleted = deleted;
 	if (failed) {
@@ -771,7 +896,7 @@ out:
 	return 0;
 out_err:
 	hf_response_free(coll);
-	pthread_mutex_unlock(&c->session_lock);
+	hf_session_op_end(c);
 	return r;
 }
 

@@ -3,7 +3,7 @@
  * test-library.c - libhostfish's public API against the emulator (driven by library.test).
  *
  * Environment: EMU_URL, EMU_CA, EMU_STATE (the emulator's state file), ADMIN_PASSWORD.
- * Usage: test-library main|limit|refuse|hostif-new
+ * Usage: test-library main|limit|refuse|hostif-new|waits (waits: HF_GATE, a file to create)
  * Prints TAP.  Uses only <hostfish.h> and json-c, like any program built on the library.
  */
 #include <errno.h>
@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <hostfish.h>
 #include <json-c/json.h>
@@ -446,6 +447,136 @@ static void test_hostif_new(void)
 	hf_client_free(c);
 }
 
+/* ---- waits that an interrupt ends ---- */
+
+/* Is the emulator carrying out METHOD on a path starting with PATH (state "in_progress")? */
+static int in_progress(const char *method, const char *path)
+{
+	struct json_object *st = json_object_from_file(env("EMU_STATE")), *list;
+	size_t i, n;
+	int found = 0;
+
+	if (st && json_object_object_get_ex(st, "in_progress", &list) &&
+	    json_object_is_type(list, json_type_array)) {
+		n = json_object_array_length(list);
+		for (i = 0; i < n && !found; i++) {
+			struct json_object *e = json_object_array_get_idx(list, i);
+			const char *m = json_object_get_string(json_object_array_get_idx(e, 0));
+			const char *q = json_object_get_string(json_object_array_get_idx(e, 1));
+
+			found = m && q && strcmp(m, method) == 0 && strncmp(q, path, strlen(path)) == 0;
+		}
+	}
+	json_object_put(st);
+	return found;
+}
+
+static int logged(struct logcap *cap, const char *text)
+{
+	int n;
+
+	pthread_mutex_lock(&cap->lock);
+	n = cap->text && strstr(cap->text, text) != NULL;
+	pthread_mutex_unlock(&cap->lock);
+	return n;
+}
+
+/* Poll COND(ARG...) every 50 ms, at most 10 s (a bound, not a synchronisation). */
+#define POLL_UNTIL(cond)                                                   \
+	do {                                                               \
+		int poll_i_;                                                 \
+		for (poll_i_ = 0; poll_i_ < 200 && !(cond); poll_i_++) {     \
+			struct timespec poll_ts_ = { 0, 50 * 1000000L };         \
+			nanosleep(&poll_ts_, NULL);                              \
+		}                                                            \
+	} while (0)
+
+struct call {
+	hf_client *c;
+	const char *path; /* NULL: hf_client_login() */
+	int r;
+	int done;
+};
+
+static void *call_run(void *p)
+{
+	struct call *k = p;
+	hf_response *resp = NULL;
+
+	k->r = k->path ? hf_get(k->c, k->path, &resp) : hf_client_login(k->c);
+	hf_response_free(resp);
+	__atomic_store_n(&k->done, 1, __ATOMIC_SEQ_CST);
+	return NULL;
+}
+
+/*
+ * One thread's login is held by the BMC (library.test holds the answer of the first POST to
+ * Sessions until the file HF_GATE exists).  Meanwhile a thread that needs the session waits
+ * for that login, and one that needs only a connection waits for the client's only one.
+ * hf_client_interrupt() ends both waits while the login goes on; once the gate opens the
+ * login ends, and hf_client_free() leaves nothing behind.
+ */
+static void test_waits(void)
+{
+	struct logcap cap = { PTHREAD_MUTEX_INITIALIZER, NULL, 0, 0 };
+	struct call login = { 0 }, needs_session = { 0 }, needs_conn = { 0 };
+	hf_options o = HF_OPTIONS_INIT;
+	pthread_t tl, ts, tc;
+	hf_client *c = NULL;
+	FILE *gate;
+
+	o.max_connections = 1;
+	o.timeout_ms = 60000;
+	o.url = env("EMU_URL");
+	o.ca_file = env("EMU_CA");
+	o.username = "admin";
+	o.password = env("ADMIN_PASSWORD");
+	o.log_fn = log_cb;
+	o.log_userdata = &cap;
+	o.log_level = HF_LOG_DEBUG;
+	ok(hf_client_new(&c, &o) == 0, "a client with one connection");
+	if (!c)
+		return;
+	login.c = needs_session.c = needs_conn.c = c;
+	needs_session.path = "/redfish/v1/Systems/1/";
+	needs_conn.path = "/redfish/v1/";
+	pthread_create(&tl, NULL, call_run, &login);
+	POLL_UNTIL(in_progress("POST", "/redfish/v1/SessionService/Sessions"));
+	ok(in_progress("POST", "/redfish/v1/SessionService/Sessions"),
+	   "one thread's login is held by the BMC");
+	pthread_create(&ts, NULL, call_run, &needs_session);
+	POLL_UNTIL(logged(&cap, "waiting for another thread's login"));
+	ok(logged(&cap, "waiting for another thread's login"),
+	   "a GET that needs the session waits for that login");
+	pthread_create(&tc, NULL, call_run, &needs_conn);
+	POLL_UNTIL(logged(&cap, "waiting for one of this client's 1 connections"));
+	ok(logged(&cap, "waiting for one of this client's 1 connections"),
+	   "a GET of the service root waits for the only connection");
+
+	hf_client_interrupt(c);
+	if (!logged(&cap, "waiting for one of this client's"))
+		fclose(fopen(env("HF_GATE"), "w")); /* no wait to end: do not hang */
+	pthread_join(ts, NULL);
+	pthread_join(tc, NULL);
+	ok(needs_session.r == -EINTR, "the interrupt ends the wait for the login (%d)",
+	   needs_session.r);
+	ok(needs_conn.r == -EINTR, "and the wait for the connection (%d)", needs_conn.r);
+	ok(!__atomic_load_n(&login.done, __ATOMIC_SEQ_CST),
+	   "while the login itself is still held by the BMC");
+
+	gate = fopen(env("HF_GATE"), "w");
+	if (gate)
+		fclose(gate);
+	pthread_join(tl, NULL);
+	ok(login.r == 0, "the login, once answered, is taken (%d)", login.r);
+	ok(state_num("sessions_created") == 1, "one session was created (%ld)",
+	   state_num("sessions_created"));
+	hf_client_free(c);
+	ok(state_num("open_sessions") == 0, "none is left after hf_client_free (%ld)",
+	   state_num("open_sessions"));
+	free(cap.text);
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -455,6 +586,8 @@ int main(int argc, char **argv)
 		test_refuse();
 	else if (argc == 2 && strcmp(argv[1], "hostif-new") == 0)
 		test_hostif_new();
+	else if (argc == 2 && strcmp(argv[1], "waits") == 0)
+		test_waits();
 	else
 		test_main();
 	printf("1..%d\n", n_tests);
