@@ -184,6 +184,12 @@ int hf_session_ensure(hf_client *c);
  * the generation is bumped), or only its URI. */
 void hf_session_set(hf_client *c, char *token, char *uri, bool owned);
 void hf_session_set_uri(hf_client *c, char *uri);
+/* session.c, for session-end.c: can this client log in on its own (a password or a client
+ * certificate)?  Is a session whose token was refused gone (1) or not known (0), asked with
+ * this client's own session?  Where is this client's session (the BMC did not say)? */
+bool hf_session_can_login(const hf_client *c);
+int hf_session_settle_refused(hf_client *c, const char *uri);
+int hf_session_discover_own(hf_client *c, char **ret);
 /* Log in unless a session exists; within the session operation. */
 int hf_session_login_locked(hf_client *c);
 /* A 401 came back for a request sent with generation gen: re-login once for all threads. */

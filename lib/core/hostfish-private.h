@@ -140,6 +140,9 @@ struct json_object;
 bool hf_json_valid(const char *text, size_t len);
 /* Parse exactly one strict (RFC 8259) JSON document; NULL when it is not one.  Caller puts. */
 struct json_object *hf_json_parse(const char *text, size_t len);
+/* The string at obj.keys[0].keys[1]..., or NULL (missing, not an object on the way, not a
+ * string). */
+const char *hf_json_path_string(struct json_object *obj, const char *const *keys);
 
 /* ---- mask.c: secrets out of logs ---- */
 

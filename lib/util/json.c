@@ -253,3 +253,13 @@ struct json_object *hf_json_parse(const char *text, size_t len)
 	json_tokener_free(tok);
 	return obj;
 }
+
+const char *hf_json_path_string(struct json_object *obj, const char *const *keys)
+{
+	for (; *keys; keys++)
+		if (!json_object_is_type(obj, json_type_object) ||
+		    !json_object_object_get_ex(obj, *keys, &obj))
+			return NULL;
+	return json_object_is_type(obj, json_type_string) ? json_object_get_string(obj) : NULL;
+}
+
