@@ -8,6 +8,7 @@
 #include <pthread.h>
 
 #include "hostfish-private.h"
+#include "journal.h"
 #include "transport.h"
 
 struct hf_err_rec {
@@ -69,7 +70,7 @@ struct hf_client {
 	int64_t relogin_ms; /* hf_now_ms() of the last re-login, 0: none yet */
 	bool session_proven; /* the BMC accepted the current session at least once */
 	char *sessions_path; /* the service root's Links.Sessions */
-	int journal_lock_fd; /* held while this client owns its journaled session */
+	struct hf_journal journal; /* its endpoint, and our session's lock while we own it */
 	char *basic_auth; /* "Basic base64", whenever a user name and password were given */
 	/* host-interface credentials (client.c): found at the first login, never at creation */
 	bool hostif_creds; /* no --user over hostif: hf_client_hostif_creds() finds them */
@@ -83,6 +84,14 @@ struct hf_client {
 	struct hf_err_rec *errs; /* live threads' records: a thread's goes when it ends, the
 				  * rest with the client */
 };
+
+/* The client's current session, as the journal records it. */
+static inline struct hf_journal_session hf_journal_session_of(const hf_client *c)
+{
+	struct hf_journal_session s = { c->token, c->session_uri, c->username };
+
+	return s;
+}
 
 /* How a request is sent by client_send(). */
 enum {
@@ -151,8 +160,6 @@ static inline void hf_op_leavep(hf_client **c)
 void hf_errors_free(hf_client *c);
 int hf_op_interrupts(hf_client *c);
 int hf_errno_kind(int code);
-/* The errno that names an HTTP error status (4xx, 5xx): what strerror() says must fit it. */
-int hf_status_errno(int status);
 /*
  * Send one request with retries and redirects but no login logic.  extra: headers that win
  * over the defaults.  session_gen (out, may be NULL): the session generation whose token was
@@ -188,6 +195,9 @@ void hf_session_set_uri(hf_client *c, char *uri);
  * certificate)?  Is a session whose token was refused gone (1) or not known (0), asked with
  * this client's own session?  Where is this client's session (the BMC did not say)? */
 bool hf_session_can_login(const hf_client *c);
+/* session-end.c: the journal's orphans deleted with their own tokens; those whose token is
+ * refused are confirmed with this client's session (CONFIRM) or kept. */
+int hf_session_prune_journal(hf_client *c, bool confirm, unsigned *deleted, unsigned *failed);
 int hf_session_settle_refused(hf_client *c, const char *uri);
 int hf_session_discover_own(hf_client *c, char **ret);
 /* Log in unless a session exists; within the session operation. */
@@ -201,25 +211,6 @@ const char *hf_session_collection(hf_client *c);
 bool hf_session_in_collection(hf_client *c, const char *path);
 /* Free the session state (token wiped) without contacting the BMC. */
 void hf_session_forget(hf_client *c);
-
-/* journal.c: every session this host creates (see the file's comment) */
-int hf_journal_record(hf_client *c); /* the token just arrived: record it, take the lock */
-int hf_journal_update(hf_client *c, bool kept); /* URI learnt, or handed to a cache */
-void hf_journal_remove(hf_client *c, const char *token); /* the session is gone */
-void hf_journal_forget(hf_client *c); /* drop our lock (the entry stays) */
-/* Is the session at URI, whose own token was refused, gone?  1: gone (or deleted now), 0: not
- * known.  Called within the session operation. */
-typedef int (*hf_journal_confirm_fn)(hf_client *c, const char *uri);
-/* Delete the journal's orphans with their own tokens; one whose token is refused is asked
- * about with CONFIRM (NULL: kept).  Counts what was deleted / failed. */
-int hf_journal_prune(hf_client *c, hf_journal_confirm_fn confirm, unsigned *deleted,
-		     unsigned *failed);
-/* The journal directory of an endpoint (created private); a journal file, parsed (NULL when
- * unreadable). */
-int hf_journal_dir(const char *endpoint, char **ret, char *err, size_t errlen);
-struct json_object *hf_journal_read(const char *path);
-/* Remove NAME.json, then NAME.lock, in dir. */
-void hf_journal_remove_files(const char *dir, const char *name);
 
 /*
  * intent.c: a login in progress.  hf_intent_begin() records "user U logs in from pid P

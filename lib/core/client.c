@@ -159,7 +159,7 @@ int hf_client_hostif_creds(hf_client *c, bool refused)
 		 * to delete; journaled before anything else can fail */
 		hf_session_set(c, cr.session_token, cr.session_uri, true);
 		cr.session_token = cr.session_uri = NULL;
-		hf_journal_record(c);
+		hf_journal_record(&c->journal, hf_journal_session_of(c));
 		hf_creds_clear(&cr);
 		return 1;
 	}
@@ -216,7 +216,8 @@ _hf_public_ int hf_client_new(hf_client **ret, const hf_options *o)
 	}
 	for (r = 0; r < HF_MAX_CONNECTIONS; r++)
 		c->slot_fd[r] = -1;
-	c->journal_lock_fd = -1;
+	c->journal.lock_fd = -1;
+	c->journal.log = &c->log;
 	pthread_mutex_init(&c->session_lock, NULL);
 	{
 		pthread_condattr_t ca;
@@ -301,6 +302,7 @@ _hf_public_ int hf_client_new(hf_client **ret, const hf_options *o)
 		}
 		hf_url_clear(&u);
 	}
+	c->journal.endpoint = hf_client_endpoint(c);
 	if (c->transport.ops->caps & HF_TCAP_AGENT) {
 		/* hostfishd logs in and holds the BMC's connections for everyone */
 		if (c->auth != HF_AUTH_NONE)
@@ -359,7 +361,7 @@ _hf_public_ void hf_client_free(hf_client *c)
 		hf_transport_close(&c->transport);
 	}
 	hf_session_forget(c);
-	hf_journal_forget(c); /* a session left behind stays journaled: prune can find it */
+	hf_journal_forget(&c->journal); /* a session left behind stays journaled: prune can find it */
 	hf_slots_fini(&c->slots);
 	free(c->sessions_path);
 	hf_free_secret(c->basic_auth);

@@ -277,6 +277,8 @@ struct hf_slots {
 };
 
 /* $HOSTFISH_RUNTIME_DIR or /run/hostfish. */
+/* The errno that names an HTTP error status (4xx, 5xx): what strerror() says must fit it. */
+int hf_status_errno(int status);
 const char *hf_runtime_dir(void);
 /* Create (0700) or check a directory of ours that nobody else can write. */
 int hf_private_dir(const char *path, char *err, size_t errlen);

@@ -27,7 +27,7 @@
 
 #include <json-c/json.h>
 
-#include "client-private.h"
+#include "journal.h"
 
 #define ENTRY_MAX 65536
 
@@ -79,47 +79,48 @@ static void token_name(const char *token, char *out, size_t outlen)
 		snprintf(out, outlen, "invalid");
 }
 
-static struct json_object *entry_object(const hf_client *c, const char *state)
+static struct json_object *entry_object(const struct hf_journal *j,
+					const struct hf_journal_session *s, const char *state)
 {
 	struct json_object *o = json_object_new_object();
 
-	json_object_object_add(o, "bmc", json_object_new_string(hf_client_endpoint(c)));
-	if (c->username)
-		json_object_object_add(o, "user", json_object_new_string(c->username));
-	json_object_object_add(o, "token", json_object_new_string(c->token));
-	if (c->session_uri)
-		json_object_object_add(o, "uri", json_object_new_string(c->session_uri));
+	json_object_object_add(o, "bmc", json_object_new_string(j->endpoint));
+	if (s->user)
+		json_object_object_add(o, "user", json_object_new_string(s->user));
+	json_object_object_add(o, "token", json_object_new_string(s->token));
+	if (s->uri)
+		json_object_object_add(o, "uri", json_object_new_string(s->uri));
 	json_object_object_add(o, "pid", json_object_new_int64((int64_t)getpid()));
 	json_object_object_add(o, "created", json_object_new_int64((int64_t)time(NULL)));
 	json_object_object_add(o, "state", json_object_new_string(state));
 	return o;
 }
 
-void hf_journal_forget(hf_client *c)
+void hf_journal_forget(struct hf_journal *j)
 {
-	if (c->journal_lock_fd >= 0)
-		close(c->journal_lock_fd);
-	c->journal_lock_fd = -1;
+	if (j->lock_fd >= 0)
+		close(j->lock_fd);
+	j->lock_fd = -1;
 }
 
-int hf_journal_record(hf_client *c)
+int hf_journal_record(struct hf_journal *j, struct hf_journal_session s)
 {
 	_cleanup_free_ char *dir = NULL;
 	struct json_object *o;
 	char name[33], path[4096], err[512];
 	int fd, r;
 
-	if (!c->token)
+	if (!s.token)
 		return -EINVAL;
-	r = hf_journal_dir(hf_client_endpoint(c), &dir, err, sizeof(err));
+	r = hf_journal_dir(j->endpoint, &dir, err, sizeof(err));
 	if (r < 0) {
-		hf_log_warning(&c->log, "warning: sessions are not journaled (an orphan could not "
-					"be pruned later): %s",
+		hf_log_warning(j->log, "warning: sessions are not journaled (an orphan could not "
+				       "be pruned later): %s",
 			       err);
 		return r;
 	}
-	token_name(c->token, name, sizeof(name));
-	hf_journal_forget(c);
+	token_name(s.token, name, sizeof(name));
+	hf_journal_forget(j);
 	snprintf(path, sizeof(path), "%s/%s.lock", dir, name);
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0) {
@@ -128,42 +129,42 @@ int hf_journal_record(hf_client *c)
 			close(fd);
 		goto fail;
 	}
-	c->journal_lock_fd = fd;
-	o = entry_object(c, "owned");
+	j->lock_fd = fd;
+	o = entry_object(j, &s, "owned");
 	r = write_entry(dir, name, o);
 	json_object_put(o);
 	if (r == 0)
 		return 0;
 fail:
-	hf_log_warning(&c->log, "warning: the session is not journaled in %s (if this process "
-				"is killed, sessions prune cannot find it): %s",
+	hf_log_warning(j->log, "warning: the session is not journaled in %s (if this process "
+			       "is killed, sessions prune cannot find it): %s",
 		       dir, strerror(-r));
 	return r;
 }
 
-int hf_journal_update(hf_client *c, bool kept)
+int hf_journal_update(struct hf_journal *j, struct hf_journal_session s, bool kept)
 {
 	_cleanup_free_ char *dir = NULL;
 	struct json_object *o;
 	char name[33], err[512];
 	int r;
 
-	if (!c->token)
+	if (!s.token)
 		return 0;
-	r = hf_journal_dir(hf_client_endpoint(c), &dir, err, sizeof(err));
+	r = hf_journal_dir(j->endpoint, &dir, err, sizeof(err));
 	if (r < 0)
 		return r;
-	token_name(c->token, name, sizeof(name));
-	o = entry_object(c, kept ? "kept" : "owned");
+	token_name(s.token, name, sizeof(name));
+	o = entry_object(j, &s, kept ? "kept" : "owned");
 	r = write_entry(dir, name, o);
 	json_object_put(o);
 	if (r < 0)
-		hf_log_warning(&c->log, "warning: the session's journal entry in %s could not be "
-					"updated: %s",
+		hf_log_warning(j->log, "warning: the session's journal entry in %s could not be "
+				       "updated: %s",
 			       dir, strerror(-r));
 	/* kept: the session cache answers for it now; the lock says nothing any more */
 	if (kept)
-		hf_journal_forget(c);
+		hf_journal_forget(j);
 	return r;
 }
 
@@ -177,16 +178,16 @@ void hf_journal_remove_files(const char *dir, const char *name)
 	unlink(path);
 }
 
-void hf_journal_remove(hf_client *c, const char *token)
+void hf_journal_remove(struct hf_journal *j, const char *token)
 {
 	_cleanup_free_ char *dir = NULL;
 	char name[33], err[512];
 
-	if (!token || hf_journal_dir(hf_client_endpoint(c), &dir, err, sizeof(err)) < 0)
+	if (!token || hf_journal_dir(j->endpoint, &dir, err, sizeof(err)) < 0)
 		return;
 	token_name(token, name, sizeof(name));
 	hf_journal_remove_files(dir, name);
-	hf_journal_forget(c);
+	hf_journal_forget(j);
 }
 
 struct json_object *hf_journal_read(const char *path)
@@ -218,20 +219,13 @@ static char *entry_string(struct json_object *o, const char *key)
  * token was refused (401), which does not prove the session gone; other negative: still
  * there, with *status the BMC's answer (0: none).
  */
-static int delete_orphan(hf_client *c, const char *token, const char *uri, int *status_out)
+static int delete_orphan(const struct hf_journal_deleter *d, const char *token, const char *uri,
+			 int *status_out)
 {
-	struct hf_headers h = { 0 };
-	hf_response *resp = NULL;
-	int r, status;
+	int status = d->delete_with(d->ctx, token, uri);
 
-	if (hf_headers_set(&h, "X-Auth-Token", token) < 0)
-		return -ENOMEM;
-	r = hf_client_send(c, "DELETE", uri, &h, NULL, 0, 0, NULL, &resp);
-	hf_headers_clear(&h);
-	if (r < 0)
-		return r;
-	status = hf_response_status(resp);
-	hf_response_free(resp);
+	if (status < 0)
+		return status;
 	*status_out = status;
 	if (status >= 200 && status < 300)
 		return 1;
@@ -242,49 +236,25 @@ static int delete_orphan(hf_client *c, const char *token, const char *uri, int *
 	return hf_status_errno(status);
 }
 
-/* The session a token belongs to, when the journal never learnt its URI. */
-static char *uri_of_token(hf_client *c, const char *token)
-{
-	struct hf_headers h = { 0 };
-	struct json_object *v;
-	hf_response *resp = NULL;
-	char *uri = NULL;
-
-	if (hf_headers_set(&h, "X-Auth-Token", token) == 0 &&
-	    hf_client_send(c, "GET", "/redfish/v1/SessionService/Sessions/", &h, NULL, 0, 0, NULL,
-			   &resp) == 0 &&
-	    hf_response_status(resp) == 200 &&
-	    json_object_object_get_ex(hf_response_json(resp), "Oem", &v) &&
-	    json_object_object_get_ex(v, "Hpe", &v) && json_object_object_get_ex(v, "Links", &v) &&
-	    json_object_object_get_ex(v, "MySession", &v) &&
-	    json_object_object_get_ex(v, "@odata.id", &v) &&
-	    hf_location_to_path(json_object_get_string(v), "/", c->origin, &uri) < 0)
-		uri = NULL;
-	hf_response_free(resp);
-	hf_headers_clear(&h);
-	return uri;
-}
-
-int hf_journal_prune(hf_client *c, hf_journal_confirm_fn confirm, unsigned *ret_deleted,
-		     unsigned *ret_failed)
+int hf_journal_prune(struct hf_journal *j, const struct hf_journal_deleter *d,
+		     unsigned *ret_deleted, unsigned *ret_failed, char *err, size_t errlen)
 {
 	_cleanup_free_ char *dir = NULL;
 	unsigned deleted = 0, failed = 0;
 	struct dirent *de;
-	char err[512];
-	DIR *d;
+	DIR *dd;
 	int r;
 
-	r = hf_journal_dir(hf_client_endpoint(c), &dir, err, sizeof(err));
-	if (r < 0) {
-		hf_client_set_error(c, r, HF_ERROR_TRANSPORT, 0, NULL, "cannot read the journal: %s",
-				    err);
+	r = hf_journal_dir(j->endpoint, &dir, err, errlen);
+	if (r < 0)
+		return r;
+	dd = opendir(dir);
+	if (!dd) {
+		r = -errno;
+		snprintf(err, errlen, "cannot read %s: %s", dir, strerror(-r));
 		return r;
 	}
-	d = opendir(dir);
-	if (!d)
-		return -errno;
-	while ((de = readdir(d))) {
+	while ((de = readdir(dd))) {
 		char name[64], path[4096];
 		struct json_object *o;
 		char *token = NULL, *uri = NULL, *state = NULL;
@@ -312,35 +282,35 @@ int hf_journal_prune(hf_client *c, hf_journal_confirm_fn confirm, unsigned *ret_
 
 		if (state && strcmp(state, "kept") == 0) {
 			/* the session cache's: "hostfish logout" deletes it */
-		} else if (!token || (c->token && strcmp(token, c->token) == 0)) {
+		} else if (!token || (d->own_token && strcmp(token, d->own_token) == 0)) {
 			if (!token)
 				/* unreadable: its owner died writing it */
 				hf_journal_remove_files(dir, name);
 		} else {
 			if (!uri)
-				uri = uri_of_token(c, token);
+				uri = d->uri_of(d->ctx, token);
 			status = 0;
-			r = uri ? delete_orphan(c, token, uri, &status) : 0;
-			if (r == -EKEYREJECTED && confirm && confirm(c, uri) == 1)
+			r = uri ? delete_orphan(d, token, uri, &status) : 0;
+			if (r == -EKEYREJECTED && d->confirm_gone && d->confirm_gone(d->ctx, uri) == 1)
 				r = 0; /* confirmed gone, or deleted, with the pruner's own session */
 			if (r >= 0) {
-				hf_log_info(&c->log, "orphaned session %s: %s", uri ? uri : "(unknown)",
+				hf_log_info(j->log, "orphaned session %s: %s", uri ? uri : "(unknown)",
 					    r ? "deleted" : "already gone");
 				deleted += r;
 				hf_journal_remove_files(dir, name);
 			} else if (r == -EKEYREJECTED) {
-				hf_log_warning(&c->log, "orphaned session %s: the BMC refuses its token "
+				hf_log_warning(j->log, "orphaned session %s: the BMC refuses its token "
 							"(401), which does not prove it gone; its entry "
 							"stays until a prune with credentials confirms it",
 					       uri);
 				failed++;
 			} else {
 				if (status)
-					hf_log_warning(&c->log, "orphaned session %s could not be "
+					hf_log_warning(j->log, "orphaned session %s could not be "
 								"deleted: DELETE answered %d",
 						       uri, status);
 				else
-					hf_log_warning(&c->log, "orphaned session %s could not be "
+					hf_log_warning(j->log, "orphaned session %s could not be "
 								"deleted: %s",
 						       uri, strerror(-r));
 				failed++;
@@ -352,7 +322,7 @@ int hf_journal_prune(hf_client *c, hf_journal_confirm_fn confirm, unsigned *ret_
 		free(state);
 		close(lfd);
 	}
-	closedir(d);
+	closedir(dd);
 	if (ret_deleted)
 		*ret_deleted = deleted;
 	if (ret_failed)

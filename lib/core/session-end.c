@@ -14,13 +14,70 @@
 
 #include "client-private.h"
 
-/* hf_journal_confirm_fn: ask about a refused orphan with this client's own session, logged
- * in for it when it has none and can (within the session operation). */
-static int confirm_gone(hf_client *c, const char *uri)
+/* The journal's deleter (struct hf_journal_deleter), for a client (ctx). */
+
+/* DELETE uri with another session's token: the BMC's status or an errno. */
+static int delete_with(void *ctx, const char *token, const char *uri)
 {
+	hf_client *c = ctx;
+	struct hf_headers h = { 0 };
+	hf_response *resp = NULL;
+	int r;
+
+	if (hf_headers_set(&h, "X-Auth-Token", token) < 0)
+		return -ENOMEM;
+	r = hf_client_send(c, "DELETE", uri, &h, NULL, 0, 0, NULL, &resp);
+	hf_headers_clear(&h);
+	if (r == 0)
+		r = hf_response_status(resp);
+	hf_response_free(resp);
+	return r;
+}
+
+/* The session a token belongs to, when the journal never learnt its URI (iLO's MySession). */
+static char *uri_of(void *ctx, const char *token)
+{
+	static const char *const my_session[] = { "Oem", "Hpe", "Links", "MySession", "@odata.id",
+						  NULL };
+	hf_client *c = ctx;
+	struct hf_headers h = { 0 };
+	hf_response *resp = NULL;
+	const char *v;
+	char *uri = NULL;
+
+	if (hf_headers_set(&h, "X-Auth-Token", token) == 0 &&
+	    hf_client_send(c, "GET", hf_session_collection(c), &h, NULL, 0, 0, NULL, &resp) == 0 &&
+	    hf_response_status(resp) == 200 &&
+	    (v = hf_json_path_string(hf_response_json(resp), my_session)) &&
+	    hf_location_to_path(v, "/", c->origin, &uri) < 0)
+		uri = NULL;
+	hf_response_free(resp);
+	hf_headers_clear(&h);
+	return uri;
+}
+
+/* Ask about a refused orphan with this client's own session, logged in for it when it has
+ * none and can (within the session operation). */
+static int confirm_gone(void *ctx, const char *uri)
+{
+	hf_client *c = ctx;
+
 	if (!c->token && (!hf_session_can_login(c) || hf_session_login_locked(c) < 0))
 		return 0;
 	return hf_session_settle_refused(c, uri);
+}
+
+int hf_session_prune_journal(hf_client *c, bool confirm, unsigned *deleted, unsigned *failed)
+{
+	struct hf_journal_deleter d = { c, delete_with, uri_of, confirm ? confirm_gone : NULL,
+					c->token };
+	char err[512] = "";
+	int r = hf_journal_prune(&c->journal, &d, deleted, failed, err, sizeof(err));
+
+	if (r < 0 && r != -EIO)
+		hf_client_set_error(c, r, HF_ERROR_TRANSPORT, 0, NULL, "cannot read the journal: %s",
+				    err);
+	return r;
 }
 
 #define LOGOUT_REFUSED 1
@@ -37,20 +94,20 @@ static int settle_logout(hf_client *c)
 	char *token = c->token, *uri = c->session_uri;
 	bool gone = false, again = false;
 
-	hf_journal_update(c, false); /* a cached session's entry too: an orphan, if not settled */
+	hf_journal_update(&c->journal, hf_journal_session_of(c), false); /* a cached session's entry too: an orphan, if not settled */
 	pthread_mutex_lock(&c->session_lock);
 	c->token = NULL;
 	c->session_uri = NULL;
 	c->owns_session = false;
 	pthread_mutex_unlock(&c->session_lock);
-	hf_journal_forget(c);
+	hf_journal_forget(&c->journal);
 	if (hf_session_can_login(c) && hf_session_login_locked(c) == 0) {
 		gone = hf_session_settle_refused(c, uri) == 1;
 		again = true;
 	}
 	if (gone) {
 		hf_log_info(&c->log, "session %s was refused, and is gone", uri ? uri : "(unknown)");
-		hf_journal_remove(c, token);
+		hf_journal_remove(&c->journal, token);
 	} else {
 		hf_log_warning(&c->log, "logout: the BMC refuses session %s (401), which does not "
 					"prove it gone; its journal entry stays for sessions prune",
@@ -113,7 +170,7 @@ static int delete_session(hf_client *c)
 	}
 	hf_response_free(resp);
 	if (r == 0) {
-		hf_journal_remove(c, c->token);
+		hf_journal_remove(&c->journal, c->token);
 		hf_session_forget(c);
 	}
 	return r;
@@ -134,8 +191,8 @@ static int logout_locked(hf_client *c)
 			hf_log_warning(&c->log, "logout: the BMC refuses session %s (401) just "
 						"created; its journal entry stays for sessions prune",
 				       c->session_uri);
-			hf_journal_update(c, false);
-			hf_journal_forget(c);
+			hf_journal_update(&c->journal, hf_journal_session_of(c), false);
+			hf_journal_forget(&c->journal);
 			hf_session_forget(c);
 			return 0;
 		}
@@ -175,7 +232,7 @@ _hf_public_ int hf_client_prune_sessions(hf_client *c, unsigned flags, unsigned 
 	r = hf_session_op_begin(c);
 	if (r < 0)
 		return r;
-	r = hf_journal_prune(c, confirm_gone, &deleted, &failed);
+	r = hf_session_prune_journal(c, true, &deleted, &failed);
 	if (r < 0 && r != -EIO) {
 		hf_session_op_end(c);
 		return r;

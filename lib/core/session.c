@@ -309,7 +309,7 @@ static int adopt_session(hf_client *c, hf_response *resp, const char *base)
 		return -ENOMEM;
 	hf_session_set(c, t, NULL, true);
 	/* before anything else can fail: a journal entry that prune can find if we die */
-	hf_journal_record(c);
+	hf_journal_record(&c->journal, hf_journal_session_of(c));
 
 	if (loc) {
 		r = hf_location_to_path(loc, base, c->origin, &uri);
@@ -331,7 +331,7 @@ static int adopt_session(hf_client *c, hf_response *resp, const char *base)
 					"will be looked up again at logout");
 	hf_session_set_uri(c, uri);
 	if (uri)
-		hf_journal_update(c, false);
+		hf_journal_update(&c->journal, hf_journal_session_of(c), false);
 	hf_log_info(&c->log, "session created: %s", uri ? uri : "(URI unknown)");
 	return 0;
 }
@@ -449,7 +449,8 @@ int hf_session_login_locked(hf_client *c)
 		return r;
 	/* the BMC is full: if some of the sessions are our own orphans, free them and try
 	 * once more (never anyone else's: that needs "sessions prune --all") */
-	hf_journal_prune(c, NULL, &pruned, NULL); /* no login to confirm with: the BMC is full */
+	/* no login to confirm refused ones with: the BMC is full */
+	hf_session_prune_journal(c, false, &pruned, NULL);
 	if (pruned == 0)
 		return r;
 	hf_log_warning(&c->log, "the BMC's session limit was reached; deleted %u orphaned "
@@ -527,7 +528,7 @@ int hf_session_relogin(hf_client *c, unsigned gen)
 			    c->session_uri ? c->session_uri : "(unknown)");
 		/* forgotten only once it is known to be gone: until then its journal entry
 		 * stays, an orphan for sessions prune */
-		hf_journal_update(c, false); /* a cached session's entry too: an orphan until settled */
+		hf_journal_update(&c->journal, hf_journal_session_of(c), false); /* a cached session's entry too: an orphan until settled */
 		pthread_mutex_lock(&c->session_lock);
 		token = c->token;
 		uri = c->session_uri;
@@ -535,7 +536,7 @@ int hf_session_relogin(hf_client *c, unsigned gen)
 		c->session_uri = NULL;
 		c->owns_session = false;
 		pthread_mutex_unlock(&c->session_lock);
-		hf_journal_forget(c);
+		hf_journal_forget(&c->journal);
 		c->relogin_ms = now;
 		if (c->auth == HF_AUTH_SESSION && !c->password && !c->hostif_creds) {
 			hf_client_set_error(c, -EACCES, HF_ERROR_AUTH, 401, NULL,
@@ -546,7 +547,7 @@ int hf_session_relogin(hf_client *c, unsigned gen)
 			r = hf_session_login_locked(c);
 		}
 		if (r == 0 && hf_session_settle_refused(c, uri))
-			hf_journal_remove(c, token);
+			hf_journal_remove(&c->journal, token);
 		else
 			hf_log_warning(&c->log, "session %s was refused but is not known to be gone; "
 						"its journal entry stays for sessions prune",
@@ -613,9 +614,9 @@ _hf_public_ int hf_client_keep_session(hf_client *c, int keep)
 	c->owns_session = !keep;
 	pthread_mutex_unlock(&c->session_lock);
 	if (keep)
-		hf_journal_update(c, true); /* the caller's cache answers for it now */
+		hf_journal_update(&c->journal, hf_journal_session_of(c), true); /* the caller's cache answers for it now */
 	else
-		hf_journal_record(c); /* ours again: an orphan if we die */
+		hf_journal_record(&c->journal, hf_journal_session_of(c)); /* ours again: an orphan if we die */
 	hf_session_op_end(c);
 	return 0;
 }
