@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(
 	build-essential autoconf automake libtool pkg-config
-	libcurl4-openssl-dev libjson-c-dev libssl-dev libpci-dev libudev-dev zlib1g-dev
+	libcurl4-openssl-dev libjson-c-dev libssl-dev libpci-dev zlib1g-dev
 	libcmocka-dev valgrind dmidecode cppcheck clang-tidy
 	python3 openssl ca-certificates procps bsdutils curl xz-utils
 	# tests/integration/hostif*.test: a network namespace and a veth pair (ip)
