@@ -143,6 +143,8 @@ struct json_object *hf_json_parse(const char *text, size_t len);
 /* The string at obj.keys[0].keys[1]..., or NULL (missing, not an object on the way, not a
  * string). */
 const char *hf_json_path_string(struct json_object *obj, const char *const *keys);
+/* Append a formatted string to a JSON array: 0 or -ENOMEM. */
+int hf_json_array_printf(struct json_object *arr, const char *fmt, ...) _hf_printf_(2, 3);
 
 /* ---- mask.c: secrets out of logs ---- */
 

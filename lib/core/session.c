@@ -26,22 +26,9 @@ bool hf_session_auth_uses_session(const hf_client *c)
 	return c->auth == HF_AUTH_SESSION || c->auth == HF_AUTH_CERT;
 }
 
-void hf_session_forget(hf_client *c)
-{
-	char *token, *uri;
-
-	pthread_mutex_lock(&c->session_lock);
-	token = c->token;
-	uri = c->session_uri;
-	c->token = NULL;
-	c->session_uri = NULL;
-	c->owns_session = false;
-	pthread_mutex_unlock(&c->session_lock);
-	hf_free_secret(token);
-	free(uri);
-}
-
-void hf_session_set(hf_client *c, char *token, char *uri, bool owned)
+/* Replace the session's token and URI under session_lock; a new session bumps the
+ * generation.  The old ones are freed (the token wiped) after the lock. */
+static void session_swap(hf_client *c, char *token, char *uri, bool owned, bool new_session)
 {
 	char *old_token, *old_uri;
 
@@ -51,11 +38,23 @@ void hf_session_set(hf_client *c, char *token, char *uri, bool owned)
 	c->token = token;
 	c->session_uri = uri;
 	c->owns_session = owned;
-	c->session_gen++;
-	c->session_proven = false;
+	if (new_session) {
+		c->session_gen++;
+		c->session_proven = false;
+	}
 	pthread_mutex_unlock(&c->session_lock);
 	hf_free_secret(old_token);
 	free(old_uri);
+}
+
+void hf_session_forget(hf_client *c)
+{
+	session_swap(c, NULL, NULL, false, false);
+}
+
+void hf_session_set(hf_client *c, char *token, char *uri, bool owned)
+{
+	session_swap(c, token, uri, owned, true);
 }
 
 void hf_session_set_uri(hf_client *c, char *uri)

@@ -59,27 +59,6 @@ static int add_bool(struct json_object *o, const char *key, bool v)
 	return json_object_object_add(o, key, b) < 0 ? -ENOMEM : 0;
 }
 
-static int push_str(struct json_object *arr, const char *fmt, ...) _hf_printf_(2, 3);
-static int push_str(struct json_object *arr, const char *fmt, ...)
-{
-	struct hf_buf b = { 0 };
-	struct json_object *s;
-	va_list ap;
-
-	va_start(ap, fmt);
-	hf_buf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	if (!b.data)
-		return -ENOMEM;
-	s = json_object_new_string(b.data);
-	hf_buf_free(&b);
-	if (!s || json_object_array_add(arr, s) < 0) {
-		json_object_put(s);
-		return -ENOMEM;
-	}
-	return 0;
-}
-
 static struct json_object *device_json(const struct hf_smbios_device *d)
 {
 	struct json_object *o = json_object_new_object();
@@ -235,7 +214,7 @@ static struct json_object *nic_json(const struct hf_hostif_target *t)
 		r = r ?: add_int(o, "ifindex", t->nic.ifindex);
 	addrs = json_object_new_array();
 	for (i = 0; addrs && r == 0 && i < t->nic.n_addrs; i++)
-		r = push_str(addrs, "%s", t->nic.addrs[i]);
+		r = hf_json_array_printf(addrs, "%s", t->nic.addrs[i]);
 	if (!addrs || json_object_object_add(o, "addresses", addrs) < 0)
 		r = -ENOMEM;
 	if (r < 0) {
@@ -287,7 +266,7 @@ static int chif_json(const char *root, struct json_object *o, bool *usable, bool
 	d = opendir(dir);
 	while (d && (e = readdir(d)) && r == 0)
 		if (e->d_name[0] != '.')
-			r = push_str(devs, "/dev/hpilo/%s", e->d_name);
+			r = hf_json_array_printf(devs, "/dev/hpilo/%s", e->d_name);
 	if (d)
 		closedir(d);
 	if (r == 0 && json_object_object_add(o, "devices", devs) < 0)
@@ -327,19 +306,12 @@ static int credentials_json(const char *root, const struct hf_hostif_target *t,
 
 	if (!src)
 		return -ENOMEM;
-	/* the efivars directory: $HOSTFISH_EFIVARS_ROOT, else under the root */
-	if (secure_getenv("HOSTFISH_EFIVARS_ROOT") && *pfx(root) == '\0')
-		snprintf(efivars, sizeof(efivars), "%s", hf_efivars_root());
-	else
-		snprintf(efivars, sizeof(efivars), "%s" HF_EFIVARS_DEFAULT, pfx(root));
+	snprintf(efivars, sizeof(efivars), "%s" HF_EFIVARS_DEFAULT, pfx(root));
 	uefi = hf_uefi_creds_load(efivars, &cr, uefi_why, sizeof(uefi_why)) == 0;
 	hf_creds_clear(&cr);
 	ipmi_adv = t && t->hostif->device.has_characteristics &&
 		   (t->hostif->device.characteristics & 1);
-	if (*pfx(root) == '\0')
-		snprintf(path, sizeof(path), "%s", hf_ipmi_device());
-	else
-		snprintf(path, sizeof(path), "%s" HF_IPMI_DEVICE_DEFAULT, pfx(root));
+	snprintf(path, sizeof(path), "%s" HF_IPMI_DEVICE_DEFAULT, pfx(root));
 	ipmi_dev = access(path, F_OK) == 0;
 
 #define SOURCE(name_, avail_, detail_)                                                         \
@@ -409,7 +381,7 @@ int hf_discover_at(const char *root, const char *smbios_file, unsigned flags,
 	/* SMBIOS */
 	r = hf_smbios_load_at(root, smbios_file, &s, why, sizeof(why));
 	if (r < 0) {
-		r = push_str(errors, "SMBIOS: %s", why);
+		r = hf_json_array_printf(errors, "SMBIOS: %s", why);
 		snprintf(why, sizeof(why), "SMBIOS could not be read");
 	} else {
 		o = json_object_new_object();
@@ -435,7 +407,7 @@ int hf_discover_at(const char *root, const char *smbios_file, unsigned flags,
 			}
 		}
 		for (i = 0; r == 0 && i < s->n_errors; i++)
-			r = push_str(errors, "SMBIOS: %s", s->errors[i]);
+			r = hf_json_array_printf(errors, "SMBIOS: %s", s->errors[i]);
 		if (r == 0 && s->n_warnings) {
 			list = json_object_new_array();
 			if (!list || json_object_object_add(doc, "warnings", list) < 0) {
@@ -443,7 +415,7 @@ int hf_discover_at(const char *root, const char *smbios_file, unsigned flags,
 				r = -ENOMEM;
 			}
 			for (i = 0; r == 0 && i < s->n_warnings; i++)
-				r = push_str(list, "SMBIOS: %s", s->warnings[i]);
+				r = hf_json_array_printf(list, "SMBIOS: %s", s->warnings[i]);
 		}
 		if (r < 0)
 			goto out;
@@ -469,7 +441,7 @@ int hf_discover_at(const char *root, const char *smbios_file, unsigned flags,
 				r = r ?: add_str(o, "source", ep.source);
 				r = r ?: add_str(o, "detail", ep.detail);
 			} else {
-				r = push_str(errors, "host interface: %s", ewhy);
+				r = hf_json_array_printf(errors, "host interface: %s", ewhy);
 				have_target = false;
 				snprintf(why, sizeof(why), "%s", ewhy);
 			}
@@ -487,7 +459,7 @@ int hf_discover_at(const char *root, const char *smbios_file, unsigned flags,
 	}
 	n = hf_netif_bmc_pci(root, &pci, pwhy, sizeof(pwhy));
 	if (n < 0 && n != -ENOMEM)
-		r = push_str(errors, "PCI: %s", pwhy);
+		r = hf_json_array_printf(errors, "PCI: %s", pwhy);
 	else if (n == -ENOMEM)
 		r = -ENOMEM;
 	for (i = 0; r == 0 && n > 0 && i < (size_t)n; i++) {
@@ -575,18 +547,15 @@ out:
 
 _hf_public_ int hf_discover(const char *smbios_file, unsigned flags, struct json_object **ret)
 {
-	const char *root = hf_sysfs_root();
-
 	if (!ret)
 		return -EINVAL;
-	return hf_discover_at(strcmp(root, "/") ? root : NULL, smbios_file, flags, ret);
+	return hf_discover_at(NULL, smbios_file, flags, ret);
 }
 
 _hf_public_ int hf_hostif_trust(const hf_options *opts, char **ret_fingerprint,
 				char **ret_pin_file)
 {
 	struct hf_logger log = { 0 };
-	const char *root = hf_sysfs_root();
 	char why[1024] = "";
 	int r;
 
@@ -595,7 +564,7 @@ _hf_public_ int hf_hostif_trust(const hf_options *opts, char **ret_fingerprint,
 	log.fn = opts->log_fn;
 	log.userdata = opts->log_userdata;
 	log.level = opts->log_level;
-	r = hf_hostif_trust_at(strcmp(root, "/") ? root : NULL, opts->smbios_file, &log,
+	r = hf_hostif_trust_at(NULL, opts->smbios_file, &log,
 			       opts->timeout_ms ? opts->timeout_ms : HF_DEFAULT_TIMEOUT_MS,
 			       ret_fingerprint, ret_pin_file, why, sizeof(why));
 	if (r < 0 && why[0] && opts->log_fn) {

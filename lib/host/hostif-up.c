@@ -117,25 +117,6 @@ static unsigned mask_bits(const unsigned char *m, size_t len)
 	return bits;
 }
 
-static int push(struct json_object *arr, const char *fmt, ...) _hf_printf_(2, 3);
-static int push(struct json_object *arr, const char *fmt, ...)
-{
-	struct hf_buf b = { 0 };
-	struct json_object *s;
-	va_list ap;
-
-	va_start(ap, fmt);
-	hf_buf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	s = b.data ? json_object_new_string(b.data) : NULL;
-	hf_buf_free(&b);
-	if (!s || json_object_array_add(arr, s) < 0) {
-		json_object_put(s);
-		return -ENOMEM;
-	}
-	return 0;
-}
-
 static int hostif_up(const char *root, const char *smbios_file, struct json_object **ret,
 		     char *why, size_t whylen)
 {
@@ -178,7 +159,7 @@ static int hostif_up(const char *root, const char *smbios_file, struct json_obje
 			snprintf(why, whylen, "cannot bring %s up: %s", t.nic.name, strerror(-r));
 			goto out;
 		}
-		push(actions, "brought %s up", t.nic.name);
+		hf_json_array_printf(actions, "brought %s up", t.nic.name);
 	}
 	if ((rf->host_ip_assignment == HF_SMBIOS_IP_STATIC ||
 	     rf->host_ip_assignment == HF_SMBIOS_IP_AUTOCONF) &&
@@ -194,7 +175,7 @@ static int hostif_up(const char *root, const char *smbios_file, struct json_obje
 			if (hf_startswith(t.nic.addrs[i], have))
 				present = true;
 		if (present) {
-			push(actions, "%s already has %s", t.nic.name, rf->host_ip);
+			hf_json_array_printf(actions, "%s already has %s", t.nic.name, rf->host_ip);
 		} else {
 			r = add_address(t.nic.ifindex, family, rf->host_ip_raw, bits);
 			if (r < 0 && r != -EEXIST) {
@@ -202,7 +183,7 @@ static int hostif_up(const char *root, const char *smbios_file, struct json_obje
 					 t.nic.name, strerror(-r));
 				goto out;
 			}
-			push(actions, "added %s/%u to %s", rf->host_ip, bits, t.nic.name);
+			hf_json_array_printf(actions, "added %s/%u to %s", rf->host_ip, bits, t.nic.name);
 		}
 	} else if (rf->host_ip_assignment == HF_SMBIOS_IP_DHCP) {
 		char note[512];
@@ -214,7 +195,7 @@ static int hostif_up(const char *root, const char *smbios_file, struct json_obje
 			 t.nic.name, t.nic.name);
 		json_object_object_add(doc, "dhcp", json_object_new_string(note));
 	} else {
-		push(actions, "the record gives no host address to configure (%s)",
+		hf_json_array_printf(actions, "the record gives no host address to configure (%s)",
 		     hf_smbios_ip_assignment_name(rf->host_ip_assignment));
 	}
 	*ret = doc;
@@ -229,13 +210,12 @@ out:
 
 _hf_public_ int hf_hostif_up(const hf_options *opts, struct json_object **ret)
 {
-	const char *root = hf_sysfs_root();
 	char why[1024] = "";
 	int r;
 
 	if (!opts || !ret || opts->version != HF_OPTIONS_VERSION)
 		return -EINVAL;
-	r = hostif_up(strcmp(root, "/") ? root : NULL, opts->smbios_file, ret, why, sizeof(why));
+	r = hostif_up(NULL, opts->smbios_file, ret, why, sizeof(why));
 	if (r < 0 && why[0] && opts->log_fn) {
 		hf_one_line(why);
 		opts->log_fn(opts->log_userdata, HF_LOG_ERROR, why);

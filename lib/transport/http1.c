@@ -315,6 +315,23 @@ static int parse_fields(struct reader *rd, const char *what, struct hf_headers *
 	}
 }
 
+
+/*
+ * One element of a comma-separated header value starting at p: *s and *k its text without
+ * the optional white space around it; returns what follows its comma, or NULL after the last.
+ */
+static const char *list_element(const char *p, const char **s, size_t *k)
+{
+	const char *end = strchr(p, ',');
+
+	*k = end ? (size_t)(end - p) : strlen(p);
+	while (*k && is_ows((unsigned char)*p))
+		p++, (*k)--;
+	while (*k && is_ows((unsigned char)p[*k - 1]))
+		(*k)--;
+	*s = p;
+	return end ? end + 1 : NULL;
+}
 /* Content-Length: 1*DIGIT, possibly repeated (as fields or a list) with one value. */
 static int content_length(struct reader *rd, const struct hf_headers *h, bool *present,
 			  uint64_t *ret)
@@ -323,7 +340,7 @@ static int content_length(struct reader *rd, const struct hf_headers *h, bool *p
 
 	*present = false;
 	for (i = 0; i < h->n; i++) {
-		const char *s = h->v[i].value, *end;
+		const char *rest = h->v[i].value, *s;
 
 		if (strcasecmp(h->v[i].name, "Content-Length") != 0)
 			continue;
@@ -331,21 +348,14 @@ static int content_length(struct reader *rd, const struct hf_headers *h, bool *p
 			uint64_t v;
 			size_t k;
 
-			end = strchr(s, ',');
-			k = end ? (size_t)(end - s) : strlen(s);
-			while (k && is_ows((unsigned char)*s))
-				s++, k--;
-			while (k && is_ows((unsigned char)s[k - 1]))
-				k--;
+			rest = list_element(rest, &s, &k);
 			if (!parse_decimal(s, k, &v))
 				return fail(rd, -EPROTO, "malformed Content-Length");
 			if (*present && v != *ret)
 				return fail(rd, -EPROTO, "conflicting Content-Length values");
 			*present = true;
 			*ret = v;
-			if (end)
-				s = end + 1;
-		} while (end);
+		} while (rest);
 	}
 	return 0;
 }
@@ -358,7 +368,7 @@ static int transfer_encoding(struct reader *rd, const struct hf_headers *h, bool
 
 	*chunked = false;
 	for (i = 0; i < h->n; i++) {
-		const char *s = h->v[i].value, *end;
+		const char *rest = h->v[i].value, *s;
 
 		if (strcasecmp(h->v[i].name, "Transfer-Encoding") != 0)
 			continue;
@@ -366,19 +376,12 @@ static int transfer_encoding(struct reader *rd, const struct hf_headers *h, bool
 		do {
 			size_t k;
 
-			end = strchr(s, ',');
-			k = end ? (size_t)(end - s) : strlen(s);
-			while (k && is_ows((unsigned char)*s))
-				s++, k--;
-			while (k && is_ows((unsigned char)s[k - 1]))
-				k--;
+			rest = list_element(rest, &s, &k);
 			if (k && (k != 7 || strncasecmp(s, "chunked", 7) != 0 || *chunked))
 				return fail(rd, -EPROTO, "unsupported Transfer-Encoding");
 			if (k)
 				*chunked = true;
-			if (end)
-				s = end + 1;
-		} while (end);
+		} while (rest);
 	}
 	if (present && !*chunked)
 		return fail(rd, -EPROTO, "empty Transfer-Encoding");

@@ -9,6 +9,8 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <stdarg.h>
 #include <string.h>
 
 #include <json-c/json.h>
@@ -263,3 +265,20 @@ const char *hf_json_path_string(struct json_object *obj, const char *const *keys
 	return json_object_is_type(obj, json_type_string) ? json_object_get_string(obj) : NULL;
 }
 
+int hf_json_array_printf(struct json_object *arr, const char *fmt, ...)
+{
+	struct hf_buf b = { 0 };
+	struct json_object *s;
+	va_list ap;
+
+	va_start(ap, fmt);
+	hf_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	s = b.data ? json_object_new_string(b.data) : NULL;
+	hf_buf_free(&b);
+	if (!s || json_object_array_add(arr, s) < 0) {
+		json_object_put(s);
+		return -ENOMEM;
+	}
+	return 0;
+}
