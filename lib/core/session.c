@@ -335,9 +335,10 @@ static int adopt_session(hf_client *c, hf_response *resp, const char *base)
 	return 0;
 }
 
-static int login_password(hf_client *c)
+/* *ISSUED: the BMC answered with a session (2xx), whether or not the client could take it. */
+static int login_password(hf_client *c, bool *issued)
 {
-	struct json_object *body;
+	struct json_object *body, *user, *pass;
 	hf_response *resp = NULL;
 	const char *coll, *text;
 	int r;
@@ -352,11 +353,24 @@ static int login_password(hf_client *c)
 	}
 	coll = sessions_path(c);
 	body = json_object_new_object();
-	if (!body)
+	user = json_object_new_string(c->username);
+	pass = json_object_new_string(c->password);
+	if (!body || !user || !pass || json_object_object_add(body, "UserName", user) < 0) {
+		json_object_put(user); /* out of memory: nothing is sent */
+		json_object_put(pass);
+		json_object_put(body);
 		return -ENOMEM;
-	json_object_object_add(body, "UserName", json_object_new_string(c->username));
-	json_object_object_add(body, "Password", json_object_new_string(c->password));
+	}
+	if (json_object_object_add(body, "Password", pass) < 0) {
+		json_object_put(pass);
+		json_object_put(body);
+		return -ENOMEM;
+	}
 	text = json_object_to_json_string_ext(body, JSON_C_TO_STRING_PLAIN);
+	if (!text) {
+		json_object_put(body);
+		return -ENOMEM;
+	}
 	/* a login is never replayed (a second POST could create a second session), and once
 	 * sent its answer is read even when interrupted: it carries the only token that can
 	 * delete the session */
@@ -366,7 +380,8 @@ static int login_password(hf_client *c)
 	json_object_put(body);
 	if (r < 0)
 		return r;
-	if (hf_response_status(resp) == 200 || hf_response_status(resp) == 201)
+	*issued = hf_response_status(resp) == 200 || hf_response_status(resp) == 201;
+	if (*issued)
 		r = adopt_session(c, resp, coll);
 	else
 		r = login_error(c, resp, "login");
@@ -375,7 +390,7 @@ static int login_password(hf_client *c)
 }
 
 /* iLO certificate login: the TLS client certificate is exchanged for a session token. */
-static int login_cert(hf_client *c)
+static int login_cert(hf_client *c, bool *issued)
 {
 	hf_response *resp = NULL;
 	int r;
@@ -384,7 +399,8 @@ static int login_cert(hf_client *c)
 			   HF_SEND_NO_RETRY | HF_SEND_ANSWER_NEEDED, NULL, &resp);
 	if (r < 0)
 		return r;
-	if (hf_response_status(resp) == 200 || hf_response_status(resp) == 201)
+	*issued = hf_response_status(resp) == 200 || hf_response_status(resp) == 201;
+	if (*issued)
 		r = adopt_session(c, resp, sessions_path(c));
 	else
 		r = login_error(c, resp, "certificate login");
@@ -392,23 +408,31 @@ static int login_cert(hf_client *c)
 	return r;
 }
 
-/* A login whose POST went out and whose outcome is unknown: the BMC may hold a session. */
-static bool outcome_unknown(hf_client *c, int r)
+/*
+ * A login that failed while the BMC may hold a session for it: the answer said so but the
+ * client could not take the token (no memory for it, no X-Auth-Token), or the POST went out
+ * and its answer was lost.  Its intent then stays, for sessions prune.
+ */
+static bool outcome_unknown(hf_client *c, int r, bool issued)
 {
-	return r < 0 && !c->token && r != -EACCES && r != -EUSERS && r != -EINVAL &&
-	       r != -ENOMEM && !hf_client_last_unsent(c);
+	if (r >= 0 || c->token)
+		return false;
+	if (issued)
+		return true;
+	return r != -EACCES && r != -EUSERS && r != -EINVAL && !hf_client_last_unsent(c);
 }
 
 static int login_attempt(hf_client *c)
 {
 	struct hf_intent in;
+	bool issued = false;
 	int r;
 
 	/* recorded before the POST: a process killed before the session is journaled leaves
 	 * this behind for sessions prune (intent.c) */
 	hf_intent_begin(c, &in);
-	r = c->auth == HF_AUTH_CERT ? login_cert(c) : login_password(c);
-	hf_intent_end(c, &in, outcome_unknown(c, r));
+	r = c->auth == HF_AUTH_CERT ? login_cert(c, &issued) : login_password(c, &issued);
+	hf_intent_end(c, &in, outcome_unknown(c, r, issued));
 	return r;
 }
 
