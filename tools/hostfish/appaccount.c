@@ -40,9 +40,9 @@ int cmd_appaccount(struct cli *cli, int argc, char **argv)
 			  "create|delete|status");
 		return EXIT_USAGE;
 	}
-	o.chif_library = cli->chif_library;
-	o.username = cli->user;
-	o.password = cli->password;
+	o.chif_library = cli->bmc.opts.chif_library;
+	o.username = cli->bmc.opts.username;
+	o.password = cli->bmc.opts.password;
 	o.log_fn = log_err;
 	o.log_userdata = cli;
 	o.log_level = cli->verbose ? HF_LOG_DEBUG : HF_LOG_WARNING;

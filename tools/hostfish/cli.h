@@ -10,27 +10,14 @@
 
 #include <hostfish.h>
 
+#include "bmc-options.h"
 #include "tools.h" /* exit codes, shared helpers */
 
 #define MAX_HEADERS 64
 
 struct cli {
 	/* options */
-	const char *url;
-	const char *transport;
-	const char *user;
-	char *password; /* owned, wiped at exit */
-	int auth;
-	const char *cert;
-	const char *key;
-	char *key_passphrase; /* owned */
-	const char *cacert;
-	bool insecure;
-	const char *proxy;
-	long timeout_s;
-	long connect_timeout_s;
-	long slot_wait_s;
-	int retries;
+	struct tools_bmc bmc; /* how to reach the BMC: --url, --user... (bmc-options.h) */
 	const char *headers[MAX_HEADERS + 1];
 	size_t n_headers;
 	bool json;
@@ -38,9 +25,6 @@ struct cli {
 	int verbose;
 	const char *log_file;
 	bool no_session_cache;
-	bool direct;
-	const char *chif_library;
-	const char *smbios; /* --smbios FILE */
 	bool no_progress; /* --no-progress */
 
 	/* state */

@@ -456,7 +456,7 @@ static int login_locked(struct cli *cli)
 		cli_error("login: the BMC did not tell where the session is; not caching it");
 		return EXIT_TRANSPORT;
 	}
-	r = cli_cache_store(hf_client_endpoint(cli->client), cli->user, token, uri);
+	r = cli_cache_store(hf_client_endpoint(cli->client), cli->bmc.opts.username, token, uri);
 	if (r < 0)
 		return EXIT_TRANSPORT; /* the client still owns it and deletes it at exit */
 	hf_client_keep_session(cli->client, 1);
@@ -465,13 +465,13 @@ static int login_locked(struct cli *cli)
 
 		json_object_object_add(out, "bmc",
 				       json_object_new_string(hf_client_endpoint(cli->client)));
-		json_object_object_add(out, "user", json_object_new_string(cli->user));
+		json_object_object_add(out, "user", json_object_new_string(cli->bmc.opts.username));
 		json_object_object_add(out, "session", json_object_new_string(uri));
 		cli_print_json(out);
 		json_object_put(out);
 	} else {
 		printf("logged in to %s as %s (session %s)\n", hf_client_endpoint(cli->client),
-		       cli->user, uri);
+		       cli->bmc.opts.username, uri);
 	}
 	return EXIT_OK;
 }
@@ -484,13 +484,14 @@ int cmd_login(struct cli *cli, int argc, char **argv)
 		cli_error("usage: hostfish login");
 		return EXIT_USAGE;
 	}
-	if (!cli->user) {
+	if (!cli->bmc.opts.username) {
 		cli_error("login: --user is required");
 		return EXIT_USAGE;
 	}
 	/* one login at a time per BMC and user: a concurrent one's session is taken over from
 	 * the cache instead of a second one created, which would be kept and never used */
-	lock = cli_cache_lock(hf_client_endpoint(cli->client), cli->user, cli_wait_ms(cli));
+	lock = cli_cache_lock(hf_client_endpoint(cli->client), cli->bmc.opts.username,
+			      cli_wait_ms(cli));
 	if (lock < 0)
 		return EXIT_TRANSPORT;
 	if (!cli->session_from_cache)
@@ -508,13 +509,13 @@ int cmd_logout(struct cli *cli, int argc, char **argv)
 		cli_error("usage: hostfish logout");
 		return EXIT_USAGE;
 	}
-	if (!cli->user) {
+	if (!cli->bmc.opts.username) {
 		cli_error("logout: --user is required");
 		return EXIT_USAGE;
 	}
 	if (!cli->session_from_cache) {
-		fprintf(stderr, "hostfish: no cached session for %s at %s\n", cli->user,
-			hf_client_endpoint(cli->client));
+		fprintf(stderr, "hostfish: no cached session for %s at %s\n",
+			cli->bmc.opts.username, hf_client_endpoint(cli->client));
 		return EXIT_OK;
 	}
 	r = hf_client_logout(cli->client);
@@ -522,7 +523,7 @@ int cmd_logout(struct cli *cli, int argc, char **argv)
 		/* keep the cache entry: the session may still exist and logout can be retried */
 		return cli_report_error(cli, r, "logout");
 	}
-	cli_cache_remove(hf_client_endpoint(cli->client), cli->user);
+	cli_cache_remove(hf_client_endpoint(cli->client), cli->bmc.opts.username);
 	cli->session_from_cache = false;
 	if (!cli->json)
 		printf("logged out\n");

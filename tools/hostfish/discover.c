@@ -134,14 +134,14 @@ int cmd_discover(struct cli *cli, int argc, char **argv)
 {
 	struct json_object *doc = NULL, *sources;
 	const char *choice;
-	bool credentials = cli->user != NULL;
+	bool credentials = cli->bmc.opts.username != NULL;
 	int i, r, rc = EXIT_OK;
 
 	for (i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0) {
 			cli->json = true;
 		} else if (strcmp(argv[i], "--smbios") == 0 && i + 1 < argc) {
-			cli->smbios = argv[++i];
+			cli->bmc.opts.smbios_file = argv[++i];
 		} else {
 			cli_error("discover: unexpected argument '%s' (usage: discover [--smbios FILE] "
 				  "[--json])",
@@ -149,7 +149,7 @@ int cmd_discover(struct cli *cli, int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	r = hf_discover(cli->smbios, 0, &doc);
+	r = hf_discover(cli->bmc.opts.smbios_file, 0, &doc);
 	if (r < 0) {
 		cli_error("discover: %s", strerror(-r));
 		return EXIT_TRANSPORT;

@@ -19,7 +19,7 @@
 
 #include "cli.h"
 
-static const char usage_text[] =
+static const char usage_head[] =
 	"Usage: hostfish [OPTIONS] COMMAND [ARGS]\n"
 	"\n"
 	"Talk Redfish to this server's BMC (HPE iLO, DSP0270 BMCs) or to a BMC given by URL.\n"
@@ -82,29 +82,10 @@ static const char usage_text[] =
 	"                         DIR in Redfish Mockup Creator layout, N connections (1-8,\n"
 	"                         default 4); --force: DIR may be non-empty\n"
 	"\n"
-	"Options:\n"
-	"  --url URL              BMC address, https://host[:port] (default: $HOSTFISH_URL;\n"
-	"                         without one, an in-band transport is used)\n"
-	"  --transport NAME       auto, agent, https, hostif or chif (default auto)\n"
-	"  --smbios FILE          read SMBIOS from a 'dmidecode --dump-bin' FILE (hostif,\n"
-	"                         discover)\n"
-	"  --chif-library FILE    HPE's CHIF library for --transport chif (default: \n"
-	"                         $HOSTFISH_CHIF_LIBRARY, else where iLOrest installs it)\n"
-	"  --user NAME            user name; the password comes from $HOSTFISH_PASSWORD or\n"
-	"                         --password-file, never from the command line\n"
-	"  --password-file FILE   read the password from the first line of FILE\n"
-	"  --auth MODE            session (default with --user), basic, cert or none\n"
-	"  --cert FILE            client certificate (PEM) for --auth cert\n"
-	"  --key FILE             its private key (PEM)\n"
-	"  --key-passphrase-file FILE  the key's passphrase\n"
-	"  --cacert FILE          trust the CA certificates in FILE for the BMC\n"
-	"  --insecure             do not verify the BMC's certificate (logged)\n"
-	"  --proxy URL            HTTP or SOCKS5 proxy (http://, socks5://, socks5h://)\n"
-	"  --timeout SEC          bound on each request (default 30)\n"
-	"  --connect-timeout SEC  bound on connecting (default 10)\n"
-	"  --retries N            retries of idempotent requests (default 2)\n"
-	"  --slot-wait SEC        wait this long for one of the host's 8 connections to the\n"
-	"                         BMC when all are in use (default 60)\n"
+	"Options:\n";
+
+/* after the BMC options of the table (bmc-options.c) */
+static const char usage_tail[] =
 	"  -H, --header 'N: V'    add a request header (repeatable)\n"
 	"  --json                 machine-readable output for status, sessions, login, apply\n"
 	"  -i, --include          print the status line and headers before the body\n"
@@ -140,46 +121,15 @@ static const char usage_text[] =
 	"  130, 143  interrupted by SIGINT or SIGTERM (the session was logged out first)\n";
 
 enum {
-	OPT_URL = 256,
-	OPT_TRANSPORT,
-	OPT_USER,
-	OPT_PASSWORD_FILE,
-	OPT_AUTH,
-	OPT_CERT,
-	OPT_KEY,
-	OPT_KEY_PASSPHRASE_FILE,
-	OPT_CACERT,
-	OPT_INSECURE,
-	OPT_PROXY,
-	OPT_TIMEOUT,
-	OPT_CONNECT_TIMEOUT,
-	OPT_RETRIES,
-	OPT_SLOT_WAIT,
-	OPT_JSON,
+	OPT_JSON = 256,
 	OPT_LOG_FILE,
 	OPT_NO_SESSION_CACHE,
 	OPT_DIRECT,
-	OPT_CHIF_LIBRARY,
-	OPT_SMBIOS,
 	OPT_NO_PROGRESS,
 };
 
-static const struct option long_options[] = {
-	{ "url", required_argument, NULL, OPT_URL },
-	{ "transport", required_argument, NULL, OPT_TRANSPORT },
-	{ "user", required_argument, NULL, OPT_USER },
-	{ "password-file", required_argument, NULL, OPT_PASSWORD_FILE },
-	{ "auth", required_argument, NULL, OPT_AUTH },
-	{ "cert", required_argument, NULL, OPT_CERT },
-	{ "key", required_argument, NULL, OPT_KEY },
-	{ "key-passphrase-file", required_argument, NULL, OPT_KEY_PASSPHRASE_FILE },
-	{ "cacert", required_argument, NULL, OPT_CACERT },
-	{ "insecure", no_argument, NULL, OPT_INSECURE },
-	{ "proxy", required_argument, NULL, OPT_PROXY },
-	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ "connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT },
-	{ "retries", required_argument, NULL, OPT_RETRIES },
-	{ "slot-wait", required_argument, NULL, OPT_SLOT_WAIT },
+/* hostfish's own options; the BMC options come from the shared table */
+static const struct option own_options[] = {
 	{ "header", required_argument, NULL, 'H' },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "include", no_argument, NULL, 'i' },
@@ -187,13 +137,12 @@ static const struct option long_options[] = {
 	{ "log-file", required_argument, NULL, OPT_LOG_FILE },
 	{ "no-session-cache", no_argument, NULL, OPT_NO_SESSION_CACHE },
 	{ "direct", no_argument, NULL, OPT_DIRECT },
-	{ "chif-library", required_argument, NULL, OPT_CHIF_LIBRARY },
-	{ "smbios", required_argument, NULL, OPT_SMBIOS },
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
+#define N_OWN_OPTIONS (sizeof(own_options) / sizeof(own_options[0]))
 
 static const struct {
 	const char *name;
@@ -245,18 +194,12 @@ static void install_signal_handlers(void)
 	sigaction(SIGHUP, &sa, NULL);
 }
 
-/* A password or passphrase file: errors and the "readable by others" warning on stderr. */
-static char *read_secret_file(const char *path)
+/* An error of a BMC option, or a warning (a secret file others can read), on stderr. */
+static void report_option(void *userdata, bool warning, const char *message)
 {
-	char err[512];
-	bool loose;
-	char *s = tools_read_secret_file(path, &loose, err, sizeof(err));
-
-	if (!s)
-		cli_error("%s", err);
-	else if (loose)
-		cli_error("warning: %s is readable by other users", path);
-	return s;
+	(void)userdata;
+	(void)warning;
+	cli_error("%s", message);
 }
 
 static void log_cb(void *userdata, int level, const char *message)
@@ -287,79 +230,19 @@ static int open_log_file(const char *path)
 
 static int parse_options(struct cli *cli, int argc, char **argv)
 {
-	long v;
+	struct option long_options[TOOLS_BMC_N_OPTIONS + N_OWN_OPTIONS];
 	int c;
 
+	if (tools_bmc_long_options(TOOLS_HOSTFISH, own_options, long_options,
+				   TOOLS_BMC_N_OPTIONS + N_OWN_OPTIONS) < 0)
+		abort(); /* the array is made to fit */
 	while ((c = getopt_long(argc, argv, "+H:ivhV", long_options, NULL)) != -1) {
+		if (tools_bmc_is_option(c)) {
+			if (tools_bmc_set(&cli->bmc, c, optarg, report_option, cli) < 0)
+				return -1;
+			continue;
+		}
 		switch (c) {
-		case OPT_URL:
-			cli->url = optarg;
-			break;
-		case OPT_TRANSPORT:
-			cli->transport = optarg;
-			break;
-		case OPT_USER:
-			cli->user = optarg;
-			break;
-		case OPT_PASSWORD_FILE:
-			tools_wipe_free(cli->password);
-			cli->password = read_secret_file(optarg);
-			if (!cli->password)
-				return -1;
-			break;
-		case OPT_AUTH:
-			cli->auth = tools_parse_auth(optarg);
-			if (cli->auth < 0) {
-				cli_error("--auth: expected session, basic, cert or none");
-				return -1;
-			}
-			break;
-		case OPT_CERT:
-			cli->cert = optarg;
-			break;
-		case OPT_KEY:
-			cli->key = optarg;
-			break;
-		case OPT_KEY_PASSPHRASE_FILE:
-			tools_wipe_free(cli->key_passphrase);
-			cli->key_passphrase = read_secret_file(optarg);
-			if (!cli->key_passphrase)
-				return -1;
-			break;
-		case OPT_CACERT:
-			cli->cacert = optarg;
-			break;
-		case OPT_INSECURE:
-			cli->insecure = true;
-			break;
-		case OPT_PROXY:
-			cli->proxy = optarg;
-			break;
-		case OPT_TIMEOUT:
-			if (!tools_parse_long(optarg, 1, 86400, &cli->timeout_s)) {
-				cli_error("--timeout: expected seconds between 1 and 86400");
-				return -1;
-			}
-			break;
-		case OPT_CONNECT_TIMEOUT:
-			if (!tools_parse_long(optarg, 1, 3600, &cli->connect_timeout_s)) {
-				cli_error("--connect-timeout: expected seconds between 1 and 3600");
-				return -1;
-			}
-			break;
-		case OPT_RETRIES:
-			if (!tools_parse_long(optarg, 0, 10, &v)) {
-				cli_error("--retries: expected a number between 0 and 10");
-				return -1;
-			}
-			cli->retries = (int)v;
-			break;
-		case OPT_SLOT_WAIT:
-			if (!tools_parse_long(optarg, 1, 3600, &cli->slot_wait_s)) {
-				cli_error("--slot-wait: expected seconds between 1 and 3600");
-				return -1;
-			}
-			break;
 		case 'H':
 			if (cli->n_headers == MAX_HEADERS) {
 				cli_error("too many headers (at most %d)", MAX_HEADERS);
@@ -388,19 +271,15 @@ static int parse_options(struct cli *cli, int argc, char **argv)
 			cli->no_session_cache = true;
 			break;
 		case OPT_DIRECT:
-			cli->direct = true;
-			break;
-		case OPT_CHIF_LIBRARY:
-			cli->chif_library = optarg;
-			break;
-		case OPT_SMBIOS:
-			cli->smbios = optarg;
+			cli->bmc.opts.direct = 1;
 			break;
 		case OPT_NO_PROGRESS:
 			cli->no_progress = true;
 			break;
 		case 'h':
-			fputs(usage_text, stdout);
+			fputs(usage_head, stdout);
+			tools_bmc_help(stdout, TOOLS_HOSTFISH, TOOLS_BMC_HELP_ALL);
+			fputs(usage_tail, stdout);
 			exit(EXIT_OK);
 		case 'V':
 			printf("hostfish %s\n", hf_version());
@@ -415,27 +294,9 @@ static int parse_options(struct cli *cli, int argc, char **argv)
 
 static int create_client(struct cli *cli)
 {
-	hf_options o = HF_OPTIONS_INIT;
+	hf_options o = cli->bmc.opts; /* what the options and the environment said */
 	int r;
 
-	o.url = cli->url;
-	o.transport = cli->transport;
-	o.username = cli->user;
-	o.password = cli->password;
-	o.auth = cli->auth;
-	o.retries = cli->retries;
-	o.connect_timeout_ms = cli->connect_timeout_s * 1000;
-	o.timeout_ms = cli->timeout_s * 1000;
-	o.slot_wait_ms = cli->slot_wait_s * 1000;
-	o.direct = cli->direct;
-	o.chif_library = cli->chif_library;
-	o.smbios_file = cli->smbios;
-	o.ca_file = cli->cacert;
-	o.insecure = cli->insecure;
-	o.client_cert = cli->cert;
-	o.client_key = cli->key;
-	o.client_key_passphrase = cli->key_passphrase;
-	o.proxy = cli->proxy;
 	o.log_fn = log_cb;
 	o.log_userdata = cli;
 	o.log_level = (cli->verbose || cli->log_fd >= 0) ? HF_LOG_DEBUG : HF_LOG_WARNING;
@@ -459,10 +320,10 @@ void cli_resume_cached_session(struct cli *cli)
 {
 	struct cli_cached_session s = { 0 };
 
-	if (cli->no_session_cache || !cli->user ||
-	    (cli->auth != HF_AUTH_SESSION && cli->auth != HF_AUTH_AUTO))
+	if (cli->no_session_cache || !cli->bmc.opts.username ||
+	    (cli->bmc.opts.auth != HF_AUTH_SESSION && cli->bmc.opts.auth != HF_AUTH_AUTO))
 		return;
-	if (cli_cache_load(hf_client_endpoint(cli->client), cli->user, &s) <= 0)
+	if (cli_cache_load(hf_client_endpoint(cli->client), cli->bmc.opts.username, &s) <= 0)
 		return;
 	if (hf_client_resume_session(cli->client, s.token, s.uri) == 0) {
 		cli->session_from_cache = true;
@@ -473,7 +334,7 @@ void cli_resume_cached_session(struct cli *cli)
 
 long cli_wait_ms(const struct cli *cli)
 {
-	return cli->slot_wait_s > 0 ? cli->slot_wait_s * 1000 : HF_CLI_DEFAULT_WAIT_MS;
+	return cli->bmc.opts.slot_wait_ms > 0 ? cli->bmc.opts.slot_wait_ms : HF_CLI_DEFAULT_WAIT_MS;
 }
 
 /*
@@ -485,16 +346,16 @@ static bool replace_cached(struct cli *cli, const char *token, const char *uri)
 {
 	struct cli_cached_session now = { 0 };
 	bool stored = false;
-	int lock = cli_cache_lock(hf_client_endpoint(cli->client), cli->user, cli_wait_ms(cli));
+	const char *user = cli->bmc.opts.username;
+	int lock = cli_cache_lock(hf_client_endpoint(cli->client), user, cli_wait_ms(cli));
 
 	if (lock < 0)
 		return false;
-	if (cli_cache_load(hf_client_endpoint(cli->client), cli->user, &now) > 0 &&
+	if (cli_cache_load(hf_client_endpoint(cli->client), user, &now) > 0 &&
 	    strcmp(now.token, cli->cached_token) != 0)
 		stored = false; /* replaced meanwhile: ours goes */
 	else
-		stored = cli_cache_store(hf_client_endpoint(cli->client), cli->user, token, uri) ==
-			 0;
+		stored = cli_cache_store(hf_client_endpoint(cli->client), user, token, uri) == 0;
 	cli_cached_session_clear(&now);
 	close(lock);
 	return stored;
@@ -537,11 +398,11 @@ static int finish_session(struct cli *cli, bool logged_in, int rc)
 
 int main(int argc, char **argv)
 {
-	struct cli cli = { .auth = HF_AUTH_AUTO, .retries = -1, .log_fd = -1 };
-	const char *env;
+	struct cli cli = { .log_fd = -1 };
 	size_t i;
 	int rc;
 
+	tools_bmc_init(&cli.bmc);
 	cli_output_init();
 	if (parse_options(&cli, argc, argv) < 0) {
 		rc = EXIT_USAGE;
@@ -562,15 +423,10 @@ int main(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	if (!cli.url) {
-		env = secure_getenv("HOSTFISH_URL");
-		if (env && *env)
-			cli.url = env;
-	}
-	if (!cli.password && cli.user) {
-		env = secure_getenv("HOSTFISH_PASSWORD");
-		if (env && *env)
-			cli.password = strdup(env);
+	if (tools_bmc_from_env(&cli.bmc) < 0) {
+		cli_error("out of memory");
+		rc = EXIT_USAGE;
+		goto out;
 	}
 	if (cli.log_file) {
 		cli.log_fd = open_log_file(cli.log_file);
@@ -579,7 +435,7 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (cli.auth == HF_AUTH_BASIC && (!cli.user || !cli.password)) {
+	if (cli.bmc.opts.auth == HF_AUTH_BASIC && (!cli.bmc.opts.username || !cli.bmc.password)) {
 		cli_error("basic authentication needs --user and a password (HOSTFISH_PASSWORD or "
 			  "--password-file); nothing was sent");
 		rc = EXIT_AUTH;
@@ -589,11 +445,11 @@ int main(int argc, char **argv)
 	if (commands[i].fn == cmd_login || commands[i].fn == cmd_logout ||
 	    (commands[i].fn == cmd_sessions && argc - optind > 1 &&
 	     strcmp(argv[optind + 1], "prune") == 0))
-		cli.direct = true;
+		cli.bmc.opts.direct = 1;
 	/* uploads are streamed: hostfishd reads bodies whole (and bounds them) */
 	if (commands[i].fn == cmd_firmware && argc - optind > 1 &&
 	    strcmp(argv[optind + 1], "upload") == 0)
-		cli.direct = true;
+		cli.bmc.opts.direct = 1;
 	/* commands that need no client: they describe or prepare the host */
 	if (commands[i].fn == cmd_discover || commands[i].fn == cmd_hostif ||
 	    commands[i].fn == cmd_appaccount) {
@@ -623,8 +479,7 @@ int main(int argc, char **argv)
 out:
 	signal_client = NULL;
 	hf_client_free(cli.client);
-	tools_wipe_free(cli.password);
-	tools_wipe_free(cli.key_passphrase);
+	tools_bmc_clear(&cli.bmc);
 	tools_wipe_free(cli.cached_token);
 	if (cli.log_fd >= 0)
 		close(cli.log_fd);

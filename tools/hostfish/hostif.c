@@ -39,8 +39,8 @@ int cmd_hostif(struct cli *cli, int argc, char **argv)
 	hf_options o = HF_OPTIONS_INIT;
 	int r;
 
-	o.smbios_file = cli->smbios;
-	o.timeout_ms = cli->timeout_s * 1000;
+	o.smbios_file = cli->bmc.opts.smbios_file;
+	o.timeout_ms = cli->bmc.opts.timeout_ms;
 	o.log_fn = log_err;
 	o.log_userdata = cli;
 	o.log_level = cli->verbose ? HF_LOG_DEBUG : HF_LOG_WARNING;

@@ -137,8 +137,6 @@ int agent_log_library_level(void);
 
 /* ---- util.c ---- */
 int64_t now_ms(void);
-/* tools_read_secret_file() with its errors and warning in the agent's log */
-char *read_secret_file(const char *path);
 /* Growable output buffer with a hard bound; after a failure it stays failed. */
 struct obuf {
 	char *data;

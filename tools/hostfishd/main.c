@@ -26,12 +26,13 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "bmc-options.h"
 
 #define DEFAULT_RUNTIME_DIR "/run/hostfish"
 #define SOCKET_NAME "hostfishd.sock"
 #define INTERRUPT_GRACE_MS 5000 /* after hf_client_interrupt(): answers still being written */
 
-static const char usage_text[] =
+static const char usage_head[] =
 	"Usage: hostfishd [OPTIONS]\n"
 	"\n"
 	"The local Redfish agent: one BMC session and at most eight BMC connections, shared by\n"
@@ -39,31 +40,16 @@ static const char usage_text[] =
 	"  curl --unix-socket /run/hostfish/hostfishd.sock http://localhost/redfish/v1/\n"
 	"Only /redfish/ is forwarded; GET /hostfishd/status reports the agent's health.\n"
 	"\n"
-	"BMC options (as for hostfish):\n"
-	"  --url URL              BMC address, https://host[:port] (default: $HOSTFISH_URL;\n"
-	"                         without one, an in-band transport is used)\n"
-	"  --transport NAME       auto, https, hostif or chif (default auto)\n"
-	"  --user NAME            user name; the password comes from $HOSTFISH_PASSWORD or\n"
-	"                         --password-file, never from the command line\n"
-	"  --password-file FILE   read the password from the first line of FILE\n"
-	"  --auth MODE            session (default with --user), basic, cert or none\n"
-	"  --cert FILE            client certificate (PEM) for --auth cert\n"
-	"  --key FILE             its private key (PEM)\n"
-	"  --key-passphrase-file FILE  the key's passphrase\n"
-	"  --cacert FILE          trust the CA certificates in FILE for the BMC\n"
-	"  --insecure             do not verify the BMC's certificate (logged)\n"
-	"  --proxy URL            HTTP or SOCKS5 proxy (http://, socks5://, socks5h://)\n"
-	"  --timeout SEC          bound on each BMC request, on waiting for a connection, and\n"
-	"                         on finishing requests at stop (default 30)\n"
-	"  --connect-timeout SEC  bound on connecting (default 10)\n"
-	"  --retries N            retries of idempotent requests (default 2)\n"
+	"BMC options (as for hostfish):\n";
+
+/* between the BMC options both programs have and those only the agent has (bmc-options.c) */
+static const char usage_middle[] =
 	"\n"
 	"Agent options:\n"
-	"  --socket PATH          listen here (default $HOSTFISH_RUNTIME_DIR/" SOCKET_NAME ")\n"
-	"  --max-connections N    concurrent BMC connections, 1..8 (default 6: two of the\n"
-	"                         host's eight stay free for direct users)\n"
-	"  --idle-timeout MS      a BMC connection unused this long is closed and its slot\n"
-	"                         given back (default 2000; -1: kept open)\n"
+	"  --socket PATH          listen here (default $HOSTFISH_RUNTIME_DIR/" SOCKET_NAME ")\n";
+
+/* after them */
+static const char usage_tail[] =
 	"  --max-queue N          requests waiting for a BMC connection (default 64); more\n"
 	"                         are answered 503 with Retry-After: 1\n"
 	"  --max-clients N        open client connections (default 128); more are answered 503\n"
@@ -106,23 +92,7 @@ static const char usage_text[] =
 	"  6  the logout timed out\n";
 
 enum {
-	OPT_URL = 256,
-	OPT_TRANSPORT,
-	OPT_USER,
-	OPT_PASSWORD_FILE,
-	OPT_AUTH,
-	OPT_CERT,
-	OPT_KEY,
-	OPT_KEY_PASSPHRASE_FILE,
-	OPT_CACERT,
-	OPT_INSECURE,
-	OPT_PROXY,
-	OPT_TIMEOUT,
-	OPT_CONNECT_TIMEOUT,
-	OPT_RETRIES,
-	OPT_SOCKET,
-	OPT_MAX_CONNECTIONS,
-	OPT_IDLE_TIMEOUT,
+	OPT_SOCKET = 256,
 	OPT_MAX_QUEUE,
 	OPT_MAX_CLIENTS,
 	OPT_MAX_BODY,
@@ -133,24 +103,9 @@ enum {
 	OPT_LOG_FILE,
 };
 
-static const struct option long_options[] = {
-	{ "url", required_argument, NULL, OPT_URL },
-	{ "transport", required_argument, NULL, OPT_TRANSPORT },
-	{ "user", required_argument, NULL, OPT_USER },
-	{ "password-file", required_argument, NULL, OPT_PASSWORD_FILE },
-	{ "auth", required_argument, NULL, OPT_AUTH },
-	{ "cert", required_argument, NULL, OPT_CERT },
-	{ "key", required_argument, NULL, OPT_KEY },
-	{ "key-passphrase-file", required_argument, NULL, OPT_KEY_PASSPHRASE_FILE },
-	{ "cacert", required_argument, NULL, OPT_CACERT },
-	{ "insecure", no_argument, NULL, OPT_INSECURE },
-	{ "proxy", required_argument, NULL, OPT_PROXY },
-	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ "connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT },
-	{ "retries", required_argument, NULL, OPT_RETRIES },
+/* the agent's own options; the BMC options come from the shared table */
+static const struct option own_options[] = {
 	{ "socket", required_argument, NULL, OPT_SOCKET },
-	{ "max-connections", required_argument, NULL, OPT_MAX_CONNECTIONS },
-	{ "idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT },
 	{ "max-queue", required_argument, NULL, OPT_MAX_QUEUE },
 	{ "max-clients", required_argument, NULL, OPT_MAX_CLIENTS },
 	{ "max-body", required_argument, NULL, OPT_MAX_BODY },
@@ -164,213 +119,136 @@ static const struct option long_options[] = {
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
+#define N_OWN_OPTIONS (sizeof(own_options) / sizeof(own_options[0]))
 
-/* Target and credential options, as the CLI has them. */
-struct bmc_options {
-	const char *url;
-	const char *transport;
-	const char *user;
-	char *password; /* owned, wiped */
-	int auth;
-	const char *cert;
-	const char *key;
-	char *key_passphrase; /* owned, wiped */
-	const char *cacert;
-	bool insecure;
-	const char *proxy;
-	long connect_timeout_s;
-	int retries;
-};
+/* An error of a BMC option, or a warning (a secret file others can read), in the log. */
+static void report_option(void *userdata, bool warning, const char *message)
+{
+	(void)userdata;
+	agent_log(warning ? ALOG_WARN : ALOG_ERR, "%s", message);
+}
 
-static int parse_options(struct agent_config *cfg, struct bmc_options *o, int argc, char **argv)
+static void print_usage(void)
+{
+	fputs(usage_head, stdout);
+	tools_bmc_help(stdout, TOOLS_HOSTFISHD, TOOLS_BMC_HELP_SHARED);
+	fputs(usage_middle, stdout);
+	tools_bmc_help(stdout, TOOLS_HOSTFISHD, TOOLS_BMC_HELP_OWN);
+	fputs(usage_tail, stdout);
+}
+
+/* One of the agent's own options; -1 for a usage error (reported). */
+static int parse_own_option(struct agent_config *cfg, int c, const char *arg)
 {
 	long v;
-	int c;
 
-	while ((c = getopt_long(argc, argv, "vhV", long_options, NULL)) != -1) {
-		switch (c) {
-		case OPT_URL:
-			o->url = optarg;
-			break;
-		case OPT_TRANSPORT:
-			o->transport = optarg;
-			break;
-		case OPT_USER:
-			o->user = optarg;
-			break;
-		case OPT_PASSWORD_FILE:
-			tools_wipe_free(o->password);
-			o->password = read_secret_file(optarg);
-			if (!o->password)
-				return -1;
-			break;
-		case OPT_AUTH:
-			o->auth = tools_parse_auth(optarg);
-			if (o->auth < 0) {
-				agent_log(ALOG_ERR,
-					  "--auth: expected session, basic, cert or none");
-				return -1;
-			}
-			break;
-		case OPT_CERT:
-			o->cert = optarg;
-			break;
-		case OPT_KEY:
-			o->key = optarg;
-			break;
-		case OPT_KEY_PASSPHRASE_FILE:
-			tools_wipe_free(o->key_passphrase);
-			o->key_passphrase = read_secret_file(optarg);
-			if (!o->key_passphrase)
-				return -1;
-			break;
-		case OPT_CACERT:
-			o->cacert = optarg;
-			break;
-		case OPT_INSECURE:
-			o->insecure = true;
-			break;
-		case OPT_PROXY:
-			o->proxy = optarg;
-			break;
-		case OPT_TIMEOUT:
-			if (!tools_parse_long(optarg, 1, 86400, &v)) {
-				agent_log(ALOG_ERR,
-					  "--timeout: expected seconds between 1 and 86400");
-				return -1;
-			}
-			cfg->timeout_ms = v * 1000;
-			break;
-		case OPT_CONNECT_TIMEOUT:
-			if (!tools_parse_long(optarg, 1, 3600, &o->connect_timeout_s)) {
-				agent_log(ALOG_ERR,
-					  "--connect-timeout: expected seconds between 1 and 3600");
-				return -1;
-			}
-			break;
-		case OPT_RETRIES:
-			if (!tools_parse_long(optarg, 0, 10, &v)) {
-				agent_log(ALOG_ERR,
-					  "--retries: expected a number between 0 and 10");
-				return -1;
-			}
-			o->retries = (int)v;
-			break;
-		case OPT_SOCKET:
-			cfg->socket_path = optarg;
-			break;
-		case OPT_MAX_CONNECTIONS:
-			if (!tools_parse_long(optarg, 1, 8, &v)) {
-				agent_log(ALOG_ERR, "--max-connections: expected 1 to 8");
-				return -1;
-			}
-			cfg->max_connections = (int)v;
-			break;
-		case OPT_IDLE_TIMEOUT:
-			if (!tools_parse_long(optarg, -1, 3600000, &v) || v == 0) {
-				agent_log(ALOG_ERR, "--idle-timeout: expected milliseconds between 1 "
-						    "and 3600000, or -1");
-				return -1;
-			}
-			cfg->idle_timeout_ms = v;
-			break;
-		case OPT_MAX_QUEUE:
-			if (!tools_parse_long(optarg, 0, 4096, &v)) {
-				agent_log(ALOG_ERR, "--max-queue: expected 0 to 4096");
-				return -1;
-			}
-			cfg->max_queue = (int)v;
-			break;
-		case OPT_MAX_CLIENTS:
-			if (!tools_parse_long(optarg, 1, 4096, &v)) {
-				agent_log(ALOG_ERR, "--max-clients: expected 1 to 4096");
-				return -1;
-			}
-			cfg->max_clients = (int)v;
-			break;
-		case OPT_MAX_BODY:
-			if (!tools_parse_long(optarg, 0, 256L << 20, &v)) {
-				agent_log(ALOG_ERR, "--max-body: expected 0 to %ld bytes",
-					  256L << 20);
-				return -1;
-			}
-			cfg->max_body = (size_t)v;
-			break;
-		case OPT_MAX_BODY_TOTAL:
-			if (!tools_parse_long(optarg, 0, 64L << 30, &v)) {
-				agent_log(ALOG_ERR, "--max-body-total: expected 0 to %ld bytes",
-					  64L << 30);
-				return -1;
-			}
-			cfg->max_body_total = (size_t)v;
-			break;
-		case OPT_CLIENT_TIMEOUT:
-			if (!tools_parse_long(optarg, 1, 3600, &v)) {
-				agent_log(ALOG_ERR,
-					  "--client-timeout: expected seconds between 1 and 3600");
-				return -1;
-			}
-			cfg->client_timeout_ms = v * 1000;
-			break;
-		case OPT_GROUP:
-			cfg->group = optarg;
-			break;
-		case OPT_RO_GROUP:
-			cfg->ro_group = optarg;
-			break;
-		case OPT_LOG_FILE:
-			cfg->log_file = optarg;
-			break;
-		case 'v':
-			cfg->verbose++;
-			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			exit(EXIT_OK);
-		case 'V':
-			printf("hostfishd %s (libhostfish %s)\n", PACKAGE_VERSION, hf_version());
-			exit(EXIT_OK);
-		default:
-			fputs("Try 'hostfishd --help'.\n", stderr);
+	switch (c) {
+	case OPT_SOCKET:
+		cfg->socket_path = arg;
+		return 0;
+	case OPT_MAX_QUEUE:
+		if (!tools_parse_long(arg, 0, 4096, &v)) {
+			agent_log(ALOG_ERR, "--max-queue: expected 0 to 4096");
 			return -1;
 		}
+		cfg->max_queue = (int)v;
+		return 0;
+	case OPT_MAX_CLIENTS:
+		if (!tools_parse_long(arg, 1, 4096, &v)) {
+			agent_log(ALOG_ERR, "--max-clients: expected 1 to 4096");
+			return -1;
+		}
+		cfg->max_clients = (int)v;
+		return 0;
+	case OPT_MAX_BODY:
+		if (!tools_parse_long(arg, 0, 256L << 20, &v)) {
+			agent_log(ALOG_ERR, "--max-body: expected 0 to %ld bytes", 256L << 20);
+			return -1;
+		}
+		cfg->max_body = (size_t)v;
+		return 0;
+	case OPT_MAX_BODY_TOTAL:
+		if (!tools_parse_long(arg, 0, 64L << 30, &v)) {
+			agent_log(ALOG_ERR, "--max-body-total: expected 0 to %ld bytes", 64L << 30);
+			return -1;
+		}
+		cfg->max_body_total = (size_t)v;
+		return 0;
+	case OPT_CLIENT_TIMEOUT:
+		if (!tools_parse_long(arg, 1, 3600, &v)) {
+			agent_log(ALOG_ERR, "--client-timeout: expected seconds between 1 and 3600");
+			return -1;
+		}
+		cfg->client_timeout_ms = v * 1000;
+		return 0;
+	case OPT_GROUP:
+		cfg->group = arg;
+		return 0;
+	case OPT_RO_GROUP:
+		cfg->ro_group = arg;
+		return 0;
+	case OPT_LOG_FILE:
+		cfg->log_file = arg;
+		return 0;
+	case 'v':
+		cfg->verbose++;
+		return 0;
+	case 'h':
+		print_usage();
+		exit(EXIT_OK);
+	case 'V':
+		printf("hostfishd %s (libhostfish %s)\n", PACKAGE_VERSION, hf_version());
+		exit(EXIT_OK);
+	default:
+		fputs("Try 'hostfishd --help'.\n", stderr);
+		return -1;
+	}
+}
+
+/*
+ * The options into cfg (the agent's) and bo (the BMC's).  The BMC options that shape the
+ * agent too are copied into cfg: --timeout, --max-connections, --idle-timeout.
+ */
+static int parse_options(struct agent_config *cfg, struct tools_bmc *bo, int argc, char **argv)
+{
+	struct option long_options[TOOLS_BMC_N_OPTIONS + N_OWN_OPTIONS];
+	int c;
+
+	if (tools_bmc_long_options(TOOLS_HOSTFISHD, own_options, long_options,
+				   TOOLS_BMC_N_OPTIONS + N_OWN_OPTIONS) < 0)
+		abort(); /* the array is made to fit */
+	while ((c = getopt_long(argc, argv, "vhV", long_options, NULL)) != -1) {
+		if (tools_bmc_is_option(c) ? tools_bmc_set(bo, c, optarg, report_option, NULL) < 0
+					   : parse_own_option(cfg, c, optarg) < 0)
+			return -1;
 	}
 	if (optind < argc) {
 		agent_log(ALOG_ERR, "unexpected argument '%s'", argv[optind]);
 		fputs("Try 'hostfishd --help'.\n", stderr);
 		return -1;
 	}
+	if (bo->opts.timeout_ms)
+		cfg->timeout_ms = bo->opts.timeout_ms;
+	if (bo->opts.max_connections)
+		cfg->max_connections = bo->opts.max_connections;
+	cfg->idle_timeout_ms = bo->opts.idle_timeout_ms;
 	return 0;
 }
 
-/* The password from the environment; the environment's copy is wiped (it shows in
- * /proc/PID/environ for as long as the agent runs). */
-static char *password_from_env(void)
-{
-	char *env = secure_getenv("HOSTFISH_PASSWORD");
-	char *s;
-
-	if (!env || !*env)
-		return NULL;
-	s = strdup(env);
-	explicit_bzero(env, strlen(env));
-	unsetenv("HOSTFISH_PASSWORD");
-	return s;
-}
-
 /* Exit 4 when the authentication mode needs credentials that are not there. */
-static int check_credentials(const struct bmc_options *o)
+static int check_credentials(const struct tools_bmc *bo)
 {
+	const hf_options *o = &bo->opts;
 	bool need_password = o->auth == HF_AUTH_BASIC || o->auth == HF_AUTH_SESSION ||
-			     (o->auth == HF_AUTH_AUTO && o->user);
+			     (o->auth == HF_AUTH_AUTO && o->username);
 
-	if (need_password && (!o->user || !o->password)) {
+	if (need_password && (!o->username || !bo->password)) {
 		agent_log(ALOG_ERR, "%s authentication needs --user and a password "
 				    "(HOSTFISH_PASSWORD or --password-file): not starting",
 			  o->auth == HF_AUTH_BASIC ? "basic" : "session");
 		return EXIT_AUTH;
 	}
-	if (o->auth == HF_AUTH_CERT && (!o->cert || !o->key)) {
+	if (o->auth == HF_AUTH_CERT && (!o->client_cert || !o->client_key)) {
 		agent_log(ALOG_ERR, "certificate authentication needs --cert and --key: not "
 				    "starting");
 		return EXIT_AUTH;
@@ -378,25 +256,12 @@ static int check_credentials(const struct bmc_options *o)
 	return EXIT_OK;
 }
 
-static int create_client(struct agent *a, const struct bmc_options *bo)
+static int create_client(struct agent *a, const struct tools_bmc *bo)
 {
-	hf_options o = HF_OPTIONS_INIT;
+	hf_options o = bo->opts; /* what the options and the environment said */
 	int r;
 
-	o.url = bo->url;
-	o.transport = bo->transport;
-	o.username = bo->user;
-	o.password = bo->password;
-	o.auth = bo->auth;
-	o.retries = bo->retries;
-	o.connect_timeout_ms = bo->connect_timeout_s * 1000;
 	o.timeout_ms = a->cfg.timeout_ms;
-	o.ca_file = bo->cacert;
-	o.insecure = bo->insecure;
-	o.client_cert = bo->cert;
-	o.client_key = bo->key;
-	o.client_key_passphrase = bo->key_passphrase;
-	o.proxy = bo->proxy;
 	o.log_fn = agent_log_library;
 	o.log_level = agent_log_library_level();
 	o.max_connections = a->cfg.max_connections;
@@ -440,6 +305,7 @@ static void prepare_socket_dir(const char *path, bool create)
 }
 
 static int probe_done; /* atomic: the start-up probe has finished */
+static char default_socket[4096]; /* $HOSTFISH_RUNTIME_DIR/hostfishd.sock */
 
 /* Start-up check of the BMC, in the background: the agent serves at once, the BMC may come
  * later.  Logs the service root's answer, then logs in (the session is shared from then). */
@@ -583,25 +449,12 @@ static int agent_init(struct agent *a)
 	return a->stop_fd < 0 ? -errno : 0;
 }
 
-int main(int argc, char **argv)
+/* Defaults, options, environment, credentials, socket path, log file: 0 or the exit code. */
+static int configure(struct agent *a, struct tools_bmc *bo, int argc, char **argv)
 {
-	static struct agent agent;
-	struct agent *a = &agent;
-	struct bmc_options bo = { .auth = HF_AUTH_AUTO, .retries = -1 };
-	static char default_socket[4096], activated_socket[4096];
-	const char *env, *runtime_dir;
-	pthread_t probe;
-	bool have_probe = false, stopped = false;
-	sigset_t mask;
-	int sig_fd = -1, act_fd = -1, rc, sig, r;
+	const char *runtime_dir;
+	int rc;
 
-	/* it holds the BMC password and session token: no core dump, no ptrace or /proc/PID/mem
-	 * by other processes of its user (the kernel makes /proc/PID/ root's) */
-	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
-		fprintf(stderr, "hostfishd: cannot make itself non-dumpable: %s\n", strerror(errno));
-		return EXIT_FAILURE;
-	}
-	a->listen_fd = -1;
 	a->cfg = (struct agent_config){
 		.max_connections = 6, /* of the host's 8: room for direct logins and uploads */
 		.max_queue = 64,
@@ -613,23 +466,18 @@ int main(int argc, char **argv)
 		.group = "hostfish",
 		.ro_group = "hostfish-ro",
 	};
-	if (parse_options(&a->cfg, &bo, argc, argv) < 0) {
-		rc = EXIT_USAGE;
-		goto out;
-	}
+	if (parse_options(&a->cfg, bo, argc, argv) < 0)
+		return EXIT_USAGE;
 	if (a->cfg.max_body_total == SIZE_MAX)
 		a->cfg.max_body_total = 8 * a->cfg.max_body;
 	agent_log_init(a->cfg.verbose);
-	if (!bo.url) {
-		env = secure_getenv("HOSTFISH_URL");
-		if (env && *env)
-			bo.url = env;
+	if (tools_bmc_from_env(bo) < 0) {
+		agent_log(ALOG_ERR, "out of memory");
+		return EXIT_USAGE;
 	}
-	if (!bo.password && bo.user)
-		bo.password = password_from_env();
-	rc = check_credentials(&bo);
+	rc = check_credentials(bo);
 	if (rc)
-		goto out;
+		return rc;
 	runtime_dir = secure_getenv("HOSTFISH_RUNTIME_DIR");
 	if (!runtime_dir || !*runtime_dir)
 		runtime_dir = DEFAULT_RUNTIME_DIR;
@@ -637,15 +485,37 @@ int main(int argc, char **argv)
 		if ((size_t)snprintf(default_socket, sizeof(default_socket), "%s/%s", runtime_dir,
 				     SOCKET_NAME) >= sizeof(default_socket)) {
 			agent_log(ALOG_ERR, "HOSTFISH_RUNTIME_DIR is too long");
-			rc = EXIT_USAGE;
-			goto out;
+			return EXIT_USAGE;
 		}
 		a->cfg.socket_path = default_socket;
 	}
-	if (a->cfg.log_file && agent_log_open(a->cfg.log_file) < 0) {
-		rc = EXIT_USAGE;
-		goto out;
+	if (a->cfg.log_file && agent_log_open(a->cfg.log_file) < 0)
+		return EXIT_USAGE;
+	return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	static struct agent agent;
+	struct agent *a = &agent;
+	struct tools_bmc bo;
+	static char activated_socket[4096];
+	pthread_t probe;
+	bool have_probe = false, stopped = false;
+	sigset_t mask;
+	int sig_fd = -1, act_fd = -1, rc, sig, r;
+
+	/* it holds the BMC password and session token: no core dump, no ptrace or /proc/PID/mem
+	 * by other processes of its user (the kernel makes /proc/PID/ root's) */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+		fprintf(stderr, "hostfishd: cannot make itself non-dumpable: %s\n", strerror(errno));
+		return EXIT_FAILURE;
 	}
+	tools_bmc_init(&bo);
+	a->listen_fd = -1;
+	rc = configure(a, &bo, argc, argv);
+	if (rc)
+		goto out;
 	/* started by hostfishd.socket: serve the socket systemd listens on */
 	r = activation_listen_fd(&act_fd, activated_socket, sizeof(activated_socket));
 	if (r < 0) {
@@ -687,10 +557,7 @@ int main(int argc, char **argv)
 		prepare_socket_dir(a->cfg.socket_path, a->cfg.socket_path == default_socket);
 	}
 	rc = create_client(a, &bo);
-	tools_wipe_free(bo.password); /* the client has its own copy */
-	bo.password = NULL;
-	tools_wipe_free(bo.key_passphrase);
-	bo.key_passphrase = NULL;
+	tools_bmc_clear(&bo); /* the client has its own copies */
 	if (rc)
 		goto out;
 	authz_resolve_groups(a);
@@ -726,8 +593,7 @@ out:
 		hf_client_free(a->client);
 		a->client = NULL;
 	}
-	tools_wipe_free(bo.password);
-	tools_wipe_free(bo.key_passphrase);
+	tools_bmc_clear(&bo);
 	if (sig_fd >= 0)
 		close(sig_fd);
 	if (a->stop_fd > 0)

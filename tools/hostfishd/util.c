@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * util.c - small helpers of hostfishd: clock, numbers, secret files, a bounded output buffer.
- * (read_secret_file, parse_long and wipe_free are the CLI's, tools/hostfish/hostfish.c.)
+ * util.c - small helpers of hostfishd: clock, a bounded output buffer.
  */
 #include "config.h"
 
@@ -23,19 +22,6 @@ int64_t now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-char *read_secret_file(const char *path)
-{
-	char err[512];
-	bool loose;
-	char *s = tools_read_secret_file(path, &loose, err, sizeof(err));
-
-	if (!s)
-		agent_log(ALOG_ERR, "%s", err);
-	else if (loose)
-		agent_log(ALOG_WARN, "warning: %s is readable by other users", path);
-	return s;
 }
 
 void obuf_add(struct obuf *b, const void *p, size_t n)
