@@ -127,9 +127,10 @@ static int set_basic_auth(hf_client *c)
 }
 
 /*
- * No --user on the host interface: the host's own credential sources (lib/host/creds.h),
- * looked for at the first login (session.c), never in hf_client_new(), which contacts
- * nothing.  Kept IPMI bootstrap credentials the BMC refuses are renewed once.
+ * No --user, and a transport with credentials of its own (the host interface: the host's
+ * credential sources, lib/host/creds.h): asked for at the first login (session.c), never in
+ * hf_client_new(), which contacts nothing.  Kept IPMI bootstrap credentials the BMC refuses
+ * are renewed once.
  */
 int hf_client_hostif_creds(hf_client *c, bool refused)
 {
@@ -147,8 +148,8 @@ int hf_client_hostif_creds(hf_client *c, bool refused)
 		old.username = c->username;
 		old.password = c->password;
 	}
-	r = hf_hostif_credentials(&c->transport, c->timeout_ms, refused ? &old : NULL, &cr, why,
-				  sizeof(why));
+	r = hf_transport_credentials(&c->transport, c->timeout_ms, refused ? &old : NULL, &cr, why,
+				     sizeof(why));
 	if (r < 0) {
 		r = r == -ENOMEM ? r : -EACCES;
 		hf_client_set_error(c, r, HF_ERROR_AUTH, 0, NULL, "%s", why);
@@ -181,6 +182,55 @@ static void options_log(const hf_options *o, char *msg)
 	hf_one_line(msg);
 	if (o && o->log_fn)
 		o->log_fn(o->log_userdata, HF_LOG_ERROR, msg);
+}
+
+/* What the transport chosen means for the client: the origin, who authenticates, the host's
+ * slots, the transport's own credentials, warnings. */
+static int transport_policy(hf_client *c, const hf_options *o)
+{
+	int r;
+
+	if (o->url) {
+		struct hf_url u = { 0 };
+
+		if (hf_url_parse(o->url, &u) == 0) {
+			c->origin = hf_url_origin(&u);
+			if (strcmp(u.scheme, "http") == 0)
+				hf_log_warning(&c->log,
+					       "warning: %s is plain HTTP: credentials and tokens "
+					       "cross the network unencrypted",
+					       c->origin);
+		}
+		hf_url_clear(&u);
+	}
+	c->journal.endpoint = hf_client_endpoint(c);
+	if (c->transport.ops->caps & HF_TCAP_AGENT) {
+		/* hostfishd logs in and holds the BMC's connections for everyone */
+		if (c->auth != HF_AUTH_NONE)
+			hf_log_info(&c->log, "hostfishd authenticates the requests: the credentials "
+					     "given are not used (--direct bypasses the agent)");
+		c->auth = HF_AUTH_NONE;
+		c->auth_was_auto = false;
+		c->slots.dir = NULL;
+	} else {
+		r = hf_slots_init(&c->slots, hf_client_endpoint(c), HF_MAX_CONNECTIONS,
+				  o->slot_wait_ms ? o->slot_wait_ms : HF_DEFAULT_SLOT_WAIT_MS,
+				  &c->log);
+		if (r < 0)
+			return r;
+	}
+	if (c->transport.ops->credentials && c->auth == HF_AUTH_NONE) {
+		/* no --user: the transport's own credentials (over the host interface the UEFI
+		 * variable, an HPE application account, IPMI bootstrapping), all looked for at the
+		 * first login (hf_client_hostif_creds()), not now */
+		c->auth = HF_AUTH_SESSION;
+		c->auth_was_auto = false;
+		c->hostif_creds = true;
+	}
+	if (o->insecure && (c->transport.ops->caps & HF_TCAP_NETWORK))
+		hf_log_warning(&c->log, "warning: --insecure: the BMC's TLS certificate is not "
+					"verified; anyone on the path can read the credentials");
+	return 0;
 }
 
 _hf_public_ int hf_client_new(hf_client **ret, const hf_options *o)
@@ -289,46 +339,9 @@ _hf_public_ int hf_client_new(hf_client **ret, const hf_options *o)
 		options_log(o, why);
 		goto fail;
 	}
-	if (o->url) {
-		struct hf_url u = { 0 };
-
-		if (hf_url_parse(o->url, &u) == 0) {
-			c->origin = hf_url_origin(&u);
-			if (strcmp(u.scheme, "http") == 0)
-				hf_log_warning(&c->log,
-					       "warning: %s is plain HTTP: credentials and tokens "
-					       "cross the network unencrypted",
-					       c->origin);
-		}
-		hf_url_clear(&u);
-	}
-	c->journal.endpoint = hf_client_endpoint(c);
-	if (c->transport.ops->caps & HF_TCAP_AGENT) {
-		/* hostfishd logs in and holds the BMC's connections for everyone */
-		if (c->auth != HF_AUTH_NONE)
-			hf_log_info(&c->log, "hostfishd authenticates the requests: the credentials "
-					     "given are not used (--direct bypasses the agent)");
-		c->auth = HF_AUTH_NONE;
-		c->auth_was_auto = false;
-		c->slots.dir = NULL;
-	} else {
-		r = hf_slots_init(&c->slots, hf_client_endpoint(c), HF_MAX_CONNECTIONS,
-				  o->slot_wait_ms ? o->slot_wait_ms : HF_DEFAULT_SLOT_WAIT_MS,
-				  &c->log);
-		if (r < 0)
-			goto fail;
-	}
-	if (strcmp(c->transport.ops->name, "hostif") == 0 && c->auth == HF_AUTH_NONE) {
-		/* the BMC answers nothing but the service root without credentials here: after
-		 * --user, the UEFI variable, an HPE application account, IPMI bootstrapping, all
-		 * looked for at the first login (hf_client_hostif_creds()), not now */
-		c->auth = HF_AUTH_SESSION;
-		c->auth_was_auto = false;
-		c->hostif_creds = true;
-	}
-	if (o->insecure && (c->transport.ops->caps & HF_TCAP_NETWORK))
-		hf_log_warning(&c->log, "warning: --insecure: the BMC's TLS certificate is not "
-					"verified; anyone on the path can read the credentials");
+	r = transport_policy(c, o);
+	if (r < 0)
+		goto fail;
 	*ret = c;
 	return 0;
 fail:

@@ -447,11 +447,11 @@ _hf_public_ int hf_request(hf_client *c, const char *method, const char *path,
 	if (r < 0)
 		goto out;
 
-	/* only the service root is readable without credentials (not over the host interface,
-	 * where a BMC may demand them for every request) */
+	/* only the service root is readable without credentials (not over a transport where
+	 * the BMC may demand them for every request: the host interface) */
 	needs_auth = !((strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0) &&
 		       is_service_root(p)) ||
-		     c->transport.ops == &hf_transport_hostif;
+		     (c->transport.ops->caps & HF_TCAP_AUTH_ALWAYS);
 	uses_session = hf_session_auth_uses_session(c);
 	if (needs_auth && uses_session) {
 		r = hf_session_ensure(c);

@@ -28,54 +28,12 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
-#include "transport.h"
-
-struct https_ctx {
-	char *base; /* "https://host:port" (no trailing slash) */
-	char *ca_file;
-	bool insecure;
-	char *client_cert;
-	char *client_key;
-	char *client_key_passphrase;
-	char *proxy;
-	char *interface;
-	char *unix_socket;
-	int (*unix_peer_check)(void *userdata, int fd, char *why, size_t whylen);
-	void *unix_peer_check_userdata;
-	const struct hf_logger *log;
-	int (*leaf_check)(void *userdata, const unsigned char sha256[32]);
-	void *leaf_userdata;
-	CURLSH *share; /* the TLS session cache of all the context's handles, or NULL */
-	/* one lock per kind of shared data (libcurl may hold the share's own lock while it
-	 * takes another's): the share's itself and the TLS sessions' */
-	pthread_mutex_t share_lock[2];
-};
+#include "https-int.h"
 
 static pthread_mutex_t *share_mutex(struct https_ctx *ctx, curl_lock_data data)
 {
 	return &ctx->share_lock[data == CURL_LOCK_DATA_SSL_SESSION];
 }
-
-struct https_conn {
-	CURL *curl;
-	bool used; /* has carried a request: its connection may be reused */
-	int unix_fd; /* the Unix socket libcurl opened last (ctx->unix_peer_check), or -1 */
-};
-
-struct xfer {
-	struct hf_transport_response *resp;
-	size_t max_body;
-	bool too_big;
-	bool bad_header;
-	const struct hf_transport_request *req;
-	bool interrupted;
-	int read_error; /* the streamed body's read() failed with this */
-	size_t streamed; /* bytes of the stream handed to libcurl */
-	struct https_ctx *ctx;
-	struct https_conn *conn;
-	int peer_error; /* ctx->unix_peer_check refused the socket with this */
-	char peer_why[256];
-};
 
 /* libcurl pulls a streamed body through this, never more than its length */
 static size_t on_read(char *buf, size_t size, size_t nitems, void *userdata)
@@ -194,37 +152,6 @@ static void set_close_socket(CURL *h)
 	curl_easy_setopt(h, CURLOPT_CLOSESOCKETDATA, NULL);
 }
 
-/*
- * Leaf-certificate verification (cfg->tls_leaf_check): OpenSSL asks this callback about
- * every certificate of the chain and every problem it finds; the answer depends only on the
- * leaf's fingerprint, and an accepted leaf clears the error so that libcurl's own check of
- * the verification result passes too.
- */
-static int leaf_verify(int preverify_ok, X509_STORE_CTX *store)
-{
-	SSL *ssl = X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx());
-	SSL_CTX *sslctx = ssl ? SSL_get_SSL_CTX(ssl) : NULL;
-	struct https_ctx *ctx = sslctx ? SSL_CTX_get_app_data(sslctx) : NULL;
-	X509 *leaf = X509_STORE_CTX_get0_cert(store);
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-
-	if (!ctx || !ctx->leaf_check || !leaf || !X509_digest(leaf, EVP_sha256(), md, &mdlen) ||
-	    mdlen != 32 || ctx->leaf_check(ctx->leaf_userdata, md) != 0) {
-		X509_STORE_CTX_set_error(store, X509_V_ERR_CERT_REJECTED);
-		return 0;
-	}
-	X509_STORE_CTX_set_error(store, X509_V_OK);
-	return 1;
-}
-
-static CURLcode on_ssl_ctx(CURL *h, void *sslctx, void *userdata)
-{
-	SSL_CTX_set_app_data((SSL_CTX *)sslctx, userdata);
-	SSL_CTX_set_verify((SSL_CTX *)sslctx, SSL_VERIFY_PEER, leaf_verify);
-	return CURLE_OK;
-}
-
 static void share_lock(CURL *h, curl_lock_data data, curl_lock_access access, void *userp)
 {
 	pthread_mutex_lock(share_mutex(userp, data));
@@ -273,6 +200,8 @@ static void https_fini(void *p)
 		pthread_mutex_destroy(&ctx->share_lock[0]);
 		pthread_mutex_destroy(&ctx->share_lock[1]);
 	}
+	X509_free(ctx->peer);
+	pthread_mutex_destroy(&ctx->peer_lock);
 	free(ctx->base);
 	free(ctx->ca_file);
 	free(ctx->client_cert);
@@ -320,6 +249,7 @@ static int https_init(const struct hf_transport_config *cfg, void **ret, char *e
 		hf_url_clear(&url);
 		return -ENOMEM;
 	}
+	pthread_mutex_init(&ctx->peer_lock, NULL);
 	ctx->base = hf_url_origin(&url);
 	hf_url_clear(&url);
 	ctx->ca_file = hf_strdup(cfg->ca_file);
@@ -393,6 +323,7 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *userdata)
 		const char *sp = memchr(data, ' ', n);
 		const char *reason;
 
+		hf_https_remember_peer(x);
 		hf_headers_clear(&x->resp->headers);
 		free(x->resp->reason);
 		x->resp->reason = NULL;
@@ -485,55 +416,34 @@ static int map_curl_error(CURLcode rc, const struct xfer *x)
 	}
 }
 
-static int https_exchange(void *p, void *c, const struct hf_transport_request *req,
-			  struct hf_transport_response *resp, char *errbuf, size_t errlen)
+/*
+ * libcurl resends a request by itself when a reused keep-alive connection dies before any
+ * answer.  When the client wants at most one send, only a fresh connection guarantees it.
+ * The handle is recreated rather than told CURLOPT_FRESH_CONNECT, which would keep the old
+ * connection open alongside the new one: one handle must never hold two of the host's BMC
+ * connections.
+ */
+static int renew_handle(struct https_conn *conn)
 {
-	struct https_ctx *ctx = p;
-	struct https_conn *conn = c;
-	struct curl_slist *hdrs = NULL, *tmp;
-	struct xfer x = { .resp = resp, .max_body = req->max_body, .req = req, .ctx = ctx,
-			  .conn = conn };
-	char curl_err[CURL_ERROR_SIZE] = "";
-	struct hf_buf line = { 0 };
-	_cleanup_free_ char *url = NULL;
-	CURL *h = conn->curl;
-	unsigned sends = 0;
-	CURLcode rc;
-	size_t i;
-	int r = 0;
+	CURL *fresh = curl_easy_init();
 
-	url = malloc(strlen(ctx->base) + strlen(req->path) + 1);
-	if (!url)
+	if (!fresh)
 		return -ENOMEM;
-	sprintf(url, "%s%s", ctx->base, req->path);
+	curl_easy_cleanup(conn->curl);
+	conn->curl = fresh;
+	conn->used = false;
+	conn->unix_fd = -1;
+	return 0;
+}
 
-	/*
-	 * libcurl resends a request by itself when a reused keep-alive connection dies before
-	 * any answer.  When the client wants at most one send, only a fresh connection
-	 * guarantees it.  The handle is recreated rather than told CURLOPT_FRESH_CONNECT, which
-	 * would keep the old connection open alongside the new one: one handle must never
-	 * hold two of the host's BMC connections.
-	 */
-	if (req->no_resend && conn->used) {
-		CURL *fresh = curl_easy_init();
-
-		/* url is freed by its cleanup attribute, which cppcheck and clang-analyzer do
-		 * not model */
-		if (!fresh)
-			/* cppcheck-suppress memleak */
-			return -ENOMEM; /* NOLINT(clang-analyzer-unix.Malloc) */
-		curl_easy_cleanup(conn->curl);
-		conn->curl = fresh;
-		conn->used = false;
-		conn->unix_fd = -1;
-		h = fresh;
-	}
-
+/* Where, how long, verified how: every option but the method, the body and the headers. */
+static int set_connection_options(struct https_ctx *ctx, struct https_conn *conn, CURL *h,
+				  const struct hf_transport_request *req, struct xfer *x,
+				  char *errbuf, size_t errlen)
+{
 	/* reset keeps the live connection and TLS session cache, drops every option */
 	curl_easy_reset(h);
 	set_close_socket(h); /* connections remember it from their creation */
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, curl_err);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_MAXCONNECTS, 1L);
 	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
@@ -556,11 +466,10 @@ static int https_exchange(void *p, void *c, const struct hf_transport_request *r
 	if (ctx->leaf_check && !ctx->insecure) {
 		/* the pinned leaf identifies the BMC: no CA, no host name */
 		curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
-		if (curl_easy_setopt(h, CURLOPT_SSL_CTX_FUNCTION, on_ssl_ctx) != CURLE_OK) {
+		if (curl_easy_setopt(h, CURLOPT_SSL_CTX_FUNCTION, hf_https_on_ssl_ctx) != CURLE_OK) {
 			snprintf(errbuf, errlen, "this libcurl's TLS library cannot check a pinned "
 						 "certificate: give --cacert");
-			r = -EINVAL;
-			goto out;
+			return -EINVAL;
 		}
 		curl_easy_setopt(h, CURLOPT_SSL_CTX_DATA, ctx);
 	}
@@ -583,11 +492,14 @@ static int https_exchange(void *p, void *c, const struct hf_transport_request *r
 		curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
 		curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, conn);
 		curl_easy_setopt(h, CURLOPT_PREREQFUNCTION, on_prereq);
-		curl_easy_setopt(h, CURLOPT_PREREQDATA, &x);
+		curl_easy_setopt(h, CURLOPT_PREREQDATA, x);
 	}
 #endif
+	return 0;
+}
 
-
+static void set_method(CURL *h, const struct hf_transport_request *req, struct xfer *x)
+{
 	if (strcmp(req->method, "HEAD") == 0) {
 		curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
 	} else if (req->stream) {
@@ -604,7 +516,7 @@ static int https_exchange(void *p, void *c, const struct hf_transport_request *r
 		curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, req->method);
 		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->stream->length);
 		curl_easy_setopt(h, CURLOPT_READFUNCTION, on_read);
-		curl_easy_setopt(h, CURLOPT_READDATA, &x);
+		curl_easy_setopt(h, CURLOPT_READDATA, x);
 		curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 0L);
 		curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
 		curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME,
@@ -614,30 +526,113 @@ static int https_exchange(void *p, void *c, const struct hf_transport_request *r
 		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
 		curl_easy_setopt(h, CURLOPT_POSTFIELDS, req->body_len ? req->body : "");
 	}
+}
+
+/* The request's headers as a curl list in *hdrs (line: scratch space, wiped by the caller:
+ * it held the auth header).  0 or -ENOMEM. */
+static int header_list(const struct hf_transport_request *req, struct curl_slist **hdrs,
+		       struct hf_buf *line)
+{
+	struct curl_slist *tmp;
+	size_t i;
 
 	for (i = 0; req->headers && i < req->headers->n; i++) {
-		hf_buf_reset(&line);
-		if (hf_buf_printf(&line, "%s: %s", req->headers->v[i].name,
+		hf_buf_reset(line);
+		if (hf_buf_printf(line, "%s: %s", req->headers->v[i].name,
 				  req->headers->v[i].value) < 0)
-			goto nomem;
-		tmp = curl_slist_append(hdrs, line.data);
+			return -ENOMEM;
+		tmp = curl_slist_append(*hdrs, line->data);
 		if (!tmp)
-			goto nomem;
-		hdrs = tmp;
+			return -ENOMEM;
+		*hdrs = tmp;
 	}
 	/* curl's own defaults that a BMC does not need */
 	if (!hf_headers_get(req->headers, "Expect")) {
-		tmp = curl_slist_append(hdrs, "Expect:");
+		tmp = curl_slist_append(*hdrs, "Expect:");
 		if (!tmp)
-			goto nomem;
-		hdrs = tmp;
+			return -ENOMEM;
+		*hdrs = tmp;
 	}
 	if (!hf_headers_get(req->headers, "Content-Type") && req->body_len == 0 && !req->stream) {
-		tmp = curl_slist_append(hdrs, "Content-Type:");
+		tmp = curl_slist_append(*hdrs, "Content-Type:");
 		if (!tmp)
-			goto nomem;
-		hdrs = tmp;
+			return -ENOMEM;
+		*hdrs = tmp;
 	}
+	return 0;
+}
+
+/* A failed transfer: the errno of the contract and the message. */
+static int transfer_failed(CURLcode rc, const struct xfer *x, const char *curl_err,
+			   char *errbuf, size_t errlen)
+{
+	const struct hf_transport_request *req = x->req;
+	int r;
+
+	if (x->interrupted)
+		r = -EINTR;
+	else if (x->read_error)
+		r = x->read_error;
+	else if (x->bad_header)
+		r = -EPROTO;
+	else if (x->peer_error)
+		r = x->peer_error;
+	else
+		r = map_curl_error(rc, x);
+	if (r == -EFBIG)
+		snprintf(errbuf, errlen, "the answer exceeds the limit of %zu bytes", req->max_body);
+	else if (x->interrupted)
+		snprintf(errbuf, errlen, "interrupted");
+	else if (x->read_error)
+		snprintf(errbuf, errlen, "reading the body from %s failed after %zu bytes: %s",
+			 req->stream && req->stream->label ? req->stream->label : "its source",
+			 x->streamed,
+			 x->read_error == -ECANCELED ? "cancelled" : strerror(-x->read_error));
+	else if (x->bad_header)
+		snprintf(errbuf, errlen, "malformed HTTP header from the BMC");
+	else if (x->peer_error)
+		snprintf(errbuf, errlen, "%s", x->peer_why);
+	else
+		snprintf(errbuf, errlen, "%s", curl_err[0] ? curl_err : curl_easy_strerror(rc));
+	return r;
+}
+
+static int https_exchange(void *p, void *c, const struct hf_transport_request *req,
+			  struct hf_transport_response *resp, char *errbuf, size_t errlen)
+{
+	struct https_ctx *ctx = p;
+	struct https_conn *conn = c;
+	struct curl_slist *hdrs = NULL;
+	struct xfer x = { .resp = resp, .max_body = req->max_body, .req = req, .ctx = ctx,
+			  .conn = conn };
+	char curl_err[CURL_ERROR_SIZE] = "";
+	struct hf_buf line = { 0 };
+	_cleanup_free_ char *url = NULL;
+	unsigned sends = 0;
+	long connects = 0;
+	CURLcode rc;
+	CURL *h;
+	int r;
+
+	url = malloc(strlen(ctx->base) + strlen(req->path) + 1);
+	if (!url)
+		return -ENOMEM;
+	sprintf(url, "%s%s", ctx->base, req->path);
+	/* url is freed by its cleanup attribute, which cppcheck and clang-analyzer do not
+	 * model */
+	if (req->no_resend && conn->used && renew_handle(conn) < 0)
+		/* cppcheck-suppress memleak */
+		return -ENOMEM; /* NOLINT(clang-analyzer-unix.Malloc) */
+	h = conn->curl;
+	r = set_connection_options(ctx, conn, h, req, &x, errbuf, errlen);
+	if (r < 0)
+		goto out;
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, curl_err);
+	set_method(h, req, &x);
+	r = header_list(req, &hdrs, &line);
+	if (r < 0)
+		goto out;
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
 	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(h, CURLOPT_HEADERDATA, &x);
@@ -650,43 +645,13 @@ static int https_exchange(void *p, void *c, const struct hf_transport_request *r
 	}
 
 	rc = curl_easy_perform(h);
-	{
-		long connects = 0;
-
-		/* a used handle that had to connect may have sent the request twice (or found
-		 * its connection dead before sending: counting it is the safe side) */
-		curl_easy_getinfo(h, CURLINFO_NUM_CONNECTS, &connects);
-		sends = (conn->used && connects > 0) ? 2 : 1;
-		conn->used = true;
-	}
+	/* a used handle that had to connect may have sent the request twice (or found its
+	 * connection dead before sending: counting it is the safe side) */
+	curl_easy_getinfo(h, CURLINFO_NUM_CONNECTS, &connects);
+	sends = (conn->used && connects > 0) ? 2 : 1;
+	conn->used = true;
 	if (rc != CURLE_OK) {
-		if (x.interrupted)
-			r = -EINTR;
-		else if (x.read_error)
-			r = x.read_error;
-		else if (x.bad_header)
-			r = -EPROTO;
-		else if (x.peer_error)
-			r = x.peer_error;
-		else
-			r = map_curl_error(rc, &x);
-		if (r == -EFBIG)
-			snprintf(errbuf, errlen, "the answer exceeds the limit of %zu bytes",
-				 req->max_body);
-		else if (x.interrupted)
-			snprintf(errbuf, errlen, "interrupted");
-		else if (x.read_error)
-			snprintf(errbuf, errlen, "reading the body from %s failed after %zu bytes: %s",
-				 req->stream && req->stream->label ? req->stream->label
-								   : "its source",
-				 x.streamed,
-				 x.read_error == -ECANCELED ? "cancelled" : strerror(-x.read_error));
-		else if (x.bad_header)
-			snprintf(errbuf, errlen, "malformed HTTP header from the BMC");
-		else if (x.peer_error)
-			snprintf(errbuf, errlen, "%s", x.peer_why);
-		else
-			snprintf(errbuf, errlen, "%s", curl_err[0] ? curl_err : curl_easy_strerror(rc));
+		r = transfer_failed(rc, &x, curl_err, errbuf, errlen);
 		hf_transport_response_clear(resp);
 		goto out;
 	}
@@ -705,9 +670,6 @@ out:
 		hf_wipe(line.data, line.cap); /* held the auth header */
 	hf_buf_free(&line);
 	return r;
-nomem:
-	r = -ENOMEM;
-	goto out;
 }
 
 const struct hf_transport_ops hf_transport_https = {
@@ -722,4 +684,5 @@ const struct hf_transport_ops hf_transport_https = {
 	.conn_open = https_conn_open,
 	.conn_close = https_conn_close,
 	.exchange = https_exchange,
+	.peer_cert = hf_https_peer_cert,
 };

@@ -137,6 +137,30 @@ const char *hf_transport_endpoint(struct hf_transport *t)
 	return t->ops->endpoint(t->ctx);
 }
 
+int hf_transport_credentials(struct hf_transport *t, long timeout_ms,
+			     const struct hf_creds *refused, struct hf_creds *ret, char *why,
+			     size_t whylen)
+{
+	if (!t->ops->credentials) {
+		snprintf(why, whylen, "the %s transport has no credentials of its own",
+			 t->ops->name);
+		return -EOPNOTSUPP;
+	}
+	return t->ops->credentials(t->ctx, timeout_ms, refused, ret, why, whylen);
+}
+
+int hf_transport_peer_cert(struct hf_transport *t, unsigned char **der, size_t *derlen,
+			   char *errbuf, size_t errlen)
+{
+	if (!t->ops->peer_cert) {
+		snprintf(errbuf, errlen, "the transport (%s) does not speak TLS with an address",
+			 t->ops->name);
+		return -EOPNOTSUPP;
+	}
+	errbuf[0] = '\0';
+	return t->ops->peer_cert(t->ctx, der, derlen, errbuf, errlen);
+}
+
 void hf_transport_response_clear(struct hf_transport_response *resp)
 {
 	free(resp->reason);

@@ -18,6 +18,11 @@
 #define HF_TCAP_NETWORK (1u << 0) /* speaks TCP/TLS: TLS, proxy options apply */
 #define HF_TCAP_INBAND (1u << 1) /* reaches this host's own BMC (8-connection cap applies) */
 #define HF_TCAP_AGENT (1u << 2) /* hostfishd: it authenticates, and it holds the BMC's slots */
+/* the BMC may demand credentials for every request, the service root included (the host
+ * interface: HPE documents a 401 for everything there) */
+#define HF_TCAP_AUTH_ALWAYS (1u << 3)
+
+struct hf_creds; /* lib/host/creds.h */
 
 /* What the client hands a backend at init; strings are borrowed for the call. */
 struct hf_transport_config {
@@ -132,6 +137,25 @@ struct hf_transport_ops {
 	void (*conn_close)(void *ctx, void *conn);
 	int (*exchange)(void *ctx, void *conn, const struct hf_transport_request *req,
 			struct hf_transport_response *resp, char *errbuf, size_t errlen);
+
+	/* ---- optional ---- */
+
+	/*
+	 * The backend's own credentials, for a client given none (the host interface: the UEFI
+	 * variable, an HPE application account, IPMI bootstrapping; lib/host/creds.h), looked
+	 * for at the client's first login.  refused NULL: find them; else the BMC refused
+	 * (401) the ones held: renew them when that is possible.  0 with *ret filled (the
+	 * caller clears it, hf_creds_clear()), or a negative errno with the reason in why.
+	 */
+	int (*credentials)(void *ctx, long timeout_ms, const struct hf_creds *refused,
+			   struct hf_creds *ret, char *why, size_t whylen);
+	/*
+	 * The leaf certificate the BMC presented on the context's most recent exchange over
+	 * TLS (in DER; *der is the caller's, free()), read from that connection: no handshake
+	 * of its own.  -ENODATA when no exchange went over TLS yet.
+	 */
+	int (*peer_cert)(void *ctx, unsigned char **der, size_t *derlen, char *errbuf,
+			 size_t errlen);
 };
 
 /* A backend bound to its context. */
@@ -139,10 +163,6 @@ struct hf_transport {
 	const struct hf_transport_ops *ops;
 	void *ctx;
 };
-
-/* The root of /sys and /dev for the backends' probes: HOSTFISH_SYSFS_ROOT (test fixture
- * trees), else "/".  One path table for every backend (hostif.c). */
-const char *hf_sysfs_root(void);
 
 /* The backends, in "auto" probe order.  NULL-terminated. */
 extern const struct hf_transport_ops *const hf_transports[];
@@ -170,5 +190,11 @@ int hf_transport_exchange(struct hf_transport *t, void *conn,
 			  const struct hf_transport_request *req,
 			  struct hf_transport_response *resp, char *errbuf, size_t errlen);
 const char *hf_transport_endpoint(struct hf_transport *t);
+/* The optional operations; -EOPNOTSUPP (with errbuf/why said) when the backend has none. */
+int hf_transport_credentials(struct hf_transport *t, long timeout_ms,
+			     const struct hf_creds *refused, struct hf_creds *ret, char *why,
+			     size_t whylen);
+int hf_transport_peer_cert(struct hf_transport *t, unsigned char **der, size_t *derlen,
+			   char *errbuf, size_t errlen);
 
 #endif /* HOSTFISH_TRANSPORT_H */

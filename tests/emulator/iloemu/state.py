@@ -25,6 +25,7 @@ class State:
         self._next_id = 0
         self.connections = 0
         self.peak_connections = 0
+        self.connections_total = 0  # every connection accepted (TLS: every full handshake)
         self.blobs = 0              # CHIF blobs currently stored
         self.blobs_created = 0
         self.channels = 0           # open CHIF channels
@@ -40,6 +41,7 @@ class State:
     def connection_opened(self):
         with self.lock:
             self.connections += 1
+            self.connections_total += 1
             self.peak_connections = max(self.peak_connections, self.connections)
 
     def connection_closed(self):
@@ -102,6 +104,7 @@ class State:
                 "sessions_expired": self.sessions.expired,
                 "connections": self.connections,
                 "peak_connections": self.peak_connections,
+                "connections_total": self.connections_total,
                 "blobs": self.blobs,
                 "blobs_created": self.blobs_created,
                 "channels": self.channels,
