@@ -301,6 +301,14 @@ int hf_client_resume_session(hf_client *client, const char *token, const char *u
  */
 int hf_client_keep_session(hf_client *client, int keep);
 
+/*
+ * Like hf_client_keep_session(client, 1), for a session the caller has stored in the file
+ * HOLDER (an absolute path; write the file first): once that file no longer holds the
+ * session's token (removed, or overwritten with another session), the session is an orphan
+ * for hf_client_prune_sessions().  Returns 0, -EINVAL, or -ENOENT when there is no session.
+ */
+int hf_client_keep_session_in(hf_client *client, const char *holder);
+
 /* hf_client_prune_sessions() flags */
 #define HF_PRUNE_ALL 1u /* also every other session on the BMC (administrators only) */
 
@@ -308,7 +316,8 @@ int hf_client_keep_session(hf_client *client, int keep);
  * Delete the sessions this host created and nobody owns any more: left by processes that
  * were killed or crashed (libhostfish journals every session it creates, under
  * $HOSTFISH_RUNTIME_DIR/journal/).  Each orphan is deleted with its own token, so no
- * credentials are needed.  Sessions kept by "hostfish login" are not orphans.  With
+ * credentials are needed.  Kept sessions are not orphans while their holder file holds them
+ * (hf_client_keep_session_in()).  With
  * HF_PRUNE_ALL, every other session on the BMC except the client's own is deleted too, with
  * the client's credentials.  *deleted (may be NULL) counts the sessions deleted.  Returns 0,
  * or -EIO when some could not be deleted (see hf_client_last_error()).

@@ -88,7 +88,7 @@ struct hf_client {
 /* The client's current session, as the journal records it. */
 static inline struct hf_journal_session hf_journal_session_of(const hf_client *c)
 {
-	struct hf_journal_session s = { c->token, c->session_uri, c->username };
+	struct hf_journal_session s = { c->token, c->session_uri, c->username, NULL };
 
 	return s;
 }

@@ -90,6 +90,8 @@ static struct json_object *entry_object(const struct hf_journal *j,
 	json_object_object_add(o, "token", json_object_new_string(s->token));
 	if (s->uri)
 		json_object_object_add(o, "uri", json_object_new_string(s->uri));
+	if (s->holder)
+		json_object_object_add(o, "holder", json_object_new_string(s->holder));
 	json_object_object_add(o, "pid", json_object_new_int64((int64_t)getpid()));
 	json_object_object_add(o, "created", json_object_new_int64((int64_t)time(NULL)));
 	json_object_object_add(o, "state", json_object_new_string(state));
@@ -215,6 +217,31 @@ static char *entry_string(struct json_object *o, const char *key)
 }
 
 /*
+ * Does the file HOLDER still hold TOKEN (a kept session's cache)?  Only a private regular
+ * file of ours counts; one that is gone, replaced or unreadable holds nothing.
+ */
+static bool still_held(const char *holder, const char *token)
+{
+	char buf[ENTRY_MAX + 1];
+	struct stat st;
+	ssize_t n;
+	bool held;
+	int fd = open(holder, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+
+	if (fd < 0)
+		return errno != ENOENT && errno != ENOTDIR; /* can't tell: assume it is held */
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid()) {
+		close(fd);
+		return false;
+	}
+	n = read(fd, buf, ENTRY_MAX);
+	close(fd);
+	held = n > 0 && memmem(buf, (size_t)n, token, strlen(token)) != NULL;
+	hf_wipe(buf, sizeof(buf)); /* it held a token */
+	return held;
+}
+
+/*
  * Delete one orphan with its own token.  1 deleted, 0 already gone (404), -EKEYREJECTED: the
  * token was refused (401), which does not prove the session gone; other negative: still
  * there, with *status the BMC's answer (0: none).
@@ -257,7 +284,7 @@ int hf_journal_prune(struct hf_journal *j, const struct hf_journal_deleter *d,
 	while ((de = readdir(dd))) {
 		char name[64], path[4096];
 		struct json_object *o;
-		char *token = NULL, *uri = NULL, *state = NULL;
+		char *token = NULL, *uri = NULL, *state = NULL, *holder = NULL;
 		size_t len = strlen(de->d_name);
 		int lfd, status;
 
@@ -278,10 +305,13 @@ int hf_journal_prune(struct hf_journal *j, const struct hf_journal_deleter *d,
 		token = entry_string(o, "token");
 		uri = entry_string(o, "uri");
 		state = entry_string(o, "state");
+		holder = entry_string(o, "holder");
 		json_object_put(o);
 
-		if (state && strcmp(state, "kept") == 0) {
-			/* the session cache's: "hostfish logout" deletes it */
+		if (state && strcmp(state, "kept") == 0 &&
+		    (!holder || !token || still_held(holder, token))) {
+			/* the session cache's: "hostfish logout" deletes it.  One whose cache file
+			 * no longer holds it (removed, replaced) is an orphan like any other. */
 		} else if (!token || (d->own_token && strcmp(token, d->own_token) == 0)) {
 			if (!token)
 				/* unreadable: its owner died writing it */
@@ -320,6 +350,7 @@ int hf_journal_prune(struct hf_journal *j, const struct hf_journal_deleter *d,
 			hf_free_secret(token);
 		free(uri);
 		free(state);
+		free(holder);
 		close(lfd);
 	}
 	closedir(dd);

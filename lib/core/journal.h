@@ -26,6 +26,9 @@ struct hf_journal_session {
 	const char *token;
 	const char *uri;
 	const char *user;
+	/* a kept session: the file that holds it (a session cache); once that file no longer
+	 * holds the token, the session is an orphan.  NULL: kept until logged out. */
+	const char *holder;
 };
 
 /* Who deletes sessions for hf_journal_prune(). */

@@ -626,8 +626,10 @@ _hf_public_ int hf_client_session(const hf_client *c, const char **token, const 
 	return 0;
 }
 
-_hf_public_ int hf_client_keep_session(hf_client *c, int keep)
+static int keep_session(hf_client *c, int keep, const char *holder)
 {
+	struct hf_journal_session s;
+
 	if (!c || !c->token)
 		return -ENOENT;
 	hf_client_begin(c);
@@ -636,12 +638,26 @@ _hf_public_ int hf_client_keep_session(hf_client *c, int keep)
 	pthread_mutex_lock(&c->session_lock);
 	c->owns_session = !keep;
 	pthread_mutex_unlock(&c->session_lock);
+	s = hf_journal_session_of(c);
+	s.holder = holder;
 	if (keep)
-		hf_journal_update(&c->journal, hf_journal_session_of(c), true); /* the caller's cache answers for it now */
+		hf_journal_update(&c->journal, s, true); /* the caller's cache answers for it now */
 	else
-		hf_journal_record(&c->journal, hf_journal_session_of(c)); /* ours again: an orphan if we die */
+		hf_journal_record(&c->journal, s); /* ours again: an orphan if we die */
 	hf_session_op_end(c);
 	return 0;
+}
+
+_hf_public_ int hf_client_keep_session(hf_client *c, int keep)
+{
+	return keep_session(c, keep, NULL);
+}
+
+_hf_public_ int hf_client_keep_session_in(hf_client *c, const char *holder)
+{
+	if (!holder || !*holder || holder[0] != '/')
+		return -EINVAL;
+	return keep_session(c, 1, holder);
 }
 
 _hf_public_ int hf_client_resume_session(hf_client *c, const char *token, const char *uri)

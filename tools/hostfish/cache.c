@@ -284,6 +284,15 @@ int cli_cache_lock(const char *bmc, const char *user, long wait_ms)
 	return fd;
 }
 
+void cli_cache_keep(hf_client *client, const char *bmc, const char *user)
+{
+	char *path = cli_cache_path(bmc, user);
+
+	if (!path || hf_client_keep_session_in(client, path) < 0)
+		hf_client_keep_session(client, 1);
+	free(path);
+}
+
 int cli_cache_remove(const char *bmc, const char *user)
 {
 	char *path = cli_cache_path(bmc, user);

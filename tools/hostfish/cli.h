@@ -93,6 +93,9 @@ long cli_wait_ms(const struct cli *cli);
 void cli_cached_session_clear(struct cli_cached_session *s);
 /* The cache file's path for (bmc, user); caller frees. */
 char *cli_cache_path(const char *bmc, const char *user);
+/* Leave the client's session on the BMC, held by the cache file just stored (once that file
+ * no longer holds it, sessions prune deletes it). */
+void cli_cache_keep(hf_client *client, const char *bmc, const char *user);
 
 /* commands.c */
 int cmd_request(struct cli *cli, const char *method, int argc, char **argv);

@@ -459,7 +459,7 @@ static int login_locked(struct cli *cli)
 	r = cli_cache_store(hf_client_endpoint(cli->client), cli->bmc.opts.username, token, uri);
 	if (r < 0)
 		return EXIT_TRANSPORT; /* the client still owns it and deletes it at exit */
-	hf_client_keep_session(cli->client, 1);
+	cli_cache_keep(cli->client, hf_client_endpoint(cli->client), cli->bmc.opts.username);
 	if (cli->json) {
 		struct json_object *out = json_object_new_object();
 

@@ -382,7 +382,8 @@ static int finish_session(struct cli *cli, bool logged_in, int rc)
 		if (strcmp(cli->cached_token, token) == 0)
 			return rc;
 		if (uri && replace_cached(cli, token, uri)) {
-			hf_client_keep_session(cli->client, 1);
+			cli_cache_keep(cli->client, hf_client_endpoint(cli->client),
+				       cli->bmc.opts.username);
 			return rc;
 		}
 	}
