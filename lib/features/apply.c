@@ -505,13 +505,85 @@ static struct json_object *still_different(struct json_object *res, struct json_
 	return out;
 }
 
+#define PATCH_AGAIN 2
+/*
+ * Send the PATCH of one resource to pt, with If-Match: etag when there is one.  1: applied (the
+ * BMC's messages recorded in the entry); PATCH_AGAIN: the resource changed meanwhile (412) and
+ * not retried yet: read it and decide again; 0: failed, as the entry says; or a negative errno.
+ */
+static int send_patch(struct run *run, const char *pt, const char *etag, struct json_object *patch,
+		      bool retried)
+{
+	const char *headers[2] = { NULL, NULL };
+	struct hf_buf h = { 0 };
+	hf_response *resp = NULL;
+	int r, status;
+
+	if (etag) {
+		if (hf_buf_printf(&h, "If-Match: %s", etag) < 0)
+			return -ENOMEM;
+		headers[0] = h.data;
+	}
+	r = hf_request_json(run->c, "PATCH", pt, headers, patch, &resp);
+	hf_buf_free(&h);
+	if (r < 0) {
+		bool unsent = hf_client_last_unsent(run->c);
+
+		r = fail_call(run, r, "PATCH", pt);
+		/* sent, and no answer: the BMC may have applied it */
+		if (r == 0 && !unsent &&
+		    set(run->entry, "status", json_object_new_string("unknown")) < 0)
+			return -ENOMEM;
+		return r;
+	}
+	status = hf_response_status(resp);
+	if (status == 412 && !retried) {
+		/* changed since we read it: read it again and decide again, once */
+		hf_log_info(&run->c->log, "apply: %s changed meanwhile (412): reading it again", pt);
+		hf_response_free(resp);
+		return set(run->entry, "retried", json_object_new_boolean(1)) < 0 ? -ENOMEM
+										    : PATCH_AGAIN;
+	}
+	if (status < 200 || status > 299) {
+		r = fail(run, -EIO, kind_of_status(status), resp, "PATCH %s: %d %s", pt, status,
+			 hf_response_reason(resp));
+		hf_response_free(resp);
+		return r;
+	}
+	r = 1;
+	/* the BMC's messages on success (e.g. SystemResetRequired) say when it applies */
+	if (hf_response_redfish_error(resp)) {
+		hf_client_resolve_messages(run->c, resp);
+		if (set(run->entry, "messages", messages_of(hf_response_redfish_error(resp))) < 0)
+			r = -ENOMEM;
+	}
+	hf_response_free(resp);
+	return r;
+}
+
+/* After a PATCH the BMC took: status "changed", and what the resource (res) still shows
+ * differently from desired as "pending".  0 or -ENOMEM. */
+static int record_changed(struct run *run, struct json_object *res, struct json_object *desired)
+{
+	struct json_object *pending = still_different(res, desired);
+
+	if (!pending)
+		return -ENOMEM;
+	if (json_object_array_length(pending)) {
+		if (set(run->entry, "pending", pending) < 0)
+			return -ENOMEM;
+	} else {
+		json_object_put(pending);
+	}
+	return set(run->entry, "status", json_object_new_string("changed"));
+}
+
 /* One resource.  Returns HF_APPLY_* bits for it, or -ENOMEM. */
 static int apply_one(struct run *run, const char *path, struct json_object *desired)
 {
 	struct state cur = { 0 }, set_state = { 0 };
 	struct json_object *changes = NULL, *patch = NULL, *body;
 	_cleanup_free_ char *unknown = NULL, *target = NULL;
-	hf_response *resp = NULL;
 	bool retried = false;
 	int r, result = 0;
 
@@ -576,76 +648,22 @@ again:
 		result = HF_APPLY_CHANGED;
 		goto out;
 	}
-	{
-		const char *etag = target ? set_state.etag : cur.etag;
-		const char *pt = target ? target : path;
-		struct hf_buf h = { 0 };
-		const char *headers[2] = { NULL, NULL };
-
-		if (etag) {
-			if (hf_buf_printf(&h, "If-Match: %s", etag) < 0)
-				goto nomem;
-			headers[0] = h.data;
-		}
-		r = hf_request_json(run->c, "PATCH", pt, headers, patch, &resp);
-		hf_buf_free(&h);
-		if (r < 0) {
-			bool unsent = hf_client_last_unsent(run->c);
-
-			r = fail_call(run, r, "PATCH", pt);
-			/* sent, and no answer: the BMC may have applied it */
-			if (r == 0 && !unsent &&
-			    set(run->entry, "status", json_object_new_string("unknown")) < 0)
-				goto nomem;
-			goto done_r;
-		}
-		if (hf_response_status(resp) == 412 && !retried) {
-			/* changed since we read it: read it again and decide again, once */
-			hf_log_info(&run->c->log, "apply: %s changed meanwhile (412): reading it again",
-				    pt);
-			hf_response_free(resp);
-			resp = NULL;
-			retried = true;
-			if (set(run->entry, "retried", json_object_new_boolean(1)) < 0)
-				goto nomem;
-			goto again;
-		}
-		if (hf_response_status(resp) < 200 || hf_response_status(resp) > 299) {
-			r = fail(run, -EIO, kind_of_status(hf_response_status(resp)), resp,
-				 "PATCH %s: %d %s", pt, hf_response_status(resp),
-				 hf_response_reason(resp));
-			goto done_r;
-		}
-		result = HF_APPLY_CHANGED;
-		/* the BMC's messages on success (e.g. SystemResetRequired) say when it applies */
-		if (hf_response_redfish_error(resp)) {
-			hf_client_resolve_messages(run->c, resp);
-			if (set(run->entry, "messages",
-				messages_of(hf_response_redfish_error(resp))) < 0)
-				goto nomem;
-		}
-		hf_response_free(resp);
-		resp = NULL;
+	r = send_patch(run, target ? target : path, target ? set_state.etag : cur.etag, patch,
+		       retried);
+	if (r == PATCH_AGAIN) {
+		retried = true;
+		goto again;
 	}
+	if (r <= 0)
+		goto done_r;
+	result = HF_APPLY_CHANGED;
 	/* did it take?  What the resource still shows differently is pending */
 	r = read_resource(run, path, &cur);
 	if (r <= 0) {
 		result |= r == 0 ? HF_APPLY_FAILED : 0;
 		goto done_r;
 	}
-	{
-		struct json_object *pending = still_different(cur.json, desired);
-
-		if (!pending)
-			goto nomem;
-		if (json_object_array_length(pending)) {
-			if (set(run->entry, "pending", pending) < 0)
-				goto nomem;
-		} else {
-			json_object_put(pending);
-		}
-	}
-	if (set(run->entry, "status", json_object_new_string("changed")) < 0)
+	if (record_changed(run, cur.json, desired) < 0)
 		goto nomem;
 	goto out;
 done_r:
@@ -655,7 +673,6 @@ done_r:
 		result |= HF_APPLY_FAILED;
 	r = 0;
 out:
-	hf_response_free(resp);
 	json_object_put(changes);
 	json_object_put(patch);
 	state_clear(&cur);

@@ -1,14 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * crawl-private.h - the parts of hf_crawl() that face untrusted input: which links are
- * followed (crawl-link.c) and how the output tree is written (crawl-fs.c).  Internal; the
- * unit tests and the fuzz target reach them through libhostfish-internal.la.
+ * followed (crawl-link.c) and how the output tree is written (crawl-fs.c); and its report
+ * (crawl-report.c).  Internal; the unit tests and the fuzz target reach them through
+ * libhostfish-internal.la.
  */
 #ifndef HOSTFISH_CRAWL_PRIVATE_H
 #define HOSTFISH_CRAWL_PRIVATE_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+struct json_object;
 
 #define HF_CRAWL_MAX_DEPTH 32 /* segments of a path */
 #define HF_CRAWL_MAX_PATH 1024 /* bytes of a path */
@@ -62,5 +66,46 @@ int hf_crawl_write(int dirfd, bool force, unsigned long seq, const char *key, si
 
 /* Write errors that concern one resource (something in the way), not the whole crawl. */
 bool hf_crawl_write_error_is_local(int e);
+
+/* ---- crawl-report.c ---- */
+
+/* An error or a refused link, as listed in the report. */
+struct hf_crawl_listed {
+	char *a, *b, *c; /* errors: path, message, NULL; refused: link, from, reason */
+	int status; /* errors: HTTP status or 0 */
+	int kind; /* errors: enum hf_error_kind */
+};
+
+#define HF_CRAWL_MAX_LISTED 1000 /* entries of a list kept for the report */
+
+/* A list of the report: its first HF_CRAWL_MAX_LISTED entries, and how many there were. */
+struct hf_crawl_list {
+	struct hf_crawl_listed *v; /* NULL until the first entry */
+	size_t n; /* listed */
+	unsigned long total; /* counted */
+};
+
+/* Count an entry, and list copies of its strings (c may be NULL; a is cut at
+ * HF_CRAWL_MAX_PATH + 256 bytes) while there is room and memory.  Not thread-safe. */
+void hf_crawl_list_add(struct hf_crawl_list *l, const char *a, const char *b, const char *c,
+		       int status, int kind);
+void hf_crawl_list_clear(struct hf_crawl_list *l);
+
+/* What a finished crawl reports; every pointer borrowed for the call. */
+struct hf_crawl_summary {
+	const char *root; /* as the caller gave it */
+	const char *outdir;
+	unsigned jobs; /* threads that crawled */
+	int64_t elapsed_ms;
+	unsigned long resources; /* files written */
+	uint64_t bytes;
+	unsigned long out_of_scope;
+	bool truncated;
+	const struct hf_crawl_list *errors;
+	const struct hf_crawl_list *refused;
+};
+
+/* The report of hf_crawl() (include/hostfish.h): 0 with *ret (the caller's), or -ENOMEM. */
+int hf_crawl_report(const struct hf_crawl_summary *s, struct json_object **ret);
 
 #endif /* HOSTFISH_CRAWL_PRIVATE_H */

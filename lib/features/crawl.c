@@ -27,7 +27,6 @@
 #define CRAWL_MAX_RESOURCES 100000u /* resources fetched (and links queued) per crawl */
 #define CRAWL_MAX_BYTES ((uint64_t)4 << 30) /* written in all */
 #define CRAWL_MAX_JSON_DEPTH 64 /* nesting walked for links */
-#define CRAWL_MAX_LISTED 1000 /* errors and refused links listed in the report */
 
 enum item_kind {
 	ITEM_RESOURCE, /* a JSON resource below the root */
@@ -45,12 +44,6 @@ struct item {
 	struct item *next;
 	int kind;
 	char *path; /* as linked (with its trailing slash, if any) */
-};
-
-struct listed {
-	char *a, *b, *c; /* errors: path, message, -; refused: link, from, reason */
-	int status; /* errors: HTTP status or 0 */
-	int kind; /* errors: enum hf_error_kind */
 };
 
 struct crawl {
@@ -77,12 +70,8 @@ struct crawl {
 	bool truncated;
 	unsigned long tmp_seq;
 
-	struct listed *errors;
-	size_t n_errors; /* listed */
-	unsigned long errors_total;
-	struct listed *refused;
-	size_t n_refused;
-	unsigned long refused_total;
+	struct hf_crawl_list errors; /* path, message */
+	struct hf_crawl_list refused; /* link, from, reason */
 
 	/* the first fatal failure: the crawl stops and hf_crawl() returns it */
 	int fatal;
@@ -192,67 +181,21 @@ static void item_free(struct item *it)
 
 /* ---- recording ---- */
 
-static void listed_clear(struct listed *l)
-{
-	free(l->a);
-	free(l->b);
-	free(l->c);
-}
-
 /* Under cr->lock. */
 static void record_error(struct crawl *cr, const char *path, int status, int kind,
 			 const char *message)
 {
-	struct listed *l;
-
-	cr->errors_total++;
-	if (cr->n_errors >= CRAWL_MAX_LISTED)
-		return;
-	if (!cr->errors) {
-		cr->errors = calloc(CRAWL_MAX_LISTED, sizeof(*cr->errors));
-		if (!cr->errors)
-			return;
-	}
-	l = &cr->errors[cr->n_errors];
-	l->a = strdup(path);
-	l->b = strdup(message ? message : "");
-	l->status = status;
-	l->kind = kind;
-	if (!l->a || !l->b) {
-		listed_clear(l);
-		memset(l, 0, sizeof(*l));
-		return;
-	}
-	cr->n_errors++;
+	hf_crawl_list_add(&cr->errors, path, message ? message : "", NULL, status, kind);
 }
 
 /* Under cr->lock. */
 static void record_refused(struct crawl *cr, const char *link, const char *from,
 			   const char *why)
 {
-	struct listed *l;
-
-	cr->refused_total++;
 	/* info only: the report lists them, and the caller decides how to show them */
 	hf_log_info(&cr->c->log, "crawl: not following %.200s (in %.200s): %s", link, from,
 		    why);
-	if (cr->n_refused >= CRAWL_MAX_LISTED)
-		return;
-	if (!cr->refused) {
-		cr->refused = calloc(CRAWL_MAX_LISTED, sizeof(*cr->refused));
-		if (!cr->refused)
-			return;
-	}
-	l = &cr->refused[cr->n_refused];
-	l->a = hf_strndup(link, strnlen(link, HF_CRAWL_MAX_PATH + 256));
-	l->b = strdup(from);
-	l->c = strdup(why);
-	if (!l->a || !l->b || !l->c) {
-		listed_clear(l);
-		memset(l, 0, sizeof(*l));
-		return;
-	}
-	cr->n_refused++;
+	hf_crawl_list_add(&cr->refused, link, from, why, 0, 0);
 }
 
 /* Stop the crawl with its first fatal failure.  Under cr->lock. */
@@ -581,99 +524,6 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-/* ---- the report ---- */
-
-static int add_str(struct json_object *o, const char *k, const char *v)
-{
-	struct json_object *s = json_object_new_string(v ? v : "");
-
-	if (!s || json_object_object_add(o, k, s) < 0) {
-		json_object_put(s);
-		return -ENOMEM;
-	}
-	return 0;
-}
-
-static int add_int(struct json_object *o, const char *k, int64_t v)
-{
-	struct json_object *n = json_object_new_int64(v);
-
-	if (!n || json_object_object_add(o, k, n) < 0) {
-		json_object_put(n);
-		return -ENOMEM;
-	}
-	return 0;
-}
-
-static int build_report(struct crawl *cr, const char *root, const char *outdir, unsigned jobs,
-			int64_t elapsed_ms, struct json_object **ret)
-{
-	struct json_object *rep = json_object_new_object(), *errs = json_object_new_array(),
-			   *refs = json_object_new_array();
-	size_t i;
-	int r = 0;
-
-	if (!rep || !errs || !refs) {
-		json_object_put(rep);
-		json_object_put(errs);
-		json_object_put(refs);
-		return -ENOMEM;
-	}
-	r = r ?: add_str(rep, "root", root);
-	r = r ?: add_str(rep, "out", outdir);
-	r = r ?: add_int(rep, "jobs", jobs);
-	r = r ?: add_int(rep, "resources", (int64_t)cr->written);
-	r = r ?: add_int(rep, "bytes", (int64_t)cr->bytes);
-	r = r ?: add_int(rep, "elapsed_ms", elapsed_ms);
-	r = r ?: add_int(rep, "error_count", (int64_t)cr->errors_total);
-	r = r ?: add_int(rep, "refused_count", (int64_t)cr->refused_total);
-	r = r ?: add_int(rep, "out_of_scope", (int64_t)cr->out_of_scope);
-	if (r == 0 && json_object_object_add(rep, "truncated",
-					     json_object_new_boolean(cr->truncated)) < 0)
-		r = -ENOMEM;
-	for (i = 0; r == 0 && i < cr->n_errors; i++) {
-		struct json_object *e = json_object_new_object();
-
-		if (!e || json_object_array_add(errs, e) < 0) {
-			json_object_put(e);
-			r = -ENOMEM;
-			break;
-		}
-		r = r ?: add_str(e, "path", cr->errors[i].a);
-		r = r ?: add_int(e, "status", cr->errors[i].status);
-		r = r ?: add_str(e, "kind", hf_error_kind_name(cr->errors[i].kind));
-		r = r ?: add_str(e, "message", cr->errors[i].b);
-	}
-	for (i = 0; r == 0 && i < cr->n_refused; i++) {
-		struct json_object *e = json_object_new_object();
-
-		if (!e || json_object_array_add(refs, e) < 0) {
-			json_object_put(e);
-			r = -ENOMEM;
-			break;
-		}
-		r = r ?: add_str(e, "link", cr->refused[i].a);
-		r = r ?: add_str(e, "from", cr->refused[i].b);
-		r = r ?: add_str(e, "reason", cr->refused[i].c);
-	}
-	if (r == 0 && json_object_object_add(rep, "errors", errs) < 0)
-		r = -ENOMEM;
-	else
-		errs = NULL;
-	if (r == 0 && json_object_object_add(rep, "refused", refs) < 0)
-		r = -ENOMEM;
-	else
-		refs = NULL;
-	json_object_put(errs);
-	json_object_put(refs);
-	if (r < 0) {
-		json_object_put(rep);
-		return r;
-	}
-	*ret = rep;
-	return 0;
-}
-
 static void crawl_fini(struct crawl *cr)
 {
 	size_t i;
@@ -687,12 +537,8 @@ static void crawl_fini(struct crawl *cr)
 	for (i = 0; i < cr->set_cap; i++)
 		free(cr->set[i]);
 	free(cr->set);
-	for (i = 0; i < cr->n_errors; i++)
-		listed_clear(&cr->errors[i]);
-	free(cr->errors);
-	for (i = 0; i < cr->n_refused; i++)
-		listed_clear(&cr->refused[i]);
-	free(cr->refused);
+	hf_crawl_list_clear(&cr->errors);
+	hf_crawl_list_clear(&cr->refused);
 	free(cr->fatal_msg);
 	free(cr->root);
 	if (cr->dirfd >= 0)
@@ -702,14 +548,163 @@ static void crawl_fini(struct crawl *cr)
 	pthread_mutex_destroy(&cr->progress_lock);
 }
 
+/*
+ * The crawl's root: path (NULL: the service root) checked as its links will be, below
+ * /redfish/v1.  Sets cr->root (its key) and *ret_path (the path to request, the caller's);
+ * 0 or a negative errno with the error recorded.
+ */
+static int crawl_root(struct crawl *cr, const char *path, char **ret_path)
+{
+	const char *why = NULL;
+	char *root_path = NULL;
+	int r;
+
+	cr->root = strdup("/redfish/v1");
+	if (!cr->root)
+		return -ENOMEM;
+	cr->rootlen = strlen(cr->root);
+	r = hf_crawl_classify(cr->c->origin, cr->root, cr->rootlen, path, strlen(path), &root_path,
+			      &why);
+	if (r < 0)
+		return r;
+	if (r != HF_CRAWL_FOLLOW || path[0] != '/') {
+		free(root_path);
+		hf_client_set_error(cr->c, -EINVAL, HF_ERROR_USAGE, 0, NULL,
+				    "invalid crawl root %.200s: expected a path below /redfish/v1/"
+				    "%s%s",
+				    path, why ? ": " : "", why ? why : "");
+		return -EINVAL;
+	}
+	free(cr->root);
+	cr->root = hf_strndup(root_path, key_len(root_path));
+	if (!cr->root) {
+		free(root_path);
+		return -ENOMEM;
+	}
+	cr->rootlen = strlen(cr->root);
+	*ret_path = root_path;
+	return 0;
+}
+
+/* Open the output directory: 0 or a negative errno with the error recorded. */
+static int crawl_outdir(struct crawl *cr, const char *outdir)
+{
+	const char *why = NULL;
+	int r = hf_crawl_outdir_open(outdir, cr->force, &cr->dirfd, &why);
+
+	if (r == -EEXIST)
+		hf_client_set_error(cr->c, r, HF_ERROR_USAGE, 0, NULL,
+				    "%s: not empty (remove it, choose another directory, or "
+				    "replace its files with force)",
+				    outdir);
+	else if (r < 0)
+		hf_client_set_error(cr->c, r, HF_ERROR_USAGE, 0, NULL, "%s: %s: %s", outdir, why,
+				    strerror(-r));
+	return r;
+}
+
+/* Queue the root (root_path is taken over), and with the service root what the Mockup
+ * Creator also captures. */
+static int enqueue_roots(struct crawl *cr, char *root_path)
+{
+	int r;
+
+	pthread_mutex_lock(&cr->lock);
+	r = enqueue(cr, root_path, ITEM_RESOURCE);
+	if (r == 0 && strcmp(cr->root, "/redfish/v1") == 0) {
+		char *m = strdup("/redfish/v1/$metadata"), *o = strdup("/redfish/v1/odata"),
+		     *v = strdup("/redfish");
+
+		r = m ? enqueue(cr, m, ITEM_METADATA) : -ENOMEM;
+		if (r == 0)
+			r = o ? enqueue(cr, o, ITEM_OPTIONAL) : -ENOMEM;
+		else
+			free(o);
+		if (r == 0)
+			r = v ? enqueue(cr, v, ITEM_OPTIONAL) : -ENOMEM;
+		else
+			free(v);
+	}
+	pthread_mutex_unlock(&cr->lock);
+	return r;
+}
+
+/* Crawl with up to jobs threads, this one included; returns how many crawled. */
+static unsigned crawl_run(struct crawl *cr, unsigned jobs)
+{
+	pthread_t threads[HF_MAX_CONNECTIONS];
+	struct item *it = cr->head;
+	unsigned started = 0, i;
+
+	/* the root alone first: it logs in once, and its links give the threads work */
+	cr->head = it->next;
+	if (!cr->head)
+		cr->tail = NULL;
+	process(cr, it);
+	item_free(it);
+	cr->done++;
+	report_progress(cr);
+
+	for (i = 1; i < jobs; i++) {
+		bool stop;
+
+		pthread_mutex_lock(&cr->lock);
+		stop = cr->stop;
+		if (!stop)
+			cr->workers++;
+		pthread_mutex_unlock(&cr->lock);
+		if (stop)
+			break;
+		if (pthread_create(&threads[started], NULL, worker, cr) != 0) {
+			pthread_mutex_lock(&cr->lock);
+			cr->workers--;
+			pthread_mutex_unlock(&cr->lock);
+			hf_log_info(&cr->c->log, "crawl: %u threads instead of %u", started + 1, jobs);
+			break;
+		}
+		started++;
+	}
+	worker(cr);
+	for (i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
+	return started + 1;
+}
+
+/* The outcome of a finished crawl: the report, or its fatal error. */
+static int crawl_result(struct crawl *cr, const char *path, const char *outdir, unsigned jobs,
+			int64_t t0, struct json_object **report)
+{
+	struct hf_crawl_summary s = {
+		.root = path,
+		.outdir = outdir,
+		.jobs = jobs,
+		.elapsed_ms = hf_now_ms() - t0,
+		.resources = cr->written,
+		.bytes = cr->bytes,
+		.out_of_scope = cr->out_of_scope,
+		.truncated = cr->truncated,
+		.errors = &cr->errors,
+		.refused = &cr->refused,
+	};
+	int r;
+
+	if (cr->fatal) {
+		hf_client_set_error(cr->c, cr->fatal, cr->fatal_kind, cr->fatal_status, NULL, "%s",
+				    cr->fatal_msg ? cr->fatal_msg : strerror(-cr->fatal));
+		return cr->fatal;
+	}
+	r = hf_crawl_report(&s, report);
+	if (r < 0)
+		return r;
+	return cr->errors.total + cr->truncated > INT32_MAX ? INT32_MAX
+							    : (int)(cr->errors.total + cr->truncated);
+}
+
 _hf_public_ int hf_crawl(hf_client *c, const char *path, const char *outdir, unsigned jobs,
 			 unsigned flags, hf_progress_fn progress, void *userdata,
 			 struct json_object **report)
 {
 	struct crawl cr = { 0 };
-	pthread_t threads[HF_MAX_CONNECTIONS];
-	unsigned started = 0, i;
-	const char *why = NULL;
 	char *root_path = NULL;
 	int64_t t0 = hf_now_ms();
 	int r;
@@ -741,114 +736,17 @@ _hf_public_ int hf_crawl(hf_client *c, const char *path, const char *outdir, uns
 				    HF_MAX_CONNECTIONS);
 		goto out;
 	}
-	/* the root obeys the rules of the links it leads to, and lies below /redfish/v1 */
-	cr.root = strdup("/redfish/v1");
-	if (!cr.root) {
-		r = -ENOMEM;
-		goto out;
-	}
-	cr.rootlen = strlen(cr.root);
-	r = hf_crawl_classify(c->origin, cr.root, cr.rootlen, path, strlen(path), &root_path, &why);
-	if (r < 0)
-		goto out;
-	if (r != HF_CRAWL_FOLLOW || path[0] != '/') {
-		r = -EINVAL;
-		hf_client_set_error(c, r, HF_ERROR_USAGE, 0, NULL,
-				    "invalid crawl root %.200s: expected a path below /redfish/v1/"
-				    "%s%s",
-				    path, why ? ": " : "", why ? why : "");
-		goto out;
-	}
-	free(cr.root);
-	cr.root = hf_strndup(root_path, key_len(root_path));
-	if (!cr.root) {
-		r = -ENOMEM;
-		goto out;
-	}
-	cr.rootlen = strlen(cr.root);
 	if ((int)jobs > c->max_conns)
 		jobs = (unsigned)c->max_conns; /* the client's own cap on connections */
-
-	r = hf_crawl_outdir_open(outdir, cr.force, &cr.dirfd, &why);
-	if (r < 0) {
-		if (r == -EEXIST)
-			hf_client_set_error(c, r, HF_ERROR_USAGE, 0, NULL,
-					    "%s: not empty (remove it, choose another directory, or "
-					    "replace its files with force)",
-					    outdir);
-		else
-			hf_client_set_error(c, r, HF_ERROR_USAGE, 0, NULL, "%s: %s: %s", outdir,
-					    why, strerror(-r));
-		goto out;
-	}
-
-	pthread_mutex_lock(&cr.lock);
-	r = enqueue(&cr, root_path, ITEM_RESOURCE);
-	root_path = NULL;
-	if (r == 0 && strcmp(cr.root, "/redfish/v1") == 0) {
-		/* what the Mockup Creator also captures with the service root */
-		char *m = strdup("/redfish/v1/$metadata"), *o = strdup("/redfish/v1/odata"),
-		     *v = strdup("/redfish");
-
-		r = m ? enqueue(&cr, m, ITEM_METADATA) : -ENOMEM;
-		if (r == 0)
-			r = o ? enqueue(&cr, o, ITEM_OPTIONAL) : -ENOMEM;
-		else
-			free(o);
-		if (r == 0)
-			r = v ? enqueue(&cr, v, ITEM_OPTIONAL) : -ENOMEM;
-		else
-			free(v);
-	}
-	pthread_mutex_unlock(&cr.lock);
-	if (r < 0)
-		goto out;
-
-	/* the root alone first: it logs in once, and its links give the threads work */
-	{
-		struct item *it = cr.head;
-
-		cr.head = it->next;
-		if (!cr.head)
-			cr.tail = NULL;
-		process(&cr, it);
-		item_free(it);
-		cr.done++;
-		report_progress(&cr);
-	}
-	for (i = 1; i < jobs; i++) {
-		bool stop;
-
-		pthread_mutex_lock(&cr.lock);
-		stop = cr.stop;
-		if (!stop)
-			cr.workers++;
-		pthread_mutex_unlock(&cr.lock);
-		if (stop)
-			break;
-		if (pthread_create(&threads[started], NULL, worker, &cr) != 0) {
-			pthread_mutex_lock(&cr.lock);
-			cr.workers--;
-			pthread_mutex_unlock(&cr.lock);
-			hf_log_info(&c->log, "crawl: %u threads instead of %u", started + 1, jobs);
-			break;
-		}
-		started++;
-	}
-	worker(&cr);
-	for (i = 0; i < started; i++)
-		pthread_join(threads[i], NULL);
-
-	if (cr.fatal) {
-		r = cr.fatal;
-		hf_client_set_error(c, r, cr.fatal_kind, cr.fatal_status, NULL, "%s",
-				    cr.fatal_msg ? cr.fatal_msg : strerror(-r));
-		goto out;
-	}
-	r = build_report(&cr, path, outdir, started + 1, hf_now_ms() - t0, report);
+	r = crawl_root(&cr, path, &root_path);
 	if (r == 0)
-		r = cr.errors_total + cr.truncated > INT32_MAX ? INT32_MAX
-							       : (int)(cr.errors_total + cr.truncated);
+		r = crawl_outdir(&cr, outdir);
+	if (r == 0) {
+		r = enqueue_roots(&cr, root_path);
+		root_path = NULL;
+	}
+	if (r == 0)
+		r = crawl_result(&cr, path, outdir, crawl_run(&cr, jobs), t0, report);
 out:
 	free(root_path);
 	crawl_fini(&cr);
