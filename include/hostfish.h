@@ -14,8 +14,10 @@
  *  - The library never prints, exits or aborts; it logs only through the callback given in
  *    hf_options.
  *
- * Threads: one hf_client may be shared by several threads; each hf_request() runs on its own
- * connection (up to hf_options.max_connections), and a session is shared by all of them.
+ * Threads: one hf_client may be shared by several threads.  Each request takes one of the
+ * client's connections (at most hf_options.max_connections, reused, closed after
+ * idle_timeout_ms unused) and one session serves them all; one thread logs in or out at a
+ * time while the others wait, each for at most its timeout and until hf_client_interrupt().
  * A hf_response is not synchronised: use it from one thread at a time.
  *
  * This header is C89 and self-contained.
@@ -112,7 +114,7 @@ typedef struct hf_options {
 	unsigned int version; /* HF_OPTIONS_VERSION */
 
 	const char *url; /* "https://host[:port]" of the BMC; NULL: an in-band transport */
-	const char *transport; /* "auto" (default), "https", "hostif", "chif" */
+	const char *transport; /* "auto" (default), "https", "hostif", "chif", "agent" */
 
 	const char *username;
 	const char *password; /* copied, and wiped from the client's memory at free */
@@ -142,7 +144,7 @@ typedef struct hf_options {
 	int max_connections;
 
 	/* Resume an existing session instead of logging in (both needed).  The client uses it
-	 * but does not delete it at free unless hf_client_adopt_session() says so. */
+	 * but does not delete it at free unless hf_client_keep_session(client, 0) says so. */
 	const char *session_token;
 	const char *session_uri;
 
