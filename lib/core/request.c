@@ -119,226 +119,296 @@ static const char *errno_text(int code)
 	}
 }
 
+/* One request on its way: what client_send()'s steps share. */
+struct sending {
+	hf_client *c;
+	const char *method;
+	char *path; /* the current one: redirects change it */
+	char *shown; /* the path masked, for logs and messages */
+	const struct hf_headers *extra;
+	const void *body;
+	size_t body_len;
+	const struct hf_body_stream *stream;
+	int flags;
+	unsigned *session_gen;
+	int attempt, redirects, interrupts_seen;
+	bool idempotent;
+	int64_t deadline;
+	struct hf_headers headers;
+	struct hf_transport_response tresp;
+	char errbuf[1024];
+};
+
+#define SEND_AGAIN 1 /* a step's answer: send the request (again) */
+
+static void log_request(struct sending *s)
+{
+	struct hf_buf line = { 0 };
+
+	if (!hf_log_enabled(&s->c->log, HF_LOG_DEBUG))
+		return;
+	hf_buf_printf(&line, "%s %s HTTP/1.1", s->method, s->shown);
+	hf_log_message(&s->c->log, ">", line.data ? line.data : s->method, &s->headers, s->body,
+		       s->stream ? 0 : s->body_len);
+	hf_buf_free(&line);
+	/* the stream is neither logged nor buffered: only its size and source */
+	if (s->stream)
+		hf_log_debug(&s->c->log, "> <%zu bytes streamed from %s>", s->stream->length,
+			     s->stream->label ? s->stream->label : "the caller");
+}
+
+static void log_answer(struct sending *s, int64_t t0)
+{
+	const struct hf_transport_response *t = &s->tresp;
+	bool encoded = hf_headers_get(&t->headers, "Content-Encoding") != NULL;
+	struct hf_buf line = { 0 };
+
+	hf_log_info(&s->c->log, "%s %s -> %d (%lld ms)", s->method, s->shown, t->status,
+		    (long long)(hf_now_ms() - t0));
+	if (!hf_log_enabled(&s->c->log, HF_LOG_DEBUG))
+		return;
+	hf_buf_printf(&line, "HTTP/1.1 %d %s", t->status, t->reason ? t->reason : "");
+	hf_log_message(&s->c->log, "<", line.data ? line.data : "", &t->headers,
+		       encoded ? NULL : t->body.data, encoded ? 0 : t->body.len);
+	hf_buf_free(&line);
+}
+
+/* Send once: headers, the interrupt check, a connection, the exchange.  0 or an errno;
+ * *exchanged: the exchange was tried (its failure may be retried). */
+static int send_once(struct sending *s, bool *exchanged)
+{
+	hf_client *c = s->c;
+	struct hf_transport_request req = {
+		.method = s->method,
+		.path = s->path,
+		.headers = &s->headers,
+		.body = s->body,
+		.body_len = s->body_len,
+		.stream = s->stream,
+		.connect_timeout_ms = c->connect_timeout_ms,
+		.timeout_ms = s->stream ? c->timeout_ms : time_left(s->deadline),
+		/* compressed answers are bounded by the same limit as decoded ones */
+		.max_body = c->max_response,
+		/*
+		 * A backend may resend on a keep-alive connection that died (and says so in
+		 * tresp.sends).  That is allowed only while the retry budget has room for it:
+		 * never for POST/PATCH (an action applied twice), never for the last permitted
+		 * send.
+		 */
+		.no_resend = !s->idempotent || (s->flags & HF_SEND_NO_RETRY) ||
+			     s->attempt + 2 > c->retries + 1,
+		.interrupts = (s->flags & HF_SEND_ANSWER_NEEDED) ? NULL : &c->interrupts,
+		.interrupts_seen = s->interrupts_seen,
+	};
+	int64_t t0;
+	int slot, r;
+
+	hf_headers_clear(&s->headers);
+	r = build_headers(c, &s->headers, s->extra, s->body_len > 0 || s->stream, s->flags,
+			  s->session_gen);
+	if (r < 0)
+		return r;
+	log_request(s);
+	if (__atomic_load_n(&c->interrupts, __ATOMIC_SEQ_CST) != s->interrupts_seen) {
+		hf_client_set_error(c, -EINTR, HF_ERROR_TRANSPORT, 0, NULL, "%s %s: interrupted%s",
+				    s->method, s->shown, s->attempt ? "" : " before it was sent");
+		if (!s->attempt)
+			hf_client_mark_unsent(c);
+		return -EINTR;
+	}
+	s->errbuf[0] = '\0';
+	r = hf_pool_acquire(c, &slot, s->stream ? 0 : s->deadline, s->interrupts_seen, s->errbuf,
+			    sizeof(s->errbuf));
+	if (r < 0) {
+		hf_client_set_error(c, r, hf_errno_kind(r), 0, NULL,
+				    "cannot open a connection to the BMC: %s",
+				    s->errbuf[0] ? s->errbuf : errno_text(r));
+		if (!s->attempt)
+			hf_client_mark_unsent(c);
+		return r;
+	}
+	t0 = hf_now_ms();
+	*exchanged = true;
+	r = hf_transport_exchange(&c->transport, c->conns[slot], &req, &s->tresp, s->errbuf,
+				  sizeof(s->errbuf));
+	hf_pool_release(c, slot, r < 0);
+	s->attempt += s->tresp.sends > 1 ? (int)s->tresp.sends : 1;
+	if (r == 0)
+		log_answer(s, t0);
+	return r;
+}
+
+/* The exchange failed with R (not sent to the end, or no answer): SEND_AGAIN, or R. */
+static int after_failure(struct sending *s, int r)
+{
+	hf_client *c = s->c;
+	/* nothing left the host: any method may try again */
+	bool unsent = r == -ECONNREFUSED || r == -EHOSTUNREACH;
+	bool retryable = r != -EINTR &&
+			 (unsent || (s->idempotent && (r == -ECONNRESET || r == -EPROTO)));
+
+	hf_log_info(&c->log, "%s %s: %s (%s)", s->method, s->shown, errno_text(r), s->errbuf);
+	if (retryable && s->attempt <= c->retries && !(s->flags & HF_SEND_NO_RETRY)) {
+		long pause = 250L << (s->attempt - 1);
+
+		if (!s->stream && pause >= time_left(s->deadline))
+			hf_log_info(&c->log, "%s %s: no time left for a retry within the timeout "
+					     "(%ld ms)",
+				    s->method, s->shown, c->timeout_ms);
+		else if (hf_sleep_interruptible(c, pause, s->interrupts_seen) == 0)
+			return SEND_AGAIN;
+		else
+			r = -EINTR;
+	}
+	hf_client_set_error(c, r, hf_errno_kind(r), 0, NULL, "%s %s: %s%s%s", s->method, s->shown,
+			    errno_text(r), s->errbuf[0] ? ": " : "", s->errbuf);
+	if (unsent && s->attempt <= 1)
+		hf_client_mark_unsent(c);
+	return r;
+}
+
+/* 503 with Retry-After: SEND_AGAIN after the pause, 0 to take the answer, or an errno. */
+static int after_busy(struct sending *s)
+{
+	hf_client *c = s->c;
+	long wait_ms = -1;
+	int r;
+
+	if (s->tresp.status == 503 && s->idempotent && !(s->flags & HF_SEND_NO_RETRY) &&
+	    s->attempt <= c->retries)
+		wait_ms = hf_retry_after_ms(hf_headers_get(&s->tresp.headers, "Retry-After"),
+					    HF_MAX_RETRY_AFTER_MS);
+	if (wait_ms < 0)
+		return 0;
+	if (wait_ms >= time_left(s->deadline)) {
+		/* the BMC's own answer is the result: nothing is gained by waiting */
+		hf_log_info(&c->log, "%s %s: BMC busy; it asks for %ld ms, beyond the timeout "
+				     "(%ld ms): not retrying",
+			    s->method, s->shown, wait_ms, c->timeout_ms);
+		return 0;
+	}
+	hf_log_info(&c->log, "%s %s: BMC busy, retrying in %ld ms", s->method, s->shown, wait_ms);
+	hf_transport_response_clear(&s->tresp);
+	r = hf_sleep_interruptible(c, wait_ms, s->interrupts_seen);
+	if (r == 0)
+		return SEND_AGAIN;
+	hf_client_set_error(c, r, HF_ERROR_TRANSPORT, 0, NULL, "%s %s: interrupted", s->method,
+			    s->shown);
+	return r;
+}
+
+/* Redirects: GET and HEAD only, and only on the same BMC.  SEND_AGAIN, 0 or -ENOMEM. */
+static int after_redirect(struct sending *s)
+{
+	int status = s->tresp.status;
+	const char *loc = hf_headers_get(&s->tresp.headers, "Location");
+	char *next = NULL;
+
+	if (!(status == 301 || status == 302 || status == 303 || status == 307 || status == 308) ||
+	    !(strcmp(s->method, "GET") == 0 || strcmp(s->method, "HEAD") == 0) || !loc ||
+	    s->redirects >= HF_MAX_REDIRECTS)
+		return 0;
+	if (hf_location_to_path(loc, s->path, s->c->origin, &next) < 0) {
+		hf_log_warning(&s->c->log, "not following the redirect of %s: its Location is not "
+					   "on this BMC",
+			       s->shown);
+		return 0;
+	}
+	free(s->path);
+	s->path = next;
+	free(s->shown);
+	s->shown = hf_mask_path(s->path);
+	if (!s->shown)
+		return -ENOMEM;
+	hf_log_info(&s->c->log, "redirected to %s", s->shown);
+	s->redirects++;
+	hf_transport_response_clear(&s->tresp);
+	return SEND_AGAIN;
+}
+
+/* The answer taken: the session proven, the response built. */
+static int take_answer(struct sending *s, hf_response **ret)
+{
+	hf_client *c = s->c;
+	struct hf_buf url = { 0 };
+	int r;
+
+	if ((s->flags & HF_SEND_AUTH) && s->session_gen && s->tresp.status != 401 &&
+	    s->tresp.status < 500) {
+		/* the BMC took the session: a later 401 means it expired, not that it never
+		 * worked (hf_session_relogin) */
+		pthread_mutex_lock(&c->session_lock);
+		if (c->session_gen == *s->session_gen)
+			c->session_proven = true;
+		pthread_mutex_unlock(&c->session_lock);
+	}
+	hf_buf_printf(&url, "%s%s", c->origin ? c->origin : hf_client_endpoint(c), s->path);
+	/* a streamed body is not kept: hf_response_request_body() is NULL for it */
+	r = url.data ? hf_response_build(ret, s->method, url.data, s->path, s->body,
+					 s->stream ? 0 : s->body_len, &s->tresp, c->max_response)
+		     : -ENOMEM;
+	hf_buf_free(&url);
+	if (r < 0)
+		hf_client_set_error(c, r, hf_errno_kind(r), s->tresp.status, NULL, "%s %s: %s",
+				    s->method, s->shown,
+				    r == -EFBIG ? "the decoded answer exceeds the size limit"
+				    : r == -EPROTO ? "the answer's content encoding is malformed"
+						   : strerror(-r));
+	return r;
+}
+
 static int client_send(hf_client *c, const char *method, const char *path,
 		       const struct hf_headers *extra, const void *body, size_t body_len,
 		       const struct hf_body_stream *stream, int flags, unsigned *session_gen,
 		       hf_response **ret)
 {
-	struct hf_transport_response tresp = { 0 };
-	struct hf_headers headers = { 0 };
-	_cleanup_free_ char *cur_path = strdup(path);
-	_cleanup_free_ char *shown = hf_mask_path(path); /* for logs and messages */
-	char errbuf[1024];
-	int attempt = 0, redirects = 0, slot, r;
-	int interrupts_seen = hf_op_interrupts(c);
-	bool idempotent = method_is_idempotent(method);
-	/* timeout_ms bounds the whole request: every send, the waits between them and the
-	 * Retry-After pauses.  A streamed upload is bounded by progress instead (see https.c). */
-	int64_t deadline = hf_now_ms() + c->timeout_ms, t0;
+	struct sending s = {
+		.c = c,
+		.method = method,
+		.path = strdup(path),
+		.shown = hf_mask_path(path),
+		.extra = extra,
+		.body = body,
+		.body_len = body_len,
+		.stream = stream,
+		.flags = flags,
+		.session_gen = session_gen,
+		.interrupts_seen = hf_op_interrupts(c),
+		.idempotent = method_is_idempotent(method),
+		/* timeout_ms bounds the whole request: every send, the waits between them and
+		 * the Retry-After pauses.  A streamed upload is bounded by progress instead (see
+		 * https.c). */
+		.deadline = hf_now_ms() + c->timeout_ms,
+	};
+	int r = -ENOMEM;
 
-	if (!cur_path || !shown)
-		/* NOLINTNEXTLINE(clang-analyzer-unix.Malloc): _cleanup_free_, not modelled */
-		return -ENOMEM;
+	if (!s.path || !s.shown)
+		goto out;
 	if (stream) {
 		/* read once and gone: never resent, by us or by the backend */
-		body = NULL;
-		body_len = stream->length;
-		flags |= HF_SEND_NO_RETRY;
+		s.body = NULL;
+		s.body_len = stream->length;
+		s.flags |= HF_SEND_NO_RETRY;
 	}
-	for (;;) {
-		struct hf_transport_request req = {
-			.method = method,
-			.path = cur_path,
-			.headers = &headers,
-			.body = body,
-			.body_len = body_len,
-			.stream = stream,
-			.connect_timeout_ms = c->connect_timeout_ms,
-			.timeout_ms = stream ? c->timeout_ms : time_left(deadline),
-			/* compressed answers are bounded by the same limit as decoded ones */
-			.max_body = c->max_response,
-			/*
-			 * A backend may resend on a keep-alive connection that died (and says
-			 * so in tresp.sends).  That is allowed only while the retry budget has
-			 * room for it: never for POST/PATCH (an action applied twice), never
-			 * for the last permitted send.
-			 */
-			.no_resend = !idempotent || (flags & HF_SEND_NO_RETRY) ||
-				     attempt + 2 > c->retries + 1,
-			.interrupts = (flags & HF_SEND_ANSWER_NEEDED) ? NULL : &c->interrupts,
-			.interrupts_seen = interrupts_seen,
-		};
-		long wait_ms = -1;
+	do {
+		bool exchanged = false;
 
-		hf_headers_clear(&headers);
-		r = build_headers(c, &headers, extra, body_len > 0 || stream, flags, session_gen);
-		if (r < 0)
-			goto out;
-		if (hf_log_enabled(&c->log, HF_LOG_DEBUG)) {
-			struct hf_buf line = { 0 };
-
-			hf_buf_printf(&line, "%s %s HTTP/1.1", method, shown);
-			hf_log_message(&c->log, ">", line.data ? line.data : method, &headers, body,
-				       stream ? 0 : body_len);
-			hf_buf_free(&line);
-			/* the stream is neither logged nor buffered: only its size and source */
-			if (stream)
-				hf_log_debug(&c->log, "> <%zu bytes streamed from %s>", stream->length,
-					     stream->label ? stream->label : "the caller");
-		}
-
-		if (__atomic_load_n(&c->interrupts, __ATOMIC_SEQ_CST) != interrupts_seen) {
-			r = -EINTR;
-			hf_client_set_error(c, r, HF_ERROR_TRANSPORT, 0, NULL,
-					    "%s %s: interrupted%s", method, shown,
-					    attempt ? "" : " before it was sent");
-			if (!attempt)
-				hf_client_mark_unsent(c);
-			goto out;
-		}
-		errbuf[0] = '\0';
-		r = hf_pool_acquire(c, &slot, stream ? 0 : deadline, interrupts_seen, errbuf,
-				    sizeof(errbuf));
-		if (r < 0) {
-			hf_client_set_error(c, r, hf_errno_kind(r), 0, NULL,
-					    "cannot open a connection to the BMC: %s",
-					    errbuf[0] ? errbuf : errno_text(r));
-			if (!attempt)
-				hf_client_mark_unsent(c);
-			goto out;
-		}
-		t0 = hf_now_ms();
-		r = hf_transport_exchange(&c->transport, c->conns[slot], &req, &tresp, errbuf,
-					  sizeof(errbuf));
-		hf_pool_release(c, slot, r < 0);
-		attempt += tresp.sends > 1 ? (int)tresp.sends : 1;
-
-		if (r < 0) {
-			/* nothing left the host: any method may try again */
-			bool unsent = r == -ECONNREFUSED || r == -EHOSTUNREACH;
-			bool retryable = r != -EINTR &&
-					 (unsent || (idempotent && (r == -ECONNRESET || r == -EPROTO)));
-
-			hf_log_info(&c->log, "%s %s: %s (%s)", method, shown, errno_text(r),
-				    errbuf);
-			if (retryable && attempt <= c->retries && !(flags & HF_SEND_NO_RETRY)) {
-				long pause = 250L << (attempt - 1);
-
-				if (!stream && pause >= time_left(deadline))
-					hf_log_info(&c->log, "%s %s: no time left for a retry within "
-							     "the timeout (%ld ms)",
-						    method, shown, c->timeout_ms);
-				else if (hf_sleep_interruptible(c, pause, interrupts_seen) == 0)
-					continue;
-				else
-					r = -EINTR;
-			}
-			hf_client_set_error(c, r, hf_errno_kind(r), 0, NULL, "%s %s: %s%s%s", method,
-					    shown, errno_text(r), errbuf[0] ? ": " : "", errbuf);
-			if (unsent && attempt <= 1)
-				hf_client_mark_unsent(c);
-			goto out;
-		}
-		hf_log_info(&c->log, "%s %s -> %d (%lld ms)", method, shown, tresp.status,
-			    (long long)(hf_now_ms() - t0));
-		if (hf_log_enabled(&c->log, HF_LOG_DEBUG)) {
-			struct hf_buf line = { 0 };
-
-			hf_buf_printf(&line, "HTTP/1.1 %d %s", tresp.status,
-				      tresp.reason ? tresp.reason : "");
-			hf_log_message(&c->log, "<", line.data ? line.data : "", &tresp.headers,
-				       hf_headers_get(&tresp.headers, "Content-Encoding")
-					       ? NULL
-					       : tresp.body.data,
-				       hf_headers_get(&tresp.headers, "Content-Encoding")
-					       ? 0
-					       : tresp.body.len);
-			hf_buf_free(&line);
-		}
-
-		/* 503 + Retry-After: the BMC asks us to come back */
-		if (tresp.status == 503 && idempotent && !(flags & HF_SEND_NO_RETRY) &&
-		    attempt <= c->retries)
-			wait_ms = hf_retry_after_ms(hf_headers_get(&tresp.headers, "Retry-After"),
-						    HF_MAX_RETRY_AFTER_MS);
-		if (wait_ms >= 0 && wait_ms >= time_left(deadline)) {
-			/* the BMC's own answer is the result: nothing is gained by waiting */
-			hf_log_info(&c->log, "%s %s: BMC busy; it asks for %ld ms, beyond the "
-					     "timeout (%ld ms): not retrying",
-				    method, shown, wait_ms, c->timeout_ms);
-			wait_ms = -1;
-		}
-		if (wait_ms >= 0) {
-			hf_log_info(&c->log, "%s %s: BMC busy, retrying in %ld ms", method, shown,
-				    wait_ms);
-			hf_transport_response_clear(&tresp);
-			r = hf_sleep_interruptible(c, wait_ms, interrupts_seen);
+		r = send_once(&s, &exchanged);
+		if (r < 0 && exchanged) {
+			r = after_failure(&s, r);
+		} else if (r == 0) {
+			r = after_busy(&s);
 			if (r == 0)
-				continue;
-			hf_client_set_error(c, r, HF_ERROR_TRANSPORT, 0, NULL, "%s %s: interrupted",
-					    method, shown);
-			goto out;
+				r = after_redirect(&s);
 		}
-
-		/* redirects: GET and HEAD only, and only on the same BMC */
-		if ((tresp.status == 301 || tresp.status == 302 || tresp.status == 303 ||
-		     tresp.status == 307 || tresp.status == 308) &&
-		    (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0) &&
-		    hf_headers_get(&tresp.headers, "Location") && redirects < HF_MAX_REDIRECTS) {
-			char *next = NULL;
-
-			r = hf_location_to_path(hf_headers_get(&tresp.headers, "Location"), cur_path,
-						c->origin, &next);
-			if (r == 0) {
-				free(cur_path);
-				cur_path = next;
-				free(shown);
-				shown = hf_mask_path(cur_path);
-				if (!shown) {
-					r = -ENOMEM;
-					goto out;
-				}
-				hf_log_info(&c->log, "redirected to %s", shown);
-				redirects++;
-				hf_transport_response_clear(&tresp);
-				continue;
-			}
-			hf_log_warning(&c->log, "not following the redirect of %s: its Location "
-						"is not on this BMC",
-				       shown);
-		}
-		break;
-	}
-	if ((flags & HF_SEND_AUTH) && session_gen && tresp.status != 401 && tresp.status < 500) {
-		/* the BMC took the session: a later 401 means it expired, not that it never
-		 * worked (hf_session_relogin) */
-		pthread_mutex_lock(&c->session_lock);
-		if (c->session_gen == *session_gen)
-			c->session_proven = true;
-		pthread_mutex_unlock(&c->session_lock);
-	}
-
-	{
-		struct hf_buf url = { 0 };
-
-		hf_buf_printf(&url, "%s%s", c->origin ? c->origin : hf_client_endpoint(c),
-			      cur_path);
-		/* a streamed body is not kept: hf_response_request_body() is NULL for it */
-		r = url.data ? hf_response_build(ret, method, url.data, cur_path, body,
-						 stream ? 0 : body_len, &tresp, c->max_response)
-			     : -ENOMEM;
-		hf_buf_free(&url);
-	}
-	if (r < 0)
-		hf_client_set_error(c, r, hf_errno_kind(r), tresp.status, NULL,
-				    "%s %s: %s", method, shown,
-				    r == -EFBIG ? "the decoded answer exceeds the size limit"
-						: r == -EPROTO ? "the answer's content encoding is "
-								 "malformed"
-							       : strerror(-r));
+	} while (r == SEND_AGAIN);
+	if (r == 0)
+		r = take_answer(&s, ret);
 out:
-	hf_headers_clear(&headers);
-	hf_transport_response_clear(&tresp);
+	free(s.path);
+	free(s.shown);
+	hf_headers_clear(&s.headers);
+	hf_transport_response_clear(&s.tresp);
 	return r;
 }
 
