@@ -97,13 +97,6 @@ int hf_ipmi_bootstrap_parse(const uint8_t *data, size_t len, char **ret_user,
 	return 0;
 }
 
-const char *hf_ipmi_device(void)
-{
-	const char *d = secure_getenv("HOSTFISH_IPMI_DEVICE");
-
-	return d && *d ? d : HF_IPMI_DEVICE_DEFAULT;
-}
-
 int hf_ipmi_bootstrap_get(const char *device, long timeout_ms, struct hf_creds *c, char *why,
 			  size_t whylen)
 {
@@ -117,7 +110,7 @@ int hf_ipmi_bootstrap_get(const char *device, long timeout_ms, struct hf_creds *
 	int fd, r;
 
 	if (!device)
-		device = hf_ipmi_device();
+		device = HF_IPMI_DEVICE_DEFAULT;
 	fd = open(device, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		r = -errno;

@@ -35,13 +35,6 @@ void hf_creds_clear(struct hf_creds *c)
 	memset(c, 0, sizeof(*c));
 }
 
-const char *hf_efivars_root(void)
-{
-	const char *r = secure_getenv("HOSTFISH_EFIVARS_ROOT");
-
-	return r && *r ? r : HF_EFIVARS_DEFAULT;
-}
-
 /* Length of one well-formed UTF-8 sequence at p (at most n bytes), 0 when malformed. */
 static size_t utf8_len(const uint8_t *p, size_t n)
 {
@@ -210,7 +203,7 @@ int hf_uefi_creds_load(const char *dir, struct hf_creds *c, char *why, size_t wh
 	int r;
 
 	if (!dir)
-		dir = hf_efivars_root();
+		dir = HF_EFIVARS_DEFAULT;
 	snprintf(path, sizeof(path), "%s/RedfishIndications-" HF_EFI_REDFISH_GUID, dir);
 	n = read_var(path, buf, sizeof(buf));
 	if (n < 0) {

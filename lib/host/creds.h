@@ -49,9 +49,6 @@ void hf_creds_clear(struct hf_creds *c);
 
 /* ---- UEFI (creds-uefi.c) ---- */
 
-/* $HOSTFISH_EFIVARS_ROOT (a fixture directory, for tests), else /sys/firmware/efi/efivars. */
-const char *hf_efivars_root(void);
-
 /*
  * Parse an efivarfs file of RedfishOSCredentials: 4 bytes of attributes, then
  * "Username:Password\0" (UTF-8; DSP0270: size = len(user) + len(password) + 2, neither
@@ -64,7 +61,7 @@ int hf_uefi_creds_parse(const uint8_t *data, size_t len, char **ret_user, char *
 int hf_uefi_indications_parse(const uint8_t *data, size_t len, uint32_t *ret, char *why,
 			      size_t whylen);
 /*
- * The OS credentials of dir (NULL: hf_efivars_root()): -ENOENT when RedfishIndications is
+ * The OS credentials of dir (NULL: HF_EFIVARS_DEFAULT): -ENOENT when RedfishIndications is
  * missing or does not announce them, or the variable is missing; -EBADMSG when malformed.
  */
 int hf_uefi_creds_load(const char *dir, struct hf_creds *c, char *why, size_t whylen);
@@ -88,9 +85,8 @@ size_t hf_ipmi_bootstrap_request(uint8_t out[2], bool keep_enabled);
  */
 int hf_ipmi_bootstrap_parse(const uint8_t *data, size_t len, char **ret_user,
 			    char **ret_password, char *why, size_t whylen);
-/* $HOSTFISH_IPMI_DEVICE, else /dev/ipmi0. */
-const char *hf_ipmi_device(void);
-/* Send the command through the kernel's IPMI driver; -ENOENT when the device is missing. */
+/* Send the command through the kernel's IPMI driver (device NULL: HF_IPMI_DEVICE_DEFAULT);
+ * -ENOENT when the device is missing. */
 int hf_ipmi_bootstrap_get(const char *device, long timeout_ms, struct hf_creds *c, char *why,
 			  size_t whylen);
 
@@ -161,9 +157,9 @@ int hf_appacct_session(struct hf_appacct_lib *lib, struct hf_creds *c, char *why
 /* ---- the order (creds.c) ---- */
 
 struct hf_creds_context {
-	const char *efivars; /* NULL: hf_efivars_root() */
+	const char *efivars; /* NULL: HF_EFIVARS_DEFAULT */
 	const char *library; /* HPE's library: NULL for $HOSTFISH_CHIF_LIBRARY and defaults */
-	const char *ipmi_device; /* NULL: hf_ipmi_device() */
+	const char *ipmi_device; /* NULL: HF_IPMI_DEVICE_DEFAULT */
 	bool ipmi_advertised; /* the record's characteristics bit 0 */
 	long timeout_ms;
 	const struct hf_logger *log;

@@ -42,13 +42,6 @@
 
 /* ---- paths ---- */
 
-const char *hf_sysfs_root(void)
-{
-	const char *r = secure_getenv("HOSTFISH_SYSFS_ROOT");
-
-	return r && *r ? r : "/";
-}
-
 const char *hf_state_dir(void)
 {
 	const char *d = secure_getenv("HOSTFISH_STATE_DIR");
@@ -273,10 +266,9 @@ static int hostif_probe(const struct hf_transport_config *cfg, char *why, size_t
 {
 	struct hf_hostif_target t;
 	struct hf_smbios *s = NULL;
-	const char *root = hf_sysfs_root();
 	int r;
 
-	r = load_target(strcmp(root, "/") ? root : NULL, cfg->smbios_file, &s, &t, why, whylen);
+	r = load_target(NULL, cfg->smbios_file, &s, &t, why, whylen);
 	if (r < 0)
 		return r;
 	hf_hostif_target_clear(&t);
@@ -377,9 +369,7 @@ out:
 static int hostif_init(const struct hf_transport_config *cfg, void **ret, char *errbuf,
 		       size_t errlen)
 {
-	const char *root = hf_sysfs_root();
-
-	return hostif_open(strcmp(root, "/") ? root : NULL, cfg, false, ret, errbuf, errlen);
+	return hostif_open(NULL, cfg, false, ret, errbuf, errlen);
 }
 
 static const char *hostif_endpoint(void *p)

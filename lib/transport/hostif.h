@@ -12,7 +12,7 @@
 #define HOSTFISH_HOSTIF_H
 
 #include "hostfish-private.h"
-#include "transport.h" /* hf_sysfs_root() */
+#include "transport.h"
 #include "netif.h"
 #include "smbios.h"
 

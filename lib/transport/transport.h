@@ -164,10 +164,6 @@ struct hf_transport {
 	void *ctx;
 };
 
-/* The root of /sys and /dev for the backends' probes: HOSTFISH_SYSFS_ROOT (test fixture
- * trees), else "/".  One path table for every backend (hostif.c). */
-const char *hf_sysfs_root(void);
-
 /* The backends, in "auto" probe order.  NULL-terminated. */
 extern const struct hf_transport_ops *const hf_transports[];
 

@@ -15,6 +15,7 @@
 #     st_is KEY.PATH VALUE DESC, no_leftover DESC, emu_requests [METHOD], emu_log_count METHOD PATH,
 #     wait_state EXPR DESC
 #   - the test proxy: proxy_start, proxy_stop (PROXY_PORT, PROXY_STATE)
+#   - fixture machines (tests/shim): fixture_root DIR, redirect_paths ROOT [PREFIX...]
 #   - certificates: pki_init (test CA + server certificate for 127.0.0.1 and localhost),
 #     mk_ca NAME CN, mk_cert NAME CA SAN EKU CN, cert_fingerprint FILE; mode_of FILE
 #
@@ -468,6 +469,41 @@ json_is() {
 	esac
 	diag_file "$(_where "$1")" 15
 	return 1
+}
+
+# ---------------------------------------------------------------------------------------------
+# the machine hostfish sees: fixture trees in place of /sys and /dev (tests/shim)
+
+# fixture_root DIR: an empty machine below DIR: no NIC, PCI function, SMBIOS table, UEFI
+# variable, hpilo or IPMI device
+fixture_root() {
+	mkdir -p "$1/sys/class/net" "$1/sys/bus/pci/devices" "$1/sys/firmware/dmi/tables" \
+		"$1/sys/firmware/efi/efivars" "$1/dev" || bail_out "cannot make the fixture root $1"
+}
+
+# redirect_paths ROOT [PREFIX...]: every program the test starts from now on sees ROOT's copies
+# of the PREFIXes (default: /sys /dev/hpilo /dev/ipmi0 /proc/bus/pci) in their place, through
+# the LD_PRELOAD shim tests/shim/path-redirect.c (HF_SHIM); ASan is told that the shim comes
+# before its runtime.  Another call replaces the root and the prefixes.
+redirect_paths() {
+	HF_SHIM=$top_builddir/tests/shim/.libs/libpath-redirect.so
+	[ -f "$HF_SHIM" ] || bail_out "$HF_SHIM is not built (make check builds it)"
+	export HOSTFISH_TEST_ROOT=$1
+	shift
+	if [ $# -gt 0 ]; then
+		HOSTFISH_TEST_REDIRECT=$(IFS=:; echo "$*")
+		export HOSTFISH_TEST_REDIRECT
+	else
+		unset HOSTFISH_TEST_REDIRECT
+	fi
+	case ":${LD_PRELOAD:-}:" in
+	*":$HF_SHIM:"*) ;;
+	*) export LD_PRELOAD=$HF_SHIM${LD_PRELOAD:+:$LD_PRELOAD} ;;
+	esac
+	case ":${ASAN_OPTIONS:-}:" in
+	*":verify_asan_link_order=0:"*) ;;
+	*) export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 ;;
+	esac
 }
 
 # ---------------------------------------------------------------------------------------------

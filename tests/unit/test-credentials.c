@@ -3,11 +3,15 @@
  * test-credentials.c - the host interface's credential sources: the DSP0270 UEFI variable on
  * fixture efivars trees the test writes, the IPMI bootstrap request and answer, the HPE
  * application-account entry points of the emulated vendor library (no emulator socket: the
- * library's "not ready" paths), and the order with its failure message.
+ * library's "not ready" paths), and the order with its failure message.  The program runs
+ * itself again under tests/shim's LD_PRELOAD shim, which shows its fixture root's
+ * /sys/firmware/efi/efivars and /dev/ipmi0 in place of the machine's: the library's default
+ * paths are tested on the fixture too.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,7 +28,11 @@
 
 #define GUID HF_EFI_REDFISH_GUID
 
-static char dir[] = "/tmp/hf-creds-XXXXXX";
+#define REDIRECTED HF_EFIVARS_DEFAULT ":" HF_IPMI_DEVICE_DEFAULT
+
+/* the fixture root, shown by the shim; dir: its efivars directory */
+static char root[] = "/tmp/hf-creds-XXXXXX";
+static char dir[sizeof(root) + sizeof(HF_EFIVARS_DEFAULT)];
 
 static void put(const char *name, const void *data, size_t len)
 {
@@ -56,7 +64,6 @@ static void indications(uint32_t v)
 static int setup(void **state)
 {
 	(void)state;
-	assert_non_null(mkdtemp(dir));
 	unsetenv("HOSTFISH_CHIF_LIBRARY");
 	unsetenv("HOSTFISH_EMU_CHIF_SOCKET");
 	return 0;
@@ -67,7 +74,12 @@ static int teardown(void **state)
 	(void)state;
 	rm("RedfishIndications");
 	rm("RedfishOSCredentials");
-	rmdir(dir);
+	/* the fixture root's directories, deepest first */
+	while (strlen(dir) > strlen(root)) {
+		rmdir(dir);
+		*strrchr(dir, '/') = '\0';
+	}
+	rmdir(root);
 	return 0;
 }
 
@@ -182,13 +194,15 @@ static void test_uefi_load(void **state)
 	assert_string_equal(c.password, "pw-42");
 	hf_creds_clear(&c);
 	assert_null(c.password);
-	/* through the environment */
-	setenv("HOSTFISH_EFIVARS_ROOT", dir, 1);
-	assert_string_equal(hf_efivars_root(), dir);
+	/* no directory: /sys/firmware/efi/efivars, the fixture's through the shim */
+	assert_int_equal(hf_uefi_creds_load(NULL, &c, why, sizeof(why)), 0);
+	assert_string_equal(c.username, "HostAutoOS");
+	hf_creds_clear(&c);
+	/* the test hook the library once had is gone: the variable names no directory */
+	setenv("HOSTFISH_EFIVARS_ROOT", "/nonexistent", 1);
 	assert_int_equal(hf_uefi_creds_load(NULL, &c, why, sizeof(why)), 0);
 	hf_creds_clear(&c);
 	unsetenv("HOSTFISH_EFIVARS_ROOT");
-	assert_string_equal(hf_efivars_root(), "/sys/firmware/efi/efivars");
 	/* announced but missing, then malformed */
 	rm("RedfishOSCredentials");
 	assert_int_equal(hf_uefi_creds_load(dir, &c, why, sizeof(why)), -ENOENT);
@@ -276,13 +290,20 @@ static void test_ipmi_device(void **state)
 	char why[256], path[512];
 
 	(void)state;
+	/* a device that is missing */
 	snprintf(path, sizeof(path), "%s/ipmi0", dir);
-	setenv("HOSTFISH_IPMI_DEVICE", path, 1);
-	assert_string_equal(hf_ipmi_device(), path);
-	assert_int_equal(hf_ipmi_bootstrap_get(NULL, 100, &c, why, sizeof(why)), -ENOENT);
+	assert_int_equal(hf_ipmi_bootstrap_get(path, 100, &c, why, sizeof(why)), -ENOENT);
 	assert_non_null(strstr(why, path));
+	/* no device: /dev/ipmi0, which the shim shows missing, whatever the machine has */
+	assert_int_equal(hf_ipmi_bootstrap_get(NULL, 100, &c, why, sizeof(why)), -ENOENT);
+	assert_non_null(strstr(why, "/dev/ipmi0"));
+	/* the test hook the library once had is gone: a device the variable names is not used */
+	put("ipmi0", "", 0);
+	setenv("HOSTFISH_IPMI_DEVICE", path, 1);
+	assert_int_equal(hf_ipmi_bootstrap_get(NULL, 100, &c, why, sizeof(why)), -ENOENT);
+	assert_non_null(strstr(why, "/dev/ipmi0"));
 	unsetenv("HOSTFISH_IPMI_DEVICE");
-	assert_string_equal(hf_ipmi_device(), "/dev/ipmi0");
+	rm("ipmi0");
 }
 
 static void test_appaccount_library(void **state)
@@ -359,7 +380,61 @@ static void test_order(void **state)
 	rm("RedfishIndications");
 }
 
-int main(void)
+/* mkdir -p: path's directories below its first skip characters (which exist) */
+static int mkdirs(char *path, size_t skip)
+{
+	char *p, c;
+
+	for (p = path + skip + 1;; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		c = *p;
+		*p = '\0';
+		if (mkdir(path, 0700) < 0 && errno != EEXIST)
+			return -errno;
+		*p = c;
+		if (c == '\0')
+			return 0;
+	}
+}
+
+/*
+ * Run the program again under tests/shim with a fresh fixture root, whose efivars directory is
+ * dir; in that run, only find dir.  A hard error (exit 99) when that cannot be done.
+ */
+static void under_shim(char **argv)
+{
+	const char *r = getenv("HOSTFISH_TEST_ROOT"), *preload = getenv("LD_PRELOAD"),
+		   *asan = getenv("ASAN_OPTIONS");
+	char env[PATH_MAX * 2];
+
+	if (r && *r) {
+		snprintf(root, sizeof(root), "%s", r);
+		snprintf(dir, sizeof(dir), "%s" HF_EFIVARS_DEFAULT, root);
+		return;
+	}
+	if (!mkdtemp(root))
+		goto fail;
+	snprintf(dir, sizeof(dir), "%s" HF_EFIVARS_DEFAULT, root);
+	if (mkdirs(dir, strlen(root)) < 0)
+		goto fail;
+	snprintf(env, sizeof(env), "%s%s%s", PATH_REDIRECT_SHIM, preload && *preload ? ":" : "",
+		 preload ? preload : "");
+	setenv("LD_PRELOAD", env, 1);
+	/* in an ASan build, the shim comes before ASan's runtime */
+	snprintf(env, sizeof(env), "%s%sverify_asan_link_order=0", asan ? asan : "",
+		 asan && *asan ? ":" : "");
+	setenv("ASAN_OPTIONS", env, 1);
+	setenv("HOSTFISH_TEST_ROOT", root, 1);
+	setenv("HOSTFISH_TEST_REDIRECT", REDIRECTED, 1);
+	execv("/proc/self/exe", argv);
+fail:
+	printf("Bail out! cannot run under %s with a fixture root (%s): %s\n",
+	       PATH_REDIRECT_SHIM, root, strerror(errno));
+	exit(99);
+}
+
+int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_uefi_parse_valid),
@@ -373,5 +448,7 @@ int main(void)
 		cmocka_unit_test(test_order),
 	};
 
+	(void)argc;
+	under_shim(argv);
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -14,7 +14,8 @@ Not in DSP0270, invented for tests:
   this command, 80h (bootstrapping unavailable), is what the emulator answers once N accounts
   are alive;
 - the transport: the test shim tests/emulator/ipmi/ipmi-emu.c (LD_PRELOAD) carries the ioctl()s
-  on $HOSTFISH_IPMI_DEVICE to this Unix socket, one exchange per connection:
+  on /dev/ipmi0 (a fixture's file, through tests/shim) to this Unix socket, one exchange per
+  connection:
       request  kind(1) ...    kind 0: netfn(1) cmd(1) len(1) data[len]
                               kind 1: len(1) control command (ASCII)
       answer   len(1) data[len]   (kind 0: completion code first; kind 1: "ok" or an error)

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * ipmi-emu.c - an LD_PRELOAD shim that plays the kernel's IPMI device (/dev/ipmi0) for tests:
- * ioctl()s on a file descriptor of $HOSTFISH_IPMI_DEVICE (a plain file the test creates) go
- * to the emulator's --ipmi-socket ($HOSTFISH_EMU_IPMI_SOCKET, tests/emulator/iloemu/ipmi.py),
- * one connection per command; every other ioctl() goes to libc.  A plain file always polls
- * readable, so the caller's poll() needs no help: the answer is ready once
- * IPMICTL_SEND_COMMAND returns.  A test artefact, never installed; the production code keeps
- * no test hook beyond the device path.
+ * ioctl()s on a file descriptor of /dev/ipmi0 go to the emulator's --ipmi-socket
+ * ($HOSTFISH_EMU_IPMI_SOCKET, tests/emulator/iloemu/ipmi.py), one connection per command;
+ * every other ioctl() goes to libc.  /dev/ipmi0 is a plain file of the test's fixture root,
+ * shown in its place by tests/shim/path-redirect.c, preloaded too: this shim only answers the
+ * ioctl()s, and the one it asks which file /dev/ipmi0 is.  A plain file always polls readable,
+ * so the caller's poll() needs no help: the answer is ready once IPMICTL_SEND_COMMAND returns.
+ * A test artefact, never installed; the production code keeps no test hook.
  */
 #include "config.h"
 
@@ -52,14 +53,13 @@ static int real_ioctl(int fd, unsigned long request, void *arg)
 	return next(fd, request, arg);
 }
 
-/* Is fd open on $HOSTFISH_IPMI_DEVICE? */
+/* Is fd open on /dev/ipmi0 (the fixture's, through the path shim)? */
 static bool emulated(int fd)
 {
-	const char *dev = getenv("HOSTFISH_IPMI_DEVICE");
 	struct stat a, b;
 
-	return fd >= 0 && fd < MAX_FDS && dev && getenv("HOSTFISH_EMU_IPMI_SOCKET") &&
-	       fstat(fd, &a) == 0 && stat(dev, &b) == 0 && a.st_dev == b.st_dev &&
+	return fd >= 0 && fd < MAX_FDS && getenv("HOSTFISH_EMU_IPMI_SOCKET") &&
+	       fstat(fd, &a) == 0 && stat("/dev/ipmi0", &b) == 0 && a.st_dev == b.st_dev &&
 	       a.st_ino == b.st_ino;
 }
 
