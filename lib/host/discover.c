@@ -352,18 +352,182 @@ static int credentials_json(const char *root, const struct hf_hostif_target *t,
 	return r;
 }
 
+/* What hf_discover_at() learns on the way, for the transport's choice. */
+struct found {
+	struct hf_smbios *s;
+	struct hf_hostif_target t;
+	struct hf_hostif_endpoint ep;
+	bool have_target, chif_usable, app_accounts;
+	char why[1024]; /* why the host interface is not usable */
+};
+
+/* The host interface's record, NIC and BMC endpoint: "nic" and "endpoint". */
+static int discover_target(const char *root, struct json_object *doc, struct json_object *errors,
+			   struct found *f)
+{
+	struct json_object *o;
+	char ewhy[512] = "";
+	int r = 0;
+
+	f->why[0] = '\0';
+	if (hf_hostif_locate(root, f->s, &f->t, f->why, sizeof(f->why)) < 0)
+		return 0;
+	f->have_target = true;
+	o = nic_json(&f->t);
+	if (!o || json_object_object_add(doc, "nic", o) < 0) {
+		json_object_put(o);
+		return -ENOMEM;
+	}
+	if (hf_hostif_endpoint(root, &f->t, NULL, &f->ep, ewhy, sizeof(ewhy)) < 0) {
+		f->have_target = false;
+		snprintf(f->why, sizeof(f->why), "%s", ewhy);
+		return hf_json_array_printf(errors, "host interface: %s", ewhy);
+	}
+	o = json_object_new_object();
+	if (!o || json_object_object_add(doc, "endpoint", o) < 0) {
+		json_object_put(o);
+		return -ENOMEM;
+	}
+	r = r ?: add_str(o, "address", f->ep.addr);
+	r = r ?: add_int(o, "port", f->ep.port);
+	r = r ?: add_str(o, "url", f->ep.url);
+	r = r ?: add_str(o, "source", f->ep.source);
+	r = r ?: add_str(o, "detail", f->ep.detail);
+	return r;
+}
+
+/* SMBIOS: "smbios", "host_interfaces", "warnings", then the target. */
+static int discover_smbios(const char *root, const char *smbios_file, struct json_object *doc,
+			   struct json_object *errors, struct found *f)
+{
+	struct json_object *o, *list;
+	size_t i;
+	int r;
+
+	r = hf_smbios_load_at(root, smbios_file, &f->s, f->why, sizeof(f->why));
+	if (r < 0) {
+		r = hf_json_array_printf(errors, "SMBIOS: %s", f->why);
+		snprintf(f->why, sizeof(f->why), "SMBIOS could not be read");
+		return r;
+	}
+	o = json_object_new_object();
+	if (!o || json_object_object_add(doc, "smbios", o) < 0) {
+		json_object_put(o);
+		return -ENOMEM;
+	}
+	r = r ?: add_str(o, "version", f->s->version);
+	r = r ?: add_str(o, "entry_point", f->s->entry_point);
+	r = r ?: add_str(o, "source", smbios_file ? smbios_file : "sysfs");
+	list = json_object_new_array();
+	if (!list || json_object_object_add(doc, "host_interfaces", list) < 0) {
+		json_object_put(list);
+		r = -ENOMEM;
+	}
+	for (i = 0; r == 0 && i < f->s->n_hostif; i++) {
+		struct json_object *h = hostif_json(&f->s->hostif[i]);
+
+		if (!h || json_object_array_add(list, h) < 0) {
+			json_object_put(h);
+			r = -ENOMEM;
+		}
+	}
+	for (i = 0; r == 0 && i < f->s->n_errors; i++)
+		r = hf_json_array_printf(errors, "SMBIOS: %s", f->s->errors[i]);
+	if (r == 0 && f->s->n_warnings) {
+		list = json_object_new_array();
+		if (!list || json_object_object_add(doc, "warnings", list) < 0) {
+			json_object_put(list);
+			r = -ENOMEM;
+		}
+		for (i = 0; r == 0 && i < f->s->n_warnings; i++)
+			r = hf_json_array_printf(list, "SMBIOS: %s", f->s->warnings[i]);
+	}
+	return r < 0 ? r : discover_target(root, doc, errors, f);
+}
+
+/* The BMC's PCI functions: "pci". */
+static int discover_pci(const char *root, struct json_object *doc, struct json_object *errors)
+{
+	struct json_object *list = json_object_new_array();
+	struct hf_pci_bmc *pci = NULL;
+	char pwhy[512] = "";
+	int n, r = 0;
+	size_t i;
+
+	if (!list || json_object_object_add(doc, "pci", list) < 0) {
+		json_object_put(list);
+		return -ENOMEM;
+	}
+	n = hf_netif_bmc_pci(root, &pci, pwhy, sizeof(pwhy));
+	if (n == -ENOMEM)
+		r = -ENOMEM;
+	else if (n < 0)
+		r = hf_json_array_printf(errors, "PCI: %s", pwhy);
+	for (i = 0; r == 0 && n > 0 && i < (size_t)n; i++) {
+		struct json_object *p = pci_json(&pci[i]);
+
+		if (!p || json_object_array_add(list, p) < 0) {
+			json_object_put(p);
+			r = -ENOMEM;
+		}
+	}
+	free(pci);
+	return r;
+}
+
+/* A new object under doc.KEY, or NULL. */
+static struct json_object *add_object(struct json_object *doc, const char *key)
+{
+	struct json_object *o = json_object_new_object();
+
+	if (!o || json_object_object_add(doc, key, o) < 0) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* What "auto" would pick (hostfishd aside: discover is about the host): "transport". */
+static int discover_choice(struct json_object *doc, const struct found *f)
+{
+	struct json_object *o = add_object(doc, "transport");
+	struct hf_buf b = { 0 };
+	const char *choice;
+	int r;
+
+	if (!o)
+		return -ENOMEM;
+	if (f->have_target) {
+		choice = "hostif";
+		hf_buf_printf(&b, "Type 42 record 0x%04x (Redfish over IP) and its NIC %s were "
+				  "found; the BMC is %s (%s)",
+			      f->t.hostif->handle, f->t.nic.name, f->ep.url, f->ep.detail);
+	} else if (f->chif_usable) {
+		choice = "chif";
+		hf_buf_printf(&b, "no usable host interface (%s); /dev/hpilo and HPE's CHIF library "
+				  "are present",
+			      f->why);
+	} else {
+		choice = "none";
+		hf_buf_printf(&b, "hostif: %s; chif: %s",
+			      f->why[0] ? f->why : "SMBIOS could not be read",
+			      json_object_array_length(json_object_object_get(
+				      json_object_object_get(doc, "chif"), "devices")) == 0
+				      ? "no /dev/hpilo device (hpilo driver)"
+				      : "HPE's CHIF library (ilorest_chif.so) is not installed");
+	}
+	r = add_str(o, "choice", choice);
+	r = r ?: add_str(o, "why", b.data);
+	hf_buf_free(&b);
+	return r;
+}
+
 int hf_discover_at(const char *root, const char *smbios_file, unsigned flags,
 		   struct json_object **ret)
 {
-	struct json_object *doc = json_object_new_object(), *errors, *list, *o;
-	struct hf_hostif_target t = { 0 };
-	struct hf_pci_bmc *pci = NULL;
-	struct hf_smbios *s = NULL;
-	bool have_target = false, chif_usable = false, app_accounts = false;
-	char why[1024] = "", pwhy[512] = "", ewhy[512] = "";
-	struct hf_hostif_endpoint ep;
-	int n, r = 0;
-	size_t i;
+	struct json_object *doc = json_object_new_object(), *errors, *o;
+	struct found f = { 0 };
+	int r;
 
 	if (!doc)
 		return -ENOMEM;
@@ -377,166 +541,22 @@ int hf_discover_at(const char *root, const char *smbios_file, unsigned flags,
 		json_object_put(doc);
 		return -ENOMEM;
 	}
-
-	/* SMBIOS */
-	r = hf_smbios_load_at(root, smbios_file, &s, why, sizeof(why));
-	if (r < 0) {
-		r = hf_json_array_printf(errors, "SMBIOS: %s", why);
-		snprintf(why, sizeof(why), "SMBIOS could not be read");
-	} else {
-		o = json_object_new_object();
-		if (!o || json_object_object_add(doc, "smbios", o) < 0) {
-			json_object_put(o);
-			r = -ENOMEM;
-			goto out;
-		}
-		r = r ?: add_str(o, "version", s->version);
-		r = r ?: add_str(o, "entry_point", s->entry_point);
-		r = r ?: add_str(o, "source", smbios_file ? smbios_file : "sysfs");
-		list = json_object_new_array();
-		if (!list || json_object_object_add(doc, "host_interfaces", list) < 0) {
-			json_object_put(list);
-			r = -ENOMEM;
-		}
-		for (i = 0; r == 0 && i < s->n_hostif; i++) {
-			struct json_object *h = hostif_json(&s->hostif[i]);
-
-			if (!h || json_object_array_add(list, h) < 0) {
-				json_object_put(h);
-				r = -ENOMEM;
-			}
-		}
-		for (i = 0; r == 0 && i < s->n_errors; i++)
-			r = hf_json_array_printf(errors, "SMBIOS: %s", s->errors[i]);
-		if (r == 0 && s->n_warnings) {
-			list = json_object_new_array();
-			if (!list || json_object_object_add(doc, "warnings", list) < 0) {
-				json_object_put(list);
-				r = -ENOMEM;
-			}
-			for (i = 0; r == 0 && i < s->n_warnings; i++)
-				r = hf_json_array_printf(list, "SMBIOS: %s", s->warnings[i]);
-		}
-		if (r < 0)
-			goto out;
-		why[0] = '\0';
-		if (hf_hostif_locate(root, s, &t, why, sizeof(why)) == 0) {
-			have_target = true;
-			o = nic_json(&t);
-			if (!o || json_object_object_add(doc, "nic", o) < 0) {
-				json_object_put(o);
-				r = -ENOMEM;
-				goto out;
-			}
-			if (hf_hostif_endpoint(root, &t, NULL, &ep, ewhy, sizeof(ewhy)) == 0) {
-				o = json_object_new_object();
-				if (!o || json_object_object_add(doc, "endpoint", o) < 0) {
-					json_object_put(o);
-					r = -ENOMEM;
-					goto out;
-				}
-				r = r ?: add_str(o, "address", ep.addr);
-				r = r ?: add_int(o, "port", ep.port);
-				r = r ?: add_str(o, "url", ep.url);
-				r = r ?: add_str(o, "source", ep.source);
-				r = r ?: add_str(o, "detail", ep.detail);
-			} else {
-				r = hf_json_array_printf(errors, "host interface: %s", ewhy);
-				have_target = false;
-				snprintf(why, sizeof(why), "%s", ewhy);
-			}
-		}
+	r = discover_smbios(root, smbios_file, doc, errors, &f);
+	r = r ?: discover_pci(root, doc, errors);
+	if (r == 0) {
+		o = add_object(doc, "chif");
+		r = o ? chif_json(root, o, &f.chif_usable, &f.app_accounts) : -ENOMEM;
 	}
-	if (r < 0)
-		goto out;
-
-	/* PCI */
-	list = json_object_new_array();
-	if (!list || json_object_object_add(doc, "pci", list) < 0) {
-		json_object_put(list);
-		r = -ENOMEM;
-		goto out;
+	if (r == 0) {
+		/* credentials of the host interface */
+		o = add_object(doc, "credentials");
+		r = o ? credentials_json(root, f.have_target ? &f.t : NULL, f.app_accounts, o)
+		      : -ENOMEM;
 	}
-	n = hf_netif_bmc_pci(root, &pci, pwhy, sizeof(pwhy));
-	if (n < 0 && n != -ENOMEM)
-		r = hf_json_array_printf(errors, "PCI: %s", pwhy);
-	else if (n == -ENOMEM)
-		r = -ENOMEM;
-	for (i = 0; r == 0 && n > 0 && i < (size_t)n; i++) {
-		struct json_object *p = pci_json(&pci[i]);
-
-		if (!p || json_object_array_add(list, p) < 0) {
-			json_object_put(p);
-			r = -ENOMEM;
-		}
-	}
-	if (r < 0)
-		goto out;
-
-	/* CHIF */
-	o = json_object_new_object();
-	if (!o || json_object_object_add(doc, "chif", o) < 0) {
-		json_object_put(o);
-		r = -ENOMEM;
-		goto out;
-	}
-	r = chif_json(root, o, &chif_usable, &app_accounts);
-	if (r < 0)
-		goto out;
-
-	/* credentials of the host interface */
-	o = json_object_new_object();
-	if (!o || json_object_object_add(doc, "credentials", o) < 0) {
-		json_object_put(o);
-		r = -ENOMEM;
-		goto out;
-	}
-	r = credentials_json(root, have_target ? &t : NULL, app_accounts, o);
-	if (r < 0)
-		goto out;
-
-	/* what "auto" would pick (hostfishd aside: discover is about the host) */
-	o = json_object_new_object();
-	if (!o || json_object_object_add(doc, "transport", o) < 0) {
-		json_object_put(o);
-		r = -ENOMEM;
-		goto out;
-	}
-	if (have_target) {
-		struct hf_buf b = { 0 };
-
-		hf_buf_printf(&b, "Type 42 record 0x%04x (Redfish over IP) and its NIC %s were "
-				  "found; the BMC is %s (%s)",
-			      t.hostif->handle, t.nic.name, ep.url, ep.detail);
-		r = add_str(o, "choice", "hostif");
-		r = r ?: add_str(o, "why", b.data);
-		hf_buf_free(&b);
-	} else if (chif_usable) {
-		struct hf_buf b = { 0 };
-
-		hf_buf_printf(&b, "no usable host interface (%s); /dev/hpilo and HPE's CHIF library "
-				  "are present",
-			      why);
-		r = add_str(o, "choice", "chif");
-		r = r ?: add_str(o, "why", b.data);
-		hf_buf_free(&b);
-	} else {
-		struct hf_buf b = { 0 };
-
-		hf_buf_printf(&b, "hostif: %s; chif: %s", why[0] ? why : "SMBIOS could not be read",
-			      json_object_array_length(json_object_object_get(
-				      json_object_object_get(doc, "chif"), "devices")) == 0
-				      ? "no /dev/hpilo device (hpilo driver)"
-				      : "HPE's CHIF library (ilorest_chif.so) is not installed");
-		r = add_str(o, "choice", "none");
-		r = r ?: add_str(o, "why", b.data);
-		hf_buf_free(&b);
-	}
-out:
-	free(pci);
-	if (have_target || t.hostif)
-		hf_hostif_target_clear(&t);
-	hf_smbios_free(s);
+	r = r ?: discover_choice(doc, &f);
+	if (f.have_target || f.t.hostif)
+		hf_hostif_target_clear(&f.t);
+	hf_smbios_free(f.s);
 	if (r < 0) {
 		json_object_put(doc);
 		return r;
