@@ -642,8 +642,9 @@ int hf_task_wait(hf_client *client, const char *uri, long timeout_ms, hf_progres
 
 /*
  * hf_task_wait() on the task a 202 Accepted response (borrowed) started: its Location,
- * resolved against the request's path, first polled after the 202's Retry-After.  -EINVAL when the response is not a 202 with a
- * Location (nothing is sent), -EPROTO when the Location is not on this BMC.
+ * resolved against the request's path, first polled after the 202's Retry-After.  -EINVAL
+ * when the response is not a 202 with a Location (nothing is sent), -EPROTO when the Location
+ * is not on this BMC.
  */
 int hf_task_wait_response(hf_client *client, const hf_response *accepted, long timeout_ms,
 			  hf_progress_fn progress, void *userdata, hf_response **final);
@@ -756,8 +757,9 @@ int hf_firmware_wait(hf_client *client, const hf_response *upload, long timeout_
  *
  * A resource that fails (an HTTP error such as 404 or 500, a malformed, oversized or late
  * answer, a connection cut while answering, a file that cannot be written because something
- * is in the way) is recorded and the crawl goes on; links in it are not followed.  Returns the number of such failures (0: a complete mirror) and *report
- * (owned by the caller, json_object_put()): {"root", "out", "jobs", "resources" (files
+ * is in the way) is recorded and the crawl goes on; links in it are not followed.  Returns the
+ * number of such failures (0: a complete mirror) and *report (owned by the caller,
+ * json_object_put()): {"root", "out", "jobs", "resources" (files
  * written), "bytes", "elapsed_ms", "error_count", "errors": [{"path", "status", "kind",
  * "message"}], "refused_count", "refused": [{"link", "from", "reason"}], "out_of_scope",
  * "truncated"} (at most 1000 entries listed in each array).  Returns a negative errno without a

@@ -110,8 +110,8 @@ void hf_client_set_error(hf_client *c, int code, int kind, int http_status,
 			 const hf_redfish_error *rf, const char *fmt, ...) _hf_printf_(6, 7);
 void hf_client_clear_error(hf_client *c);
 /*
- * The host interface's own credentials (no --user), for the login about to happen; with
- * within the session operation.  refused false: find them unless held (0: log in with c->username and
+ * The transport's own credentials (no --user), for the login about to happen, within the
+ * session operation.  refused false: find them unless held (0: log in with c->username and
  * c->password; 1: an HPE application account's session is now the client's).  refused true:
  * the BMC answered 401 to the held ones: 0 when they were kept IPMI bootstrap credentials and
  * new ones replaced them, else -EACCES.  Errors are recorded.
@@ -209,8 +209,10 @@ bool hf_session_auth_uses_session(const hf_client *c);
  * its members. */
 const char *hf_session_collection(hf_client *c);
 bool hf_session_in_collection(hf_client *c, const char *path);
-/* Free the session state (token wiped) without contacting the BMC. */
+/* Free the session state (token wiped) without contacting the BMC; or hand the token and
+ * URI over to the caller (to free), the client left without a session. */
 void hf_session_forget(hf_client *c);
+void hf_session_take(hf_client *c, char **token, char **uri);
 
 /*
  * intent.c: a login in progress.  hf_intent_begin() records "user U logs in from pid P

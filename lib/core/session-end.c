@@ -91,15 +91,12 @@ int hf_session_prune_journal(hf_client *c, bool confirm, unsigned *deleted, unsi
  */
 static int settle_logout(hf_client *c)
 {
-	char *token = c->token, *uri = c->session_uri;
+	char *token, *uri;
 	bool gone = false, again = false;
 
-	hf_journal_update(&c->journal, hf_journal_session_of(c), false); /* a cached session's entry too: an orphan, if not settled */
-	pthread_mutex_lock(&c->session_lock);
-	c->token = NULL;
-	c->session_uri = NULL;
-	c->owns_session = false;
-	pthread_mutex_unlock(&c->session_lock);
+	/* a cached session's entry too: an orphan, if not settled */
+	hf_journal_update(&c->journal, hf_journal_session_of(c), false);
+	hf_session_take(c, &token, &uri);
 	hf_journal_forget(&c->journal);
 	if (hf_session_can_login(c) && hf_session_login_locked(c) == 0) {
 		gone = hf_session_settle_refused(c, uri) == 1;
@@ -118,7 +115,8 @@ static int settle_logout(hf_client *c)
 	return again;
 }
 
-/* DELETE this client's session (within the session operation): 0, LOGOUT_REFUSED (401), or an errno. */
+/* DELETE this client's session (within the session operation): 0, LOGOUT_REFUSED (401), or
+ * an errno. */
 static int delete_session(hf_client *c)
 {
 	hf_response *resp = NULL;

@@ -47,6 +47,17 @@ static void session_swap(hf_client *c, char *token, char *uri, bool owned, bool 
 	free(old_uri);
 }
 
+void hf_session_take(hf_client *c, char **token, char **uri)
+{
+	pthread_mutex_lock(&c->session_lock);
+	*token = c->token;
+	*uri = c->session_uri;
+	c->token = NULL;
+	c->session_uri = NULL;
+	c->owns_session = false;
+	pthread_mutex_unlock(&c->session_lock);
+}
+
 void hf_session_forget(hf_client *c)
 {
 	session_swap(c, NULL, NULL, false, false);
@@ -551,14 +562,9 @@ int hf_session_relogin(hf_client *c, unsigned gen)
 			    c->session_uri ? c->session_uri : "(unknown)");
 		/* forgotten only once it is known to be gone: until then its journal entry
 		 * stays, an orphan for sessions prune */
-		hf_journal_update(&c->journal, hf_journal_session_of(c), false); /* a cached session's entry too: an orphan until settled */
-		pthread_mutex_lock(&c->session_lock);
-		token = c->token;
-		uri = c->session_uri;
-		c->token = NULL;
-		c->session_uri = NULL;
-		c->owns_session = false;
-		pthread_mutex_unlock(&c->session_lock);
+		/* a cached session's entry too: an orphan until settled */
+		hf_journal_update(&c->journal, hf_journal_session_of(c), false);
+		hf_session_take(c, &token, &uri);
 		hf_journal_forget(&c->journal);
 		c->relogin_ms = now;
 		if (c->auth == HF_AUTH_SESSION && !c->password && !c->hostif_creds) {

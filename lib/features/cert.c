@@ -453,7 +453,10 @@ out:
 	return r;
 }
 
-_hf_public_ int hf_https_cert_import(hf_client *c, const char *pem, size_t len)
+/* A certificate checked (CA: it must be one), then POSTed to the security service's
+ * SERVICE.ACTION: the public imports. */
+static int import_checked(hf_client *c, const char *what, const char *pem, size_t len, bool ca,
+			  const char *service, const char *action)
 {
 	char *clean = NULL;
 	int r;
@@ -461,12 +464,18 @@ _hf_public_ int hf_https_cert_import(hf_client *c, const char *pem, size_t len)
 	if (!c)
 		return -EINVAL;
 	HF_OPERATION(c);
-	r = checked_cert(c, "certificate", pem, len, false, NULL, &clean);
+	r = checked_cert(c, what, pem, len, ca, NULL, &clean);
 	if (r < 0)
 		return r;
-	r = post_certificate(c, "HttpsCert", "HttpsCert.ImportCertificate", clean);
+	r = post_certificate(c, service, action, clean);
 	free(clean);
 	return r;
+}
+
+_hf_public_ int hf_https_cert_import(hf_client *c, const char *pem, size_t len)
+{
+	return import_checked(c, "certificate", pem, len, false, "HttpsCert",
+			      "HttpsCert.ImportCertificate");
 }
 
 /*
@@ -683,18 +692,8 @@ out:
 
 _hf_public_ int hf_cert_ca_import(hf_client *c, const char *pem, size_t len)
 {
-	char *clean = NULL;
-	int r;
-
-	if (!c)
-		return -EINVAL;
-	HF_OPERATION(c);
-	r = checked_cert(c, "CA certificate", pem, len, true, NULL, &clean);
-	if (r < 0)
-		return r;
-	r = post_certificate(c, "CertAuth", "CertAuth.ImportCACertificate", clean);
-	free(clean);
-	return r;
+	return import_checked(c, "CA certificate", pem, len, true, "CertAuth",
+			      "CertAuth.ImportCACertificate");
 }
 
 _hf_public_ int hf_cert_user_map(hf_client *c, const char *user, const char *pem, size_t len,
