@@ -4,7 +4,8 @@
  *
  * Conventions (every function below follows them):
  *  - Calls that can fail return int: 0 (or a positive count) on success, a negative errno on
- *    failure.  Outputs are the last parameters and are written only on success.
+ *    failure.  Outputs are the last parameters and are written only on success; the one
+ *    exception is the object a constructor makes, which comes first (hf_client_new(&c, ...)).
  *  - After a failure, hf_client_last_error() describes it (HTTP status, Redfish MessageId,
  *    message, resolution).  The record is per client and per calling thread.
  *  - Objects returned through a "**ret" parameter belong to the caller and are released with
