@@ -37,14 +37,13 @@ import email.utils
 import gzip
 import io
 import json
-import os
 import socket
 import struct
-import threading
 import time
 
 from .faults import RESPONSE_KINDS, huge_header
 from .service import Request, Response
+from .unixserver import UnixServer
 
 SERVICE = 0x0B
 CMD_CREATE, CMD_WRITE, CMD_FINALIZE, CMD_INFO, CMD_READ, CMD_DELETE, CMD_LIST, \
@@ -262,48 +261,17 @@ class Channel:
         self.dead = False
 
 
-class ChifServer:
+class ChifServer(UnixServer):
     """Unix-socket server: one thread per channel (connection)."""
 
+    thread_name = "chif"
+
     def __init__(self, path, app, security_state):
+        UnixServer.__init__(self, path, 64)
         self.app = app
-        self.path = path
         self.state_value = SECURITY_STATES[security_state]
         self.blobs = BlobStore(app.state)
         self.channels = set()
-        try:
-            os.unlink(path)
-        except FileNotFoundError:
-            pass
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.bind(path)
-        os.chmod(path, 0o600)
-        self.sock.listen(64)
-        self.stopping = False
-
-    # ---- life cycle --------------------------------------------------
-    def serve_forever(self):
-        while not self.stopping:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                if self.stopping:
-                    return
-                continue
-            threading.Thread(target=self.serve_channel, args=(conn,), daemon=True,
-                             name="chif").start()
-
-    def shutdown(self):
-        self.stopping = True
-        try:
-            self.sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-        self.sock.close()
-        try:
-            os.unlink(self.path)
-        except OSError:
-            pass
 
     # ---- one channel -------------------------------------------------
     @staticmethod
@@ -316,7 +284,7 @@ class ChifServer:
             buf += chunk
         return bytes(buf)
 
-    def serve_channel(self, sock):
+    def serve_conn(self, sock):
         chan = Channel(sock)
         with self.app.lock:
             self.channels.add(chan)

@@ -24,11 +24,10 @@ Not in DSP0270, invented for tests:
   bootstrapping.
 """
 
-import os
 import secrets
-import socket
 import string
-import threading
+
+from .unixserver import UnixServer
 
 NETFN_GROUP_EXT = 0x2C
 CMD_GET_BOOTSTRAP_CREDS = 0x02
@@ -101,48 +100,18 @@ class Bootstrap:
                 "live": list(self.live), "refused": self.refused, "requests": self.requests}
 
 
-class IpmiServer:
+class IpmiServer(UnixServer):
     """Unix-socket server for the IPMI shim: one exchange per connection."""
 
+    thread_name = "ipmi"
+
     def __init__(self, path, app, limit):
+        UnixServer.__init__(self, path, 16)
         self.app = app
-        self.path = path
         self.bootstrap = Bootstrap(app.sessions, limit)
         app.state.extras["bootstrap"] = self.bootstrap.snapshot
-        try:
-            os.unlink(path)
-        except FileNotFoundError:
-            pass
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.bind(path)
-        os.chmod(path, 0o600)
-        self.sock.listen(16)
-        self.stopping = False
 
-    def serve_forever(self):
-        while not self.stopping:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                if self.stopping:
-                    return
-                continue
-            threading.Thread(target=self.serve_one, args=(conn,), daemon=True,
-                             name="ipmi").start()
-
-    def shutdown(self):
-        self.stopping = True
-        try:
-            self.sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-        self.sock.close()
-        try:
-            os.unlink(self.path)
-        except OSError:
-            pass
-
-    def serve_one(self, conn):
+    def serve_conn(self, conn):
         with conn:
             try:
                 kind = _recv_exact(conn, 1)[0]
