@@ -793,4 +793,7 @@ char *hf_mask_uri(const char *uri);
 }
 #endif
 
+/* The rest of the API, one header per area (each also usable alone): */
+#include "hostfish-bmc.h" /* reset of the BMC, waits across it */
+
 #endif /* HOSTFISH_H */

@@ -168,6 +168,10 @@ int hf_errno_kind(int code);
 int hf_client_send(hf_client *c, const char *method, const char *path,
 		   const struct hf_headers *extra, const void *body, size_t body_len, int flags,
 		   unsigned *session_gen, hf_response **ret);
+/* hf_client_send() without body or extra headers, bounded by DEADLINE (hf_now_ms() time)
+ * when that comes before the client's timeout: one probe of a wait (bmc.c). */
+int hf_client_send_until(hf_client *c, const char *method, const char *path, int flags,
+			 int64_t deadline, hf_response **ret);
 
 /*
  * hf_request() for a streamed body (transport.h, struct hf_body_stream): validated, logged in

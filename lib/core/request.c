@@ -360,7 +360,7 @@ static int take_answer(struct sending *s, hf_response **ret)
 static int client_send(hf_client *c, const char *method, const char *path,
 		       const struct hf_headers *extra, const void *body, size_t body_len,
 		       const struct hf_body_stream *stream, int flags, unsigned *session_gen,
-		       hf_response **ret)
+		       int64_t deadline, hf_response **ret)
 {
 	struct sending s = {
 		.c = c,
@@ -376,9 +376,11 @@ static int client_send(hf_client *c, const char *method, const char *path,
 		.interrupts_seen = hf_op_interrupts(c),
 		.idempotent = method_is_idempotent(method),
 		/* timeout_ms bounds the whole request: every send, the waits between them and
-		 * the Retry-After pauses.  A streamed upload is bounded by progress instead (see
-		 * https.c). */
-		.deadline = hf_now_ms() + c->timeout_ms,
+		 * the Retry-After pauses (or the caller's earlier deadline).  A streamed upload is
+		 * bounded by progress instead (see https.c). */
+		.deadline = deadline > 0 && deadline < hf_now_ms() + c->timeout_ms
+				    ? deadline
+				    : hf_now_ms() + c->timeout_ms,
 	};
 	int r = -ENOMEM;
 
@@ -416,7 +418,14 @@ int hf_client_send(hf_client *c, const char *method, const char *path,
 		   const struct hf_headers *extra, const void *body, size_t body_len, int flags,
 		   unsigned *session_gen, hf_response **ret)
 {
-	return client_send(c, method, path, extra, body, body_len, NULL, flags, session_gen, ret);
+	return client_send(c, method, path, extra, body, body_len, NULL, flags, session_gen, 0,
+			   ret);
+}
+
+int hf_client_send_until(hf_client *c, const char *method, const char *path, int flags,
+			 int64_t deadline, hf_response **ret)
+{
+	return client_send(c, method, path, NULL, NULL, 0, NULL, flags, NULL, deadline, ret);
 }
 
 static int validate_request(hf_client *c, const char *method, const char *path,
@@ -614,7 +623,7 @@ int hf_client_request_stream(hf_client *c, const char *method, const char *path,
 	 * The 401 goes back to the caller, which can log in again and start over.
 	 */
 	r = client_send(c, method, p, &extra, NULL, 0, stream,
-			c->auth == HF_AUTH_NONE ? 0 : HF_SEND_AUTH, &gen, &resp);
+			c->auth == HF_AUTH_NONE ? 0 : HF_SEND_AUTH, &gen, 0, &resp);
 	if (r < 0)
 		goto out;
 	*ret = resp;

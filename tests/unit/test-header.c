@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * test-header.c - include/hostfish.h compiles alone as C89 (-std=c89 -pedantic -Werror), and
- * HF_OPTIONS_INIT initialises every field without warnings.  Prints TAP.
+ * HF_OPTIONS_INIT initialises every field without warnings; an area header (hostfish-bmc.h)
+ * included first works alone too.  Prints TAP.
  */
+#include <hostfish-bmc.h>
 #include <hostfish.h>
 
 #include <stdio.h>

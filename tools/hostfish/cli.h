@@ -126,6 +126,8 @@ int cmd_cert(struct cli *cli, int argc, char **argv);
 int cmd_license(struct cli *cli, int argc, char **argv);
 /* apply.c */
 int cmd_apply(struct cli *cli, int argc, char **argv);
+/* bmc.c: bmc reset */
+int cmd_bmc(struct cli *cli, int argc, char **argv);
 /* crawl.c */
 int cmd_crawl(struct cli *cli, int argc, char **argv);
 

@@ -81,6 +81,11 @@ static const char usage_head[] =
 	"                         mirror the resources below PATH (default /redfish/v1/) into\n"
 	"                         DIR in Redfish Mockup Creator layout, N connections (1-8,\n"
 	"                         default 4); --force: DIR may be non-empty\n"
+	"  bmc reset [--type TYPE] [--wait] [--wait-timeout SEC]\n"
+	"                         reset the BMC (the manager's Manager.Reset, TYPE one of its\n"
+	"                         allowed ResetType values, default GracefulRestart); --wait:\n"
+	"                         until it is back, logged in again and answering (default\n"
+	"                         300 s; 6 after it)\n"
 	"\n"
 	"Options:\n";
 
@@ -159,7 +164,7 @@ static const struct {
 	{ "cert", NULL, cmd_cert },	{ "license", NULL, cmd_license },
 	{ "apply", NULL, cmd_apply },
 	{ "firmware", NULL, cmd_firmware }, { "task", NULL, cmd_task },
-	{ "crawl", NULL, cmd_crawl },
+	{ "crawl", NULL, cmd_crawl },	{ "bmc", NULL, cmd_bmc },
 };
 
 /*

@@ -301,7 +301,10 @@ class ChifServer(UnixServer):
                 if frame is None:
                     return
                 status, payload = self.operation(chan, frame[0:1], frame[1:])
-                sock.sendall(struct.pack("<IB", 1 + len(payload), status) + payload)
+                try:
+                    sock.sendall(struct.pack("<IB", 1 + len(payload), status) + payload)
+                finally:
+                    self.app.answered()  # a reset this answer announced starts now
         except OSError:
             pass
         finally:
@@ -309,6 +312,19 @@ class ChifServer(UnixServer):
                 self.channels.discard(chan)
             self.app.state.channel_closed()
             sock.close()
+
+    def reset(self):
+        """The iLO resets (reset.py; emulator lock held): every channel dies, and those
+        created until it is back are dead too."""
+        for chan in self.channels:
+            chan.dead = True
+        for key in [k for k in self.blobs.blobs if k[0] == "volatile"]:
+            del self.blobs.blobs[key]
+        self.blobs._sync()
+
+    def _down(self):
+        reset = getattr(self.app, "reset", None)
+        return reset is not None and reset.down
 
     def _credentials(self, payload):
         parts = payload.split(b"\0")
@@ -319,6 +335,8 @@ class ChifServer(UnixServer):
                                            parts[1].decode("utf-8", "replace")) is not None
 
     def operation(self, chan, op, payload):
+        if self._down():
+            chan.dead = True  # no iLO behind the driver: this channel never works
         if op == b"P":
             return (CHIF_ENODEV if chan.dead else OK), b""
         if op == b"S":

@@ -135,6 +135,13 @@ def build_parser(default_mockup):
                    help="how long a --task-action task runs (default 1.5)")
     p.add_argument("--task-fail", action="store_true",
                    help="--task-action tasks end in TaskState Exception with a message")
+    # reset.py
+    p.add_argument("--reset-seconds", type=positive_float, default=3.0, metavar="SEC",
+                   help="how long the BMC is gone after a reset (Manager.Reset, an HTTPS "
+                        "certificate import, an iLO firmware flash; default 3)")
+    p.add_argument("--reset-command", metavar="CMD",
+                   help="run 'CMD down' when a reset starts and 'CMD up' before the BMC is "
+                        "back (the host-interface test removes and re-creates its vNIC)")
     return p
 
 
@@ -183,6 +190,7 @@ def main(argv=None):
     serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
                                name="serve", daemon=True)
     serving.start()
+    app.reset.attach(server, chif, serving)
     if chif is not None:
         threading.Thread(target=chif.serve_forever, name="chif", daemon=True).start()
     if ipmi is not None:

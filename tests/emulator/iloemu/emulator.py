@@ -9,6 +9,7 @@ from .certs import Certs
 from .errors import ApiError, Errors, Registries
 from .faults import Faults, huge_body
 from .races import EtagRace
+from .reset import Reset
 from .service import Response, Service
 from .sessions import Sessions
 from .state import State
@@ -41,6 +42,8 @@ class Emulator:
 
     def install_extensions(self, args):
         """Feature modules configured by command-line options (argparse namespace)."""
+        self.reset = Reset(self, args.reset_seconds, args.reset_command)
+        self.service.extensions.append(self.reset)
         tasks = Tasks(self.state, args.task_action, args.task_seconds, args.task_fail)
         update.install(self, tasks, args)
         self.service.extensions.append(tasks)
@@ -134,6 +137,12 @@ class Emulator:
             return resp
         return Response(200, huge_body(fault.params.get("bytes", DEFAULT_HUGE_BODY), path,
                                        fault.params.get("random", 0)))
+
+    def answered(self):
+        """An answer has been sent (HTTPS or CHIF): a reset it announced may start."""
+        reset = getattr(self, "reset", None)
+        if reset is not None:
+            reset.answered()
 
     def finish(self, method, path, status, rid=None):
         """Record a request and rewrite the state file (before the answer is sent)."""

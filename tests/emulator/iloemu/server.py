@@ -213,7 +213,10 @@ class Handler(BaseHTTPRequestHandler):
             time.sleep(plan.answer_delay_ms / 1000.0)
             wait_gates(plan.answer_gates)
         app.finish(method, path, resp.status, rid)
-        self.write_response(resp, truncate=(kind == "truncate"))
+        try:
+            self.write_response(resp, truncate=(kind == "truncate"))
+        finally:
+            app.answered()  # a reset this answer announced starts now (reset.py)
 
     def make_request(self, method, path, body):
         conn = self.connection
@@ -295,12 +298,18 @@ class EmulatorServer(ThreadingHTTPServer):
                 sock.close()
                 raise OSError("TLS wrap failed") from None
         self.app.state.connection_opened()
+        reset = getattr(self.app, "reset", None)
+        if reset is not None:
+            reset.conn_opened(sock)  # shut down when the BMC resets
         return sock, addr
 
     def shutdown_request(self, request):
         # The connection is gone for the BMC the moment it decides to close it: count it
         # before the close reaches the client, which may then reuse the freed capacity.
         self.app.state.connection_closed()
+        reset = getattr(self.app, "reset", None)
+        if reset is not None:
+            reset.conn_closed(request)
         super().shutdown_request(request)
 
     def handle_error(self, request, client_address):
