@@ -18,6 +18,15 @@ packages=(
 	git debhelper lintian rpm rpmlint cpio
 	# tests/integration/docs-*.test: the Ansible and Chef examples
 	python3-yaml ruby
+	# tests/integration/ansible*.test: the collection hostfish.bmc run by ansible-playbook,
+	# checked by ansible-test sanity and units (pytest, xdist, mock), ansible-doc, pylint,
+	# pycodestyle and yamllint, built by ansible-galaxy
+	ansible-core python3-pytest python3-pytest-xdist python3-pytest-forked python3-mock
+	python3-pycodestyle pylint yamllint
+	# tests/integration/puppet*.test: puppet apply, the Resource API, rspec-puppet, puppet-lint
+	puppet ruby-puppet-resource-api ruby-rspec-puppet ruby-puppetlabs-spec-helper puppet-lint
+	# tests/integration/chef*.test: the Ohai plugin under the real ohai
+	ohai
 	# tests/integration/ilorest-inband.test: HPE's own client against the emulated library
 	ilorest python3-ilorest
 )

@@ -1,0 +1,123 @@
+# SPDX-License-Identifier: MIT
+# libraries/hostfish.rb - the logic of the hostfish resources as plain Ruby (no Chef needed):
+# running hostfish, the current state a resource compares against, and applying it.
+#
+# hostfish's JSON output and exit codes decide; its human-readable text only goes into error
+# messages.  A password reaches hostfish through a file (--password-file) or its environment
+# (HOSTFISH_PASSWORD), never its argv.
+require 'json'
+require 'open3'
+
+module HostfishChef
+  # hostfish failed: its exit code, stderr and whatever JSON it printed
+  class Error < StandardError
+    attr_reader :exitstatus, :report
+
+    def initialize(message, exitstatus: nil, report: nil)
+      super(message)
+      @exitstatus = exitstatus
+      @report = report
+    end
+  end
+
+  # hostfish(1), EXIT STATUS
+  EXIT_MEANINGS = {
+    1 => 'usage or invalid input (nothing was sent to the BMC)',
+    2 => 'the BMC refused the request (HTTP 4xx)',
+    3 => 'BMC error (HTTP 5xx)',
+    4 => 'authentication required, rejected or expired',
+    5 => 'transport unavailable, connection or TLS failure',
+    6 => 'timeout',
+    130 => 'interrupted (SIGINT)',
+    143 => 'interrupted (SIGTERM)',
+  }.freeze
+
+  FLAGS = {
+    'url' => '--url', 'transport' => '--transport', 'user' => '--user',
+    'password_file' => '--password-file', 'cacert' => '--cacert', 'timeout' => '--timeout'
+  }.freeze
+
+  # hostfish on this host; options (all optional): hostfish (the program), url, transport,
+  # user, password_file, cacert, timeout, password (passed through the environment)
+  class CLI
+    def initialize(options = {})
+      opts = (options || {}).transform_keys(&:to_s)
+      @program = opts['hostfish'] || ENV['HOSTFISH'] || 'hostfish'
+      @password = opts['password']
+      @global = FLAGS.flat_map { |k, flag| opts[k].nil? || opts[k].to_s.empty? ? [] : [flag, opts[k].to_s] }
+    end
+
+    # run(args, stdin:, ok:) -> [exit code, JSON]; raises Error for another exit code or no JSON
+    def run(*args, stdin: nil, ok: [0])
+      cmd = [@program, *@global, '--json', *args]
+      env = @password.nil? ? {} : { 'HOSTFISH_PASSWORD' => @password.to_s }
+      out, err, status = Open3.capture3(env, *cmd, stdin_data: stdin.to_s)
+      rc = status.exitstatus
+      report = begin
+        out.strip.empty? ? nil : JSON.parse(out)
+      rescue JSON::ParserError
+        nil
+      end
+      unless ok.include?(rc)
+        meaning = rc == 4 && args.include?('--detailed-exitcodes') ? 'failed' : EXIT_MEANINGS.fetch(rc, 'unexpected')
+        raise Error.new("#{cmd.join(' ')}: exit #{rc.inspect} (#{meaning}): #{err.strip}", exitstatus: rc, report: report)
+      end
+      raise Error.new("#{cmd.join(' ')}: no JSON on its output", exitstatus: rc) if report.nil?
+      [rc, report]
+    end
+
+    # hostfish apply of STATE (resource paths to properties): the report; a failed resource
+    # raises Error naming it
+    def apply(state, dry_run: false)
+      args = ['apply', '--detailed-exitcodes']
+      args << '--dry-run' if dry_run
+      rc, report = run(*args, '-', stdin: JSON.generate(state), ok: [0, 2])
+      raise Error.new("hostfish apply: #{Settings.failure(report)}", exitstatus: rc, report: report) if report['failed']
+      report
+    end
+  end
+
+  # The settings a hostfish_settings resource wants (resource paths to properties).
+  module Settings
+    # The state as the BMC has it now, in the shape of DESIRED: each value hostfish would
+    # change replaced by the value the BMC holds (a value pending in a settings object counts
+    # as set).  Equal to DESIRED exactly when nothing has to change.  One dry run; no write.
+    def self.current(cli, desired)
+      report = cli.apply(desired, dry_run: true)
+      current = deep_copy(desired)
+      report.fetch('resources', []).each do |res|
+        next unless res['status'] == 'would_change'
+        res.fetch('changes', []).each { |c| set_pointer(current[res['path']], c['property'], c['old']) }
+      end
+      current
+    end
+
+    # Apply DESIRED: the changes made, "PATH#POINTER: OLD -> NEW"
+    def self.apply(cli, desired)
+      changes(cli.apply(desired))
+    end
+
+    def self.changes(report)
+      report.fetch('resources', []).select { |r| ['changed', 'would_change', 'unknown'].include?(r['status']) }.flat_map do |r|
+        r.fetch('changes', []).map { |c| "#{r['path']}##{c['property']}: #{JSON.generate(c['old'])} -> #{JSON.generate(c['new'])}" }
+      end
+    end
+
+    def self.failure(report)
+      bad = report.fetch('resources', []).select { |r| r['status'] == 'failed' }
+      bad.map { |r| "#{r['path']}: #{r.dig('error', 'message') || 'failed'}" }.join('; ')
+    end
+
+    # RFC 6901: set the member POINTER names inside OBJ (which has it: it came from DESIRED)
+    def self.set_pointer(obj, pointer, value)
+      keys = pointer.split('/', -1).drop(1).map { |k| k.gsub('~1', '/').gsub('~0', '~') }
+      last = keys.pop
+      parent = keys.reduce(obj) { |o, k| o.is_a?(Array) ? o[Integer(k)] : o[k] }
+      parent.is_a?(Array) ? parent[Integer(last)] = value : parent[last] = value
+    end
+
+    def self.deep_copy(obj)
+      JSON.parse(JSON.generate(obj))
+    end
+  end
+end

@@ -1,0 +1,64 @@
+# SPDX-License-Identifier: MIT
+require 'puppet/resource_api'
+
+Puppet::ResourceApi.register_type(
+  name: 'hostfish_setting',
+  docs: <<-EOS,
+@summary A Redfish resource of this server's BMC has the properties given.
+
+Compared and applied by `hostfish apply` on the managed host: only what differs is PATCHed
+(with If-Match on the ETag); a resource with @Redfish.Settings (iLO's BIOS) is changed
+through its settings object and its values wait for the next reset (a pending value is in
+sync: it is not written again). With --noop hostfish only compares (--dry-run) and the change
+is reported, property by property, as JSON Pointers; nothing is written.
+
+    hostfish_setting { '/redfish/v1/Systems/1/':
+      properties => { 'AssetTag' => 'rack12-u07' },
+    }
+
+Without url/user/password_file hostfish finds the BMC itself (hostfishd, the Redfish host
+interface, or CHIF on iLO 5/6).
+EOS
+  features: ['custom_insync', 'simple_get_filter'],
+  attributes: {
+    path: {
+      type: 'Pattern[/\A\/redfish\/v1\//]',
+      desc: 'The resource path, /redfish/v1/...',
+      behaviour: :namevar,
+    },
+    properties: {
+      type: 'Hash[String, Any]',
+      desc: 'The properties the resource should have (nested hashes are compared member by member, arrays as wholes).',
+    },
+    hostfish: {
+      type: 'Optional[String]',
+      desc: 'The hostfish program (default: hostfish in the PATH).',
+      behaviour: :parameter,
+    },
+    url: {
+      type: 'Optional[String]',
+      desc: 'A BMC reached over the network (--url); leave it out on the server itself.',
+      behaviour: :parameter,
+    },
+    transport: {
+      type: 'Optional[Enum[auto, agent, https, hostif, chif]]',
+      desc: 'The way to the BMC (--transport).',
+      behaviour: :parameter,
+    },
+    user: {
+      type: 'Optional[String]',
+      desc: 'BMC account (--user); not needed through hostfishd or where the host provides credentials.',
+      behaviour: :parameter,
+    },
+    password_file: {
+      type: 'Optional[String]',
+      desc: 'A file whose first line is the password of user (--password-file); the password never goes on a command line.',
+      behaviour: :parameter,
+    },
+    cacert: {
+      type: 'Optional[String]',
+      desc: "CA certificate that signed the BMC's certificate (--cacert); TLS is always verified.",
+      behaviour: :parameter,
+    },
+  },
+)

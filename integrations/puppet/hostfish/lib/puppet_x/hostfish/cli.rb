@@ -1,0 +1,122 @@
+# SPDX-License-Identifier: MIT
+# puppet_x/hostfish/cli.rb - runs the hostfish command line for the module's types and fact.
+#
+# Decisions come from hostfish's JSON output and exit codes, never from its human-readable
+# text (which only goes into error messages).  A password reaches hostfish through a file
+# (--password-file) or its environment (HOSTFISH_PASSWORD), never its argv.
+require 'json'
+require 'open3'
+
+module PuppetX
+  module Hostfish
+    # hostfish failed: its exit code, stderr and whatever JSON it printed
+    class Error < StandardError
+      attr_reader :exitstatus, :stderr, :report
+
+      def initialize(message, exitstatus: nil, stderr: '', report: nil)
+        super(message)
+        @exitstatus = exitstatus
+        @stderr = stderr
+        @report = report
+      end
+    end
+
+    # hostfish(1), EXIT STATUS
+    EXIT_MEANINGS = {
+      1 => 'usage or invalid input (nothing was sent to the BMC)',
+      2 => 'the BMC refused the request (HTTP 4xx)',
+      3 => 'BMC error (HTTP 5xx)',
+      4 => 'authentication required, rejected or expired',
+      5 => 'transport unavailable, connection or TLS failure',
+      6 => 'timeout',
+      130 => 'interrupted (SIGINT)',
+      143 => 'interrupted (SIGTERM)',
+    }.freeze
+
+    # The connection options a type or the fact may give; all optional: without them hostfish
+    # finds this server's BMC itself (hostfishd, the host interface or CHIF).
+    OPTIONS = {
+      'url' => '--url', 'transport' => '--transport', 'user' => '--user',
+      'password_file' => '--password-file', 'cacert' => '--cacert', 'timeout' => '--timeout'
+    }.freeze
+
+    # hostfish on this host with connection options
+    class CLI
+      attr_reader :program
+
+      # options: a Hash with the keys of OPTIONS (String or Symbol), 'hostfish' (the program)
+      # and 'password' (passed through the environment)
+      def initialize(options = {})
+        opts = options.transform_keys(&:to_s)
+        @program = opts['hostfish'] || ENV['HOSTFISH'] || 'hostfish'
+        @password = opts['password']
+        @global = []
+        OPTIONS.each do |key, flag|
+          value = opts[key]
+          @global += [flag, value.to_s] unless value.nil? || value.to_s.empty?
+        end
+      end
+
+      def argv(*args)
+        [@program, *@global, '--json', *args]
+      end
+
+      # run(args, stdin:, ok: [0]) -> [exitstatus, parsed JSON]; raises Error otherwise
+      def run(*args, stdin: nil, ok: [0])
+        cmd = argv(*args)
+        env = @password.nil? ? {} : { 'HOSTFISH_PASSWORD' => @password.to_s }
+        out, err, status = Open3.capture3(env, *cmd, stdin_data: stdin.to_s)
+        report = parse(out)
+        rc = status.exitstatus
+        unless ok.include?(rc)
+          # apply --detailed-exitcodes: 4 is a failure of any kind (the report says which)
+          meaning = rc == 4 && args.include?('--detailed-exitcodes') ? 'failed' : EXIT_MEANINGS.fetch(rc, 'unexpected')
+          raise Error.new("#{cmd.join(' ')}: exit #{rc.inspect} (#{meaning}): #{err.strip}",
+                          exitstatus: rc, stderr: err, report: report)
+        end
+        raise Error.new("#{cmd.join(' ')}: no JSON on its output", exitstatus: rc, stderr: err) if report.nil?
+        [rc, report]
+      end
+
+      # the desired state (a Hash of resource paths to properties) compared or applied:
+      # [changed (or would change), report]; a failed resource raises Error
+      def apply(state, dry_run: false)
+        args = ['apply', '--detailed-exitcodes']
+        args << '--dry-run' if dry_run
+        rc, report = run(*args, '-', stdin: JSON.generate(state), ok: [0, 2])
+        raise Error.new('hostfish apply reports a failed resource', exitstatus: rc, report: report) if report['failed']
+        [report['changed'] == true, report]
+      end
+
+      # a resource as JSON
+      def get(path)
+        run('get', path)[1]
+      end
+
+      private
+
+      def parse(text)
+        return nil if text.nil? || text.strip.empty?
+        JSON.parse(text)
+      rescue JSON::ParserError
+        nil
+      end
+    end
+
+    # "PATH#POINTER: OLD -> NEW" for every change of the resources this run changes (or would)
+    def self.describe_changes(report)
+      (report['resources'] || []).select { |r| ['changed', 'would_change', 'unknown'].include?(r['status']) }.flat_map do |r|
+        (r['changes'] || []).map do |c|
+          "#{r['path']}##{c['property']}: #{JSON.generate(c['old'])} -> #{JSON.generate(c['new'])}"
+        end
+      end
+    end
+
+    # the first error hostfish reports for a resource, in words
+    def self.describe_failure(report)
+      bad = (report || {}).fetch('resources', []).find { |r| r['status'] == 'failed' }
+      return nil unless bad
+      "#{bad['path']}: #{bad.dig('error', 'message') || 'failed'}"
+    end
+  end
+end
