@@ -596,6 +596,7 @@ FAULTS = [
     "unavailable:path=/redfish/v1/Registries,after=1,count=2",
     "malformed:path=/redfish/v1/AccountService/Roles,method=HEAD,count=0",
     "redirect:path=/redfish/v1/Moved,to=/redfish/v1/Systems/1/,status=308",
+    "no-store:path=/redfish/v1/Systems/1/Bios",
 ]
 
 
@@ -676,6 +677,12 @@ class TestFaults(EmuCase):
             self.assertEqual(conn.getresponse().status, 200)  # replaced answer, even unauthenticated
             conn.close()
 
+    def test_no_store(self):
+        r = self.emu.request("GET", "/redfish/v1/Systems/1/Bios/", auth=ADMIN)
+        self.assertEqual((r.status, r.header("Cache-Control")), (200, "no-store"))
+        r = self.emu.request("GET", "/redfish/v1/Systems/1/", auth=ADMIN)
+        self.assertIsNone(r.header("Cache-Control"))
+
     def test_bad_fault_spec_rejected(self):
         for spec in ("explode", "latency:ms=x", "drop:color=red"):
             p = subprocess.run([sys.executable, EMULATOR, "--listen", "127.0.0.1:0", "--fault", spec],
@@ -734,6 +741,52 @@ class TestHeldRequests(EmuCase):
             t.join(10)
             os.unlink(self.GATE)
         self.assertEqual(done["r"].status, 200)
+
+
+class TestLatency(EmuCase):
+    """--latency: each kind of request waits its time before it is carried out, without holding
+    the emulator's lock (a request of another kind goes through meanwhile)."""
+
+    ARGS = ["--latency", "get=5s,session=300ms"]
+
+    def test_login_waits(self):
+        start = time.monotonic()
+        r = self.emu.request("POST", "/redfish/v1/SessionService/Sessions/",
+                             {"UserName": ADMIN[0], "Password": ADMIN[1]})
+        self.assertEqual(r.status, 201)
+        self.assertGreaterEqual(time.monotonic() - start, 0.3)
+        self.assertEqual(self.emu.request("DELETE", r.json["@odata.id"],
+                                          token=r.header("X-Auth-Token")).status, 200)
+
+    def test_no_lock_held(self):
+        done = {}
+
+        def get():
+            done["r"] = self.emu.request("GET", "/redfish/v1/Chassis/", auth=ADMIN)
+        start = time.monotonic()
+        t = threading.Thread(target=get)
+        t.start()
+        try:
+            def patched_meanwhile():
+                # a PATCH (no latency) is carried out while the GET waits; its end rewrites
+                # the state file, with what is in progress
+                r = self.emu.request("PATCH", "/redfish/v1/Systems/1/", {"AssetTag": "latency"},
+                                     auth=ADMIN)
+                self.assertEqual(r.status, 200)
+                return any(e[1] == "/redfish/v1/Chassis/"
+                           for e in self.emu.state()["in_progress"])
+            self.assertTrue(wait_for(patched_meanwhile))
+            self.assertNotIn("r", done)
+        finally:
+            t.join(30)
+        self.assertEqual(done["r"].status, 200)
+        self.assertGreaterEqual(time.monotonic() - start, 5)
+
+    def test_bad_spec_rejected(self):
+        for spec in ("get", "get=fast", "options=1s", "get=61s"):
+            p = subprocess.run([sys.executable, EMULATOR, "--listen", "127.0.0.1:0",
+                                "--latency", spec], capture_output=True, timeout=30)
+            self.assertNotEqual(p.returncode, 0, spec)
 
 
 class TestTls(unittest.TestCase):

@@ -11,6 +11,7 @@ import threading
 from .emulator import Emulator
 from . import gen7
 from .faults import Fault
+from .latency import Latency
 from .server import EmulatorServer, make_tls_context
 from .chif import SECURITY_STATES, ChifServer
 from .ipmi import IpmiServer
@@ -62,6 +63,13 @@ def parse_fault(value):
     return value
 
 
+def parse_latency(value):
+    try:
+        return Latency(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def positive_int(value):
     try:
         n = int(value)
@@ -102,6 +110,10 @@ def build_parser(default_mockup):
     p.add_argument("--state-file", metavar="FILE")
     p.add_argument("--fault", type=parse_fault, action="append", default=[], metavar="SPEC")
     p.add_argument("--log", metavar="FILE")
+    p.add_argument("--latency", type=parse_latency, default=Latency(""), metavar="SPEC",
+                   help="per-request time of a real iLO, e.g. get=150ms,post=400ms,"
+                        "patch=400ms,delete=200ms,session=1s, or 'default' for those "
+                        "(iloemu/latency.py); HTTPS requests only, no lock held")
     p.add_argument("--generation", type=int, choices=(5, 7), default=5,
                    help="7: iLO 7 (host interface only, authentication for every request, "
                         "application accounts)")
@@ -172,6 +184,7 @@ def main(argv=None):
                        args.fault, args.state_file, args.log, "https" if tls else "http")
         app.certs.attach_tls(tls, args.tls_cert, bool(args.client_ca or args.cert_user))
         app.install_extensions(args)
+        app.latency = args.latency
         if args.generation == 7:
             gen7.apply(app)
         host, port = args.listen

@@ -8,6 +8,7 @@ import traceback
 from .certs import Certs
 from .errors import ApiError, Errors, Registries
 from .faults import Faults, huge_body
+from .latency import Latency
 from .races import EtagRace
 from .reset import Reset
 from .service import Response, Service
@@ -34,6 +35,7 @@ class Emulator:
         self.service = Service(self.tree, self.sessions, self.errors, location_style,
                                cert_users, scheme)
         self.faults = Faults(fault_specs)
+        self.latency = Latency("")  # cli.py sets --latency
         self.service.extensions.append(EtagRace(self.faults))
         self.state = State(self.lock, self.sessions, state_file, log_file)
         self.certs = Certs(self)

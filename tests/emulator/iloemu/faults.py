@@ -46,6 +46,10 @@ KINDS = {
     # another client writes the resource just before this PATCH/PUT with If-Match arrives:
     # its ETag changes, so the If-Match no longer matches (412) (iloemu/races.py)
     "etag-race": (1, set()),
+    # the answer carries "Cache-Control: no-store" (invented: HPE does not say which answers of
+    # iLO, if any, forbid storing; iLO 6 was seen to send "no-cache" on a GET): a cache in
+    # front of the BMC must not keep it
+    "no-store": (0, set()),
 }
 CHIF_KINDS = {"chif-seq", "chif-fail", "chif-reset", "chif-badparam", "chif-notfound",
               "chif-latency"}
@@ -127,6 +131,7 @@ class Plan:
         self.answer_gates = []   # ... releases the answer of a request carried out
         self.answer = None       # a Fault of ANSWER_KINDS or None
         self.header_bytes = None
+        self.headers = []        # extra answer headers (name, value)
 
 
 class Faults:
@@ -154,6 +159,8 @@ class Faults:
                 plan.gates.append(fault.params.get("gate", ""))
             elif fault.kind == "answer-hold":
                 plan.answer_gates.append(fault.params.get("gate", ""))
+            elif fault.kind == "no-store":
+                plan.headers.append(("Cache-Control", "no-store"))
             elif fault.kind == "huge-header":
                 plan.header_bytes = fault.params.get("bytes", 65536)
             else:

@@ -191,6 +191,9 @@ class Handler(BaseHTTPRequestHandler):
             self.write_response(resp)
             return
         plan = app.plan(method, path)
+        latency = app.latency.delay(method, path)
+        if latency:
+            time.sleep(latency)  # no lock held: other connections go on meanwhile
         if plan.delay_ms:
             time.sleep(plan.delay_ms / 1000.0)
         wait_gates(plan.gates)
@@ -207,6 +210,7 @@ class Handler(BaseHTTPRequestHandler):
             resp = app.complete(resp, body)  # reads the body as it arrives, unlocked
         if plan.header_bytes:
             resp.headers.append(huge_header(plan.header_bytes))
+        resp.headers.extend(plan.headers)
         if plan.answer_delay_ms or plan.answer_gates:
             app.state.advance(rid, "answering")
             app.state.write()  # what it did is visible before the answer leaves
