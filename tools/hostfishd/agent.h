@@ -45,6 +45,7 @@ struct agent_config {
 	size_t max_body_total; /* request body bytes buffered at once (bodies.c) */
 	long client_timeout_ms; /* idle keep-alive wait, and receiving one request */
 	long timeout_ms; /* --timeout: one BMC request; also the queue wait and the drain */
+	long cache_ttl_ms; /* --cache-ttl: 0, no cache */
 	const char *group;
 	const char *ro_group;
 	const char *log_file;
@@ -85,10 +86,13 @@ struct agent_counters {
 	unsigned long bmc_errors; /* forwarded, but no answer from the BMC: 502, 503, 504 */
 };
 
+struct flights;
+
 struct agent {
 	struct agent_config cfg;
 	hf_client *client;
 	struct gate gate;
+	struct flights *flights; /* flight.c */
 	int listen_fd;
 	bool activated; /* listen_fd came from systemd: its socket file is not ours to remove */
 	int stop_fd; /* eventfd, readable once the agent stops: idle connections close */
@@ -267,6 +271,61 @@ int http_send_error(struct conn *c, int status, const char *message_id, const ch
 		    bool bmc, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 /* Stop writing, then read and drop what the client still sends, for at most ms. */
 void http_linger(int fd, long ms);
+
+/* ---- flight.c ---- */
+/* One answer to a request, built once, shared read-only (by reference) by every client it is
+ * sent to (single flight, the cache).  forward.c builds and sends it. */
+struct answer {
+	int refs; /* atomic */
+	int r; /* 0: the BMC's answer; else hf_request()'s negative errno */
+	/* r == 0 */
+	int status;
+	char *reason; /* NULL: the standard phrase */
+	char *head; /* "Name: value\r\n" lines, or NULL */
+	char *body;
+	size_t body_len;
+	long long content_length; /* -1: none */
+	bool send_body;
+	bool no_store; /* the BMC said Cache-Control: no-store */
+	/* r < 0 */
+	int error_kind; /* enum hf_error_kind */
+	char *error_message; /* NULL: strerror(-r) */
+};
+
+enum {
+	FLIGHT_SOLO = 0, /* not merged (no memory): ask the BMC alone */
+	FLIGHT_LEAD, /* ask the BMC, then flight_land() */
+	FLIGHT_ANSWER, /* *ans: another request's answer, or a cached one (*age >= 0) */
+	FLIGHT_GONE, /* the client closed while waiting */
+	FLIGHT_STOPPING, /* the agent stopped while waiting */
+	FLIGHT_TIMEOUT, /* the answer did not come in time */
+};
+
+struct flight;
+struct flight_stats {
+	int leaders, waiting;
+	unsigned long shared, cache_hits;
+	long ttl_s;
+	size_t cache_entries, cache_bytes;
+};
+
+int flight_init(struct agent *a);
+void flight_destroy(struct agent *a);
+/* A GET or HEAD without a body, with the headers to be forwarded: FLIGHT_* above.  May wait
+ * for another request's answer.  *ret (FLIGHT_LEAD) and *ans (FLIGHT_ANSWER) are the
+ * caller's: flight_land() and answer_unref(). */
+int flight_board(struct agent *a, struct conn *c, const struct http_request *req,
+		 const char *const *headers, struct flight **ret, struct answer **ans, int *age);
+/* The leader's answer (NULL: none, without memory) to its waiters and maybe the cache; ends
+ * the flight.  ans stays the caller's. */
+void flight_land(struct agent *a, struct flight *fl, struct answer *ans);
+/* Around every forwarded write: ends the merges of reads of related paths, drops their
+ * cached answers (see flight.c). */
+void flight_write_begin(struct agent *a, const char *target);
+void flight_write_end(struct agent *a, const char *target);
+void answer_unref(struct answer *ans);
+bool flight_answer_no_store(const char *cache_control);
+void flight_snapshot(struct agent *a, struct flight_stats *st);
 
 /* ---- forward.c ---- */
 void forward_request(struct conn *c, struct http_request *req);

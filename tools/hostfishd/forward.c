@@ -162,20 +162,25 @@ static bool digits(const char *s)
 	return true;
 }
 
-static void send_bmc_answer(struct conn *c, const struct http_request *req, hf_response *resp)
+/* The BMC's answer as it goes to the client (one copy of the body, shared afterwards), or
+ * NULL without memory. */
+static struct answer *answer_from_response(const struct conn *c, hf_response *resp)
 {
 	struct obuf head = { .max = (size_t)4 << 20 };
 	const char *connection = hf_response_header(resp, "Connection");
 	const char *reason = hf_response_reason(resp), *body, *p;
-	int status = hf_response_status(resp);
-	long long content_length;
+	struct answer *ans = calloc(1, sizeof(*ans));
 	size_t i, n, len = 0;
 
+	if (!ans)
+		return NULL;
+	ans->refs = 1;
+	ans->status = hf_response_status(resp);
 	for (p = reason; p && *p; p++)
 		if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
 			break;
-	if (!reason || (p && *p))
-		reason = NULL; /* odd bytes: use the standard phrase */
+	if (reason && !(p && *p))
+		ans->reason = strdup(reason); /* else odd bytes: the standard phrase */
 	n = hf_response_header_count(resp);
 	for (i = 0; i < n; i++) {
 		const char *name, *value;
@@ -188,75 +193,103 @@ static void send_bmc_answer(struct conn *c, const struct http_request *req, hf_r
 		obuf_add(&head, value, strlen(value));
 		obuf_add(&head, "\r\n", 2);
 	}
+	ans->no_store = flight_answer_no_store(hf_response_header(resp, "Cache-Control"));
 	body = hf_response_body(resp, &len);
-	if ((status >= 100 && status < 200) || status == 204 || status == 304) {
-		content_length = -1; /* no body, no length */
+	if ((ans->status >= 100 && ans->status < 200) || ans->status == 204 ||
+	    ans->status == 304) {
+		ans->content_length = -1; /* no body, no length */
 	} else if (c->head) {
 		/* the GET's length, when the BMC gave one that was not of an encoded body */
 		const char *cl = hf_response_header(resp, "Content-Length");
 
-		content_length = digits(cl) && !hf_response_header(resp, "Content-Encoding")
-					 ? strtoll(cl, NULL, 10)
-					 : -1;
+		ans->content_length = digits(cl) && !hf_response_header(resp, "Content-Encoding")
+					      ? strtoll(cl, NULL, 10)
+					      : -1;
 	} else {
-		content_length = (long long)len;
+		ans->content_length = (long long)len;
 	}
+	ans->send_body = !c->head && ans->content_length > 0;
 	if (head.failed) {
 		obuf_free(&head);
-		c->close = true;
-		http_send_error(c, 502, "GeneralError", NULL, true,
-				"the BMC's answer to %s has too many headers", req->method);
-		return;
+		ans->r = -EPROTO;
+		ans->error_message = strdup("the BMC's answer has too many headers");
+		return ans;
 	}
-	{
-		char *shown = hf_mask_uri(req->target); /* ?token=... never reaches the log */
-
-		agent_log(ALOG_INFO, "uid %u pid %d: %s %.300s -> %d", (unsigned)c->uid,
-			  (int)c->pid, req->method, shown ? shown : "(target not shown)", status);
-		free(shown);
+	ans->head = head.data;
+	if (ans->send_body) {
+		ans->body = malloc(len);
+		if (!ans->body) {
+			answer_unref(ans);
+			return NULL;
+		}
+		memcpy(ans->body, body, len);
+		ans->body_len = len;
 	}
-	http_send(c, status, reason, head.data, body, content_length,
-		  !c->head && content_length > 0);
-	obuf_free(&head);
+	return ans;
 }
 
-static void send_library_error(struct conn *c, const struct http_request *req, int r)
+/* hf_request()'s failure r, as this thread's last error tells it, for every client that
+ * shared the request; NULL without memory. */
+static struct answer *answer_from_error(hf_client *client, int r)
 {
+	struct answer *ans = calloc(1, sizeof(*ans));
 	const hf_error *e;
-	const char *why;
+
+	if (!ans)
+		return NULL;
+	ans->refs = 1;
+	ans->r = r;
+	if (r == -ENOMEM)
+		return ans; /* maybe before hf_request(): the thread's last error is not this one */
+	e = hf_client_last_error(client);
+	ans->error_kind = e->kind;
+	if (e->message && *e->message)
+		ans->error_message = strdup(e->message);
+	return ans;
+}
+
+static void log_outcome(const struct conn *c, const struct http_request *req, const char *what,
+			const char *how)
+{
+	char *shown = hf_mask_uri(req->target); /* ?token=... never reaches the log */
+
+	agent_log(ALOG_INFO, "uid %u pid %d: %s %.300s%s%s%s", (unsigned)c->uid, (int)c->pid,
+		  req->method, shown ? shown : "(target not shown)", what, how ? " " : "",
+		  how ? how : "");
+	free(shown);
+}
+
+static void send_library_error(struct conn *c, const struct http_request *req,
+			       const struct answer *ans, const char *how)
+{
+	int r = ans->r, kind = ans->error_kind;
+	const char *why = ans->error_message ? ans->error_message : strerror(-r);
+	char what[400];
 
 	if (r == -ENOMEM) {
-		/* maybe before hf_request(): the thread's last error is not this one */
 		http_send_error(c, 503, "ServiceTemporarilyUnavailable", "Retry-After: 1\r\n", true,
 				"hostfishd is out of memory");
 		return;
 	}
-	e = hf_client_last_error(c->agent->client);
-	why = e->message && *e->message ? e->message : strerror(-r);
-	{
-		char *shown = hf_mask_uri(req->target);
-
-		agent_log(ALOG_INFO, "uid %u pid %d: %s %.300s: %s", (unsigned)c->uid, (int)c->pid,
-			  req->method, shown ? shown : "(target not shown)", why);
-		free(shown);
-	}
+	snprintf(what, sizeof(what), ": %s", why);
+	log_outcome(c, req, what, how);
 	if (r == -EINTR) {
 		c->close = true;
 		http_send_error(c, 503, "ServiceShuttingDown", NULL, true,
 				"hostfishd is stopping: the request was interrupted");
-	} else if (r == -EINVAL || e->kind == HF_ERROR_USAGE) {
+	} else if (r == -EINVAL || kind == HF_ERROR_USAGE) {
 		http_send_error(c, 400, "GeneralError", NULL, false, "%s", why);
-	} else if (r == -EACCES || r == -EUSERS || e->kind == HF_ERROR_AUTH) {
+	} else if (r == -EACCES || r == -EUSERS || kind == HF_ERROR_AUTH) {
 		http_send_error(c, 503, "ServiceTemporarilyUnavailable", "Retry-After: 10\r\n",
 				true,
 				"hostfishd cannot authenticate to the BMC (%s); check the agent's "
 				"credentials and its log",
 				why);
-	} else if (r == -ETIMEDOUT || e->kind == HF_ERROR_TIMEOUT) {
+	} else if (r == -ETIMEDOUT || kind == HF_ERROR_TIMEOUT) {
 		http_send_error(c, 504, "GeneralError", NULL, true,
 				"the BMC did not answer in time: %s", why);
 	} else if (r == -ECONNREFUSED || r == -ECONNRESET || r == -EHOSTUNREACH ||
-		   r == -ENOTSUP || r == -EKEYREJECTED || e->kind == HF_ERROR_TRANSPORT) {
+		   r == -ENOTSUP || r == -EKEYREJECTED || kind == HF_ERROR_TRANSPORT) {
 		http_send_error(c, 502, "GeneralError", NULL, true,
 				"the BMC could not be reached: %s", why);
 	} else {
@@ -264,6 +297,26 @@ static void send_library_error(struct conn *c, const struct http_request *req, i
 		http_send_error(c, 502, "GeneralError", NULL, true,
 				"no usable answer from the BMC: %s", why);
 	}
+}
+
+/* Send an answer; how: NULL (this request's own), "(shared)" or "(cached)"; age >= 0: an
+ * Age header (seconds in the cache). */
+static void answer_send(struct conn *c, const struct http_request *req,
+			const struct answer *ans, const char *how, int age)
+{
+	char what[32], *head = ans->head, *with_age = NULL;
+
+	if (ans->r < 0) {
+		send_library_error(c, req, ans, how);
+		return;
+	}
+	snprintf(what, sizeof(what), " -> %d", ans->status);
+	log_outcome(c, req, what, how);
+	if (age >= 0 && asprintf(&with_age, "%sAge: %d\r\n", head ? head : "", age) > 0)
+		head = with_age;
+	http_send(c, ans->status, ans->reason, head, ans->body, ans->content_length,
+		  ans->send_body);
+	free(with_age);
 }
 
 /*
@@ -354,20 +407,40 @@ static bool receive_body(struct conn *c, struct http_request *req)
 	return false;
 }
 
-/* The caller checked the method, the path and the peer's role. */
-void forward_request(struct conn *c, struct http_request *req)
+/* With a place at the gate: the request to the BMC, its answer (NULL without memory). */
+static struct answer *ask_bmc(struct conn *c, struct http_request *req, const char **headers)
 {
 	struct agent *a = c->agent;
 	hf_response *resp = NULL;
-	const char **headers;
-	char *block = NULL;
+	struct answer *ans;
 	int r;
 
+	if (!headers)
+		r = -ENOMEM;
+	else
+		r = hf_request(a->client, req->method, req->target, headers, req->body,
+			       req->content_length, &resp);
+	gate_release(&a->gate, a->client);
+	uncharge_body(c, req); /* the answer does not need it */
+	ans = r < 0 ? answer_from_error(a->client, r) : answer_from_response(c, resp);
+	hf_response_free(resp);
+	return ans;
+}
+
+/* Through the gate to the BMC: the answer, or NULL with the refusal sent (or without memory,
+ * *sent false). */
+static struct answer *through_gate(struct conn *c, struct http_request *req, const char **headers,
+				   bool *sent)
+{
+	struct agent *a = c->agent;
+	int r;
+
+	*sent = true;
 	if (!charge_body(c, req))
-		return;
+		return NULL;
 	if (!reserve_gate(c, req) || !receive_body(c, req)) {
 		uncharge_body(c, req);
-		return;
+		return NULL;
 	}
 	r = gate_acquire(&a->gate, now_ms() + a->cfg.timeout_ms);
 	if (r < 0) {
@@ -382,21 +455,80 @@ void forward_request(struct conn *c, struct http_request *req)
 					"no connection to the BMC became free within %ld s",
 					a->cfg.timeout_ms / 1000);
 		}
-		return;
+		return NULL;
 	}
+	*sent = false;
+	return ask_bmc(c, req, headers);
+}
+
+static void send_or_fail(struct conn *c, const struct http_request *req, struct answer *ans,
+			 bool sent, const char *how, int age)
+{
+	if (ans)
+		answer_send(c, req, ans, how, age);
+	else if (!sent)
+		http_send_error(c, 503, "ServiceTemporarilyUnavailable", "Retry-After: 1\r\n", true,
+				"hostfishd is out of memory");
+}
+
+/* A GET or HEAD: maybe shared with identical reads, maybe from the cache (flight.c). */
+static void forward_read(struct conn *c, struct http_request *req, const char **headers)
+{
+	struct agent *a = c->agent;
+	struct flight *fl = NULL;
+	struct answer *ans = NULL;
+	bool sent = false;
+	int age, r;
+
+	r = flight_board(a, c, req, headers, &fl, &ans, &age);
+	switch (r) {
+	case FLIGHT_ANSWER:
+		answer_send(c, req, ans, age >= 0 ? "(cached)" : "(shared)", age);
+		break;
+	case FLIGHT_GONE:
+		c->close = true; /* nobody to answer */
+		break;
+	case FLIGHT_STOPPING:
+		c->close = true;
+		http_send_error(c, 503, "ServiceShuttingDown", NULL, false, "hostfishd is stopping");
+		break;
+	case FLIGHT_TIMEOUT:
+		http_send_error(c, 504, "GeneralError", NULL, true,
+				"the identical request this one waited for did not end in time");
+		break;
+	case FLIGHT_LEAD:
+		ans = through_gate(c, req, headers, &sent);
+		/* refused at the gate: the waiters try for themselves (FLIGHT_SOLO) */
+		flight_land(a, fl, ans);
+		send_or_fail(c, req, ans, sent, NULL, -1);
+		break;
+	default:
+		ans = through_gate(c, req, headers, &sent);
+		send_or_fail(c, req, ans, sent, NULL, -1);
+		break;
+	}
+	answer_unref(ans);
+}
+
+/* The caller checked the method, the path and the peer's role. */
+void forward_request(struct conn *c, struct http_request *req)
+{
+	bool read = strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0;
+	const char **headers;
+	struct answer *ans;
+	char *block = NULL;
+	bool sent;
+
 	headers = request_headers(req, &block);
-	if (!headers)
-		r = -ENOMEM;
-	else
-		r = hf_request(a->client, req->method, req->target, headers, req->body,
-			       req->content_length, &resp);
-	gate_release(&a->gate, a->client);
-	uncharge_body(c, req); /* the answer does not need it */
+	if (read && !req->content_length && headers) {
+		forward_read(c, req, headers);
+	} else {
+		flight_write_begin(c->agent, req->target);
+		ans = through_gate(c, req, headers, &sent);
+		flight_write_end(c->agent, req->target);
+		send_or_fail(c, req, ans, sent, NULL, -1);
+		answer_unref(ans);
+	}
 	free(headers);
 	free(block);
-	if (r < 0)
-		send_library_error(c, req, r);
-	else
-		send_bmc_answer(c, req, resp);
-	hf_response_free(resp);
 }

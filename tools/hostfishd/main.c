@@ -58,6 +58,8 @@ static const char usage_tail[] =
 	"                         (default 8 x --max-body); each user but root gets a quarter,\n"
 	"                         users without full access half together; over that: 503\n"
 	"  --client-timeout SEC   idle or slow clients are dropped after SEC (default 30)\n"
+	"  --cache-ttl SEC        answer repeated GETs from a cache for SEC seconds (default 0:\n"
+	"                         off); never sessions, tasks, Cache-Control: no-store\n"
 	"  --group NAME           full access for this group (default hostfish)\n"
 	"  --ro-group NAME        GET and HEAD for this group (default hostfish-ro)\n"
 	"  --log-file FILE        log every request to FILE (mode 0600, reopened on SIGHUP)\n"
@@ -101,6 +103,7 @@ enum {
 	OPT_GROUP,
 	OPT_RO_GROUP,
 	OPT_LOG_FILE,
+	OPT_CACHE_TTL,
 };
 
 /* the agent's own options; the BMC options come from the shared table */
@@ -114,6 +117,7 @@ static const struct option own_options[] = {
 	{ "group", required_argument, NULL, OPT_GROUP },
 	{ "ro-group", required_argument, NULL, OPT_RO_GROUP },
 	{ "log-file", required_argument, NULL, OPT_LOG_FILE },
+	{ "cache-ttl", required_argument, NULL, OPT_CACHE_TTL },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -180,6 +184,13 @@ static int parse_own_option(struct agent_config *cfg, int c, const char *arg)
 			return -1;
 		}
 		cfg->client_timeout_ms = v * 1000;
+		return 0;
+	case OPT_CACHE_TTL:
+		if (!tools_parse_long(arg, 0, 3600, &v)) {
+			agent_log(ALOG_ERR, "--cache-ttl: expected seconds between 0 and 3600");
+			return -1;
+		}
+		cfg->cache_ttl_ms = v * 1000;
 		return 0;
 	case OPT_GROUP:
 		cfg->group = arg;
@@ -443,7 +454,7 @@ static int agent_init(struct agent *a)
 	a->per_uid = calloc((size_t)a->cfg.max_clients, sizeof(*a->per_uid));
 	if (!a->per_uid)
 		return -ENOMEM;
-	if (bodies_init(a) < 0)
+	if (bodies_init(a) < 0 || flight_init(a) < 0)
 		return -ENOMEM;
 	a->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	return a->stop_fd < 0 ? -errno : 0;
@@ -568,10 +579,12 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	agent_log(ALOG_NOTICE,
-		  "listening on %s%s for %s (%s); %d BMC connections, queue %d, %d clients",
+		  "listening on %s%s for %s (%s); %d BMC connections, queue %d, %d clients, "
+		  "cache %s",
 		  a->cfg.socket_path, a->activated ? " (socket-activated)" : "",
 		  hf_client_endpoint(a->client), hf_client_transport(a->client),
-		  a->cfg.max_connections, a->cfg.max_queue, a->cfg.max_clients);
+		  a->cfg.max_connections, a->cfg.max_queue, a->cfg.max_clients,
+		  a->cfg.cache_ttl_ms ? "on" : "off");
 	have_probe = pthread_create(&probe, NULL, probe_thread, a) == 0;
 	if (!have_probe)
 		probe_done = 1;
@@ -588,6 +601,7 @@ int main(int argc, char **argv)
 	gate_destroy(&a->gate);
 	free(a->per_uid);
 	bodies_destroy(a);
+	flight_destroy(a);
 out:
 	if (!stopped && a->client) {
 		hf_client_free(a->client);

@@ -6,6 +6,8 @@
  *    "connections": {"max": N, "in_use": n}, "queue": {"length": n, "max": m},
  *    "clients": n, "bodies": {"bytes": n, "max": m},
  *    "counters": {"requests", "errors", "rejected", "bmc_errors"},
+ *    "flight": {"leaders": n, "waiting": n, "shared": n},
+ *    "cache": {"ttl_s": n, "entries": n, "bytes": n, "hits": n},
  *    "uptime_s": n, "bmc": "https://...", "transport": "https", "version": "x.y.z"}
  *
  * The session is as of the last moment no request was on the BMC (see gate.c): under
@@ -37,7 +39,8 @@ static struct json_object *counter(unsigned long *v)
 void status_respond(struct conn *c, const struct http_request *req)
 {
 	struct agent *a = c->agent;
-	struct json_object *root = json_object_new_object(), *counters;
+	struct json_object *root = json_object_new_object(), *counters, *o;
+	struct flight_stats fs;
 	char uri[512];
 	int in_use, queued, clients;
 	bool active;
@@ -67,6 +70,19 @@ void status_respond(struct conn *c, const struct http_request *req)
 	json_object_object_add(counters, "rejected", counter(&a->counters.rejected));
 	json_object_object_add(counters, "bmc_errors", counter(&a->counters.bmc_errors));
 	json_object_object_add(root, "counters", counters);
+	/* single flight: reads on their way to the BMC, reads waiting for them, answers shared */
+	flight_snapshot(a, &fs);
+	o = json_object_new_object();
+	json_object_object_add(o, "leaders", json_object_new_int(fs.leaders));
+	json_object_object_add(o, "waiting", json_object_new_int(fs.waiting));
+	json_object_object_add(o, "shared", json_object_new_int64((int64_t)fs.shared));
+	json_object_object_add(root, "flight", o);
+	o = json_object_new_object();
+	json_object_object_add(o, "ttl_s", json_object_new_int64(fs.ttl_s));
+	json_object_object_add(o, "entries", json_object_new_int64((int64_t)fs.cache_entries));
+	json_object_object_add(o, "bytes", json_object_new_int64((int64_t)fs.cache_bytes));
+	json_object_object_add(o, "hits", json_object_new_int64((int64_t)fs.cache_hits));
+	json_object_object_add(root, "cache", o);
 	json_object_object_add(root, "uptime_s",
 			       json_object_new_int64((now_ms() - a->start_ms) / 1000));
 	json_object_object_add(root, "bmc", json_object_new_string(hf_client_endpoint(a->client)));
