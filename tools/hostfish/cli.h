@@ -130,5 +130,9 @@ int cmd_apply(struct cli *cli, int argc, char **argv);
 int cmd_bmc(struct cli *cli, int argc, char **argv);
 /* crawl.c */
 int cmd_crawl(struct cli *cli, int argc, char **argv);
+/* logs.c: logs services|list|follow|clear|repair|note; one line (or, with --json, one
+ * JSON object) per log entry or event, the format events follow shares */
+int cmd_logs(struct cli *cli, int argc, char **argv);
+void cli_print_log_entry(const struct cli *cli, struct json_object *entry);
 
 #endif /* HOSTFISH_CLI_H */

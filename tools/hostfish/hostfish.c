@@ -86,6 +86,16 @@ static const char usage_head[] =
 	"                         allowed ResetType values, default GracefulRestart); --wait:\n"
 	"                         until it is back, logged in again and answering (default\n"
 	"                         300 s; 6 after it)\n"
+	"  logs services          the BMC's log services (iLO: IML, Event, SL, IEL)\n"
+	"  logs list [--service NAME] [--since CURSOR|TIME]\n"
+	"                         log entries, oldest first (--json: with each log's cursor)\n"
+	"  logs follow [--service NAME] [--interval SEC]\n"
+	"                         print new entries as they come (every SEC s, default 10),\n"
+	"                         from where the last follow stopped; a cleared or wrapped log\n"
+	"                         is said on stderr\n"
+	"  logs clear --service NAME   clear a log (#LogService.ClearLog)\n"
+	"  logs repair [--service NAME] ID   mark an IML entry repaired\n"
+	"  logs note [--service NAME] TEXT   add a maintenance note to the IML\n"
 	"\n"
 	"Options:\n";
 
@@ -124,6 +134,8 @@ static const char usage_tail[] =
 	"  5  transport unavailable, connection or TLS failure\n"
 	"  6  timeout\n"
 	"  130, 143  interrupted by SIGINT or SIGTERM (the session was logged out first)\n";
+
+#define FOLLOW_IDLE_MS 100L /* idle connections of follow closed after this */
 
 enum {
 	OPT_JSON = 256,
@@ -165,6 +177,7 @@ static const struct {
 	{ "apply", NULL, cmd_apply },
 	{ "firmware", NULL, cmd_firmware }, { "task", NULL, cmd_task },
 	{ "crawl", NULL, cmd_crawl },	{ "bmc", NULL, cmd_bmc },
+	{ "logs", NULL, cmd_logs },
 };
 
 /*
@@ -456,6 +469,10 @@ int main(int argc, char **argv)
 	if (commands[i].fn == cmd_firmware && argc - optind > 1 &&
 	    strcmp(argv[optind + 1], "upload") == 0)
 		cli.bmc.opts.direct = 1;
+	/* follow polls: no connection (nor its host-wide slot) is kept between polls */
+	if (commands[i].fn == cmd_logs && argc - optind > 1 &&
+	    strcmp(argv[optind + 1], "follow") == 0)
+		cli.bmc.opts.idle_timeout_ms = FOLLOW_IDLE_MS;
 	/* commands that need no client: they describe or prepare the host */
 	if (commands[i].fn == cmd_discover || commands[i].fn == cmd_hostif ||
 	    commands[i].fn == cmd_appaccount) {

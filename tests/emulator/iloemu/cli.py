@@ -18,6 +18,7 @@ from .ipmi import IpmiServer
 from .sessions import ROLES
 
 STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
+LOG_SIGNALS = {signal.SIGUSR1, signal.SIGUSR2}  # logs.py: an entry in every log, an IML repeat
 # "outside" is no iLO's behaviour (invented here): a hostile or broken BMC whose login answer
 # names a session outside the Sessions collection, in Location and in the body's @odata.id
 LOCATION_STYLES = ("absolute", "path", "relative", "noslash", "none", "outside")
@@ -154,6 +155,12 @@ def build_parser(default_mockup):
     p.add_argument("--reset-command", metavar="CMD",
                    help="run 'CMD down' when a reset starts and 'CMD up' before the BMC is "
                         "back (the host-interface test removes and re-creates its vNIC)")
+    # logs.py
+    p.add_argument("--log-interval", type=positive_float, metavar="SEC",
+                   help="add an entry to every log service every SEC seconds (SIGUSR1 adds "
+                        "one at once, SIGUSR2 repeats the IML's newest entry)")
+    p.add_argument("--log-store", metavar="FILE",
+                   help="keep the log services' entries in FILE across restarts")
     return p
 
 
@@ -176,7 +183,7 @@ def main(argv=None):
         return 2
     users = dict(args.user) if args.user else {"Administrator": ("emulator", "Administrator")}
     # Block SIGTERM/SIGINT in every thread; the main thread collects them with sigwait().
-    signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS | LOG_SIGNALS)
     try:
         tls = make_tls_context(args.tls_cert, args.tls_key, args.client_ca) if args.tls_cert else None
         app = Emulator(args.mockup, users, args.max_sessions, args.session_timeout,
@@ -210,7 +217,14 @@ def main(argv=None):
         threading.Thread(target=ipmi.serve_forever, name="ipmi", daemon=True).start()
     reaper = threading.Thread(target=_reap, args=(app, stop), name="reaper", daemon=True)
     reaper.start()
-    signal.sigwait(STOP_SIGNALS)
+    while True:
+        signo = signal.sigwait(STOP_SIGNALS | LOG_SIGNALS)
+        if signo in STOP_SIGNALS:
+            break
+        if signo == signal.SIGUSR1:
+            app.logs.append_all()
+        else:
+            app.logs.repeat_iml()
     stop.set()
     server.shutdown()
     if chif is not None:

@@ -16,7 +16,7 @@ from .sessions import Sessions
 from .state import State
 from .tree import Tree, norm_key
 from .tasks import Tasks
-from . import update
+from . import logs, update
 
 DEFAULT_HUGE_BODY = 16 << 20
 DEFAULT_BOMB = 64 << 20
@@ -49,6 +49,7 @@ class Emulator:
         tasks = Tasks(self.state, args.task_action, args.task_seconds, args.task_fail)
         update.install(self, tasks, args)
         self.service.extensions.append(tasks)
+        logs.install(self, args)
 
     def streams(self, method, path):
         """Whether an extension consumes this request's body itself, as it arrives."""
