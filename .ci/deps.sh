@@ -7,6 +7,9 @@ set -euo pipefail
 packages=(
 	build-essential autoconf automake libtool pkg-config
 	libcurl4-openssl-dev libjson-c-dev libssl-dev libpci-dev zlib1g-dev
+	# hostfishd --forward-logs: sd_journal_send(); tests/integration/logs-journal.test runs it
+	# in a mount namespace (unshare, util-linux)
+	libsystemd-dev util-linux
 	libcmocka-dev valgrind dmidecode cppcheck clang-tidy
 	python3 openssl ca-certificates procps bsdutils curl xz-utils
 	# tests/integration/hostif*.test: a network namespace and a veth pair (ip)

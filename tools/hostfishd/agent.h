@@ -46,6 +46,7 @@ struct agent_config {
 	long client_timeout_ms; /* idle keep-alive wait, and receiving one request */
 	long timeout_ms; /* --timeout: one BMC request; also the queue wait and the drain */
 	long cache_ttl_ms; /* --cache-ttl: 0, no cache */
+	long forward_interval_ms; /* --forward-logs: poll the BMC's logs this often; 0: off */
 	const char *group;
 	const char *ro_group;
 	const char *log_file;
@@ -117,6 +118,9 @@ struct agent {
 
 	struct body_budget bodies;
 
+	pthread_t logfwd; /* logfwd.c, with --forward-logs */
+	bool have_logfwd;
+
 	/* groups, resolved at start and again on SIGHUP */
 	pthread_mutex_t groups_lock;
 	bool have_rw_gid, have_ro_gid;
@@ -185,6 +189,14 @@ int bodies_reserve(struct agent *a, uid_t uid, int role, size_t len, const char 
 void bodies_release(struct agent *a, uid_t uid, int role, size_t len);
 /* Bytes charged now, everybody's. */
 size_t bodies_buffered(struct agent *a);
+
+/* ---- logfwd.c: --forward-logs ---- */
+/* Start the forwarding thread (when cfg.forward_interval_ms is set): 0, or -1 (logged). */
+int logfwd_start(struct agent *a);
+/* Wait for it to end; it ends once a->stopping is set and stop_fd written. */
+void logfwd_join(struct agent *a);
+/* The journal priority (LOG_*) of a BMC log entry's severity (iLO's own first). */
+int logfwd_priority(const char *oem_severity, const char *severity);
 
 /* ---- gate.c ---- */
 void gate_init(struct gate *g, int max, int max_queue);

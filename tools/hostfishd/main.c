@@ -30,7 +30,10 @@
 
 #define DEFAULT_RUNTIME_DIR "/run/hostfish"
 #define SOCKET_NAME "hostfishd.sock"
-#define INTERRUPT_GRACE_MS 5000 /* after hf_client_interrupt(): answers still being written */
+#define INTERRUPT_GRACE_MS 5000
+#define DEFAULT_FORWARD_INTERVAL_MS 30000L
+
+static long forward_interval_ms; /* --forward-interval, applied once the options are read */ /* after hf_client_interrupt(): answers still being written */
 
 static const char usage_head[] =
 	"Usage: hostfishd [OPTIONS]\n"
@@ -60,6 +63,10 @@ static const char usage_tail[] =
 	"  --client-timeout SEC   idle or slow clients are dropped after SEC (default 30)\n"
 	"  --cache-ttl SEC        answer repeated GETs from a cache for SEC seconds (default 0:\n"
 	"                         off); never sessions, tasks, Cache-Control: no-store\n"
+	"  --forward-logs         send every new entry of the BMC's logs (iLO: IML, Event, SL,\n"
+	"                         IEL) to the system journal, one journal entry each, from\n"
+	"                         where the last run stopped (cursors in $HOSTFISH_STATE_DIR)\n"
+	"  --forward-interval SEC how often the logs are read (default 30)\n"
 	"  --group NAME           full access for this group (default hostfish)\n"
 	"  --ro-group NAME        GET and HEAD for this group (default hostfish-ro)\n"
 	"  --log-file FILE        log every request to FILE (mode 0600, reopened on SIGHUP)\n"
@@ -104,6 +111,8 @@ enum {
 	OPT_RO_GROUP,
 	OPT_LOG_FILE,
 	OPT_CACHE_TTL,
+	OPT_FORWARD_LOGS,
+	OPT_FORWARD_INTERVAL,
 };
 
 /* the agent's own options; the BMC options come from the shared table */
@@ -118,6 +127,8 @@ static const struct option own_options[] = {
 	{ "ro-group", required_argument, NULL, OPT_RO_GROUP },
 	{ "log-file", required_argument, NULL, OPT_LOG_FILE },
 	{ "cache-ttl", required_argument, NULL, OPT_CACHE_TTL },
+	{ "forward-logs", no_argument, NULL, OPT_FORWARD_LOGS },
+	{ "forward-interval", required_argument, NULL, OPT_FORWARD_INTERVAL },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -192,6 +203,17 @@ static int parse_own_option(struct agent_config *cfg, int c, const char *arg)
 		}
 		cfg->cache_ttl_ms = v * 1000;
 		return 0;
+	case OPT_FORWARD_LOGS:
+		if (!cfg->forward_interval_ms)
+			cfg->forward_interval_ms = DEFAULT_FORWARD_INTERVAL_MS;
+		return 0;
+	case OPT_FORWARD_INTERVAL:
+		if (!tools_parse_long(arg, 1, 86400, &v)) {
+			agent_log(ALOG_ERR, "--forward-interval: expected seconds between 1 and 86400");
+			return -1;
+		}
+		forward_interval_ms = v * 1000;
+		return 0;
 	case OPT_GROUP:
 		cfg->group = arg;
 		return 0;
@@ -233,6 +255,12 @@ static int parse_options(struct agent_config *cfg, struct tools_bmc *bo, int arg
 					   : parse_own_option(cfg, c, optarg) < 0)
 			return -1;
 	}
+	if (forward_interval_ms && !cfg->forward_interval_ms) {
+		agent_log(ALOG_ERR, "--forward-interval needs --forward-logs");
+		return -1;
+	}
+	if (forward_interval_ms)
+		cfg->forward_interval_ms = forward_interval_ms;
 	if (optind < argc) {
 		agent_log(ALOG_ERR, "unexpected argument '%s'", argv[optind]);
 		fputs("Try 'hostfishd --help'.\n", stderr);
@@ -409,6 +437,7 @@ static int stop(struct agent *a, int sig_fd, int sig, pthread_t probe, bool have
 	}
 	if (have_probe)
 		pthread_join(probe, NULL);
+	logfwd_join(a);
 
 	/* the session goes, even if a connection thread is still stuck writing to a client */
 	r = gate_acquire_now(&a->gate, now_ms() + 1000);
@@ -588,6 +617,7 @@ int main(int argc, char **argv)
 	have_probe = pthread_create(&probe, NULL, probe_thread, a) == 0;
 	if (!have_probe)
 		probe_done = 1;
+	logfwd_start(a);
 
 	sig = server_run(a, sig_fd);
 	rc = stop(a, sig_fd, sig, probe, have_probe);
