@@ -70,6 +70,9 @@ cd "$T/cwd"
 # lives in another one, which the "through hostfishd" rows use (auto finds the agent there)
 RUN_AG=$T/run-ag
 mkdir -m 700 "$RUN_AG"
+# the kept session lives in a runtime directory of its own: the --user rows must not find it
+RUN_KEPT=$T/run-kept
+mkdir -m 700 "$RUN_KEPT"
 export HOSTFISH_PASSWORD=adminpass HOME=$T/home
 
 hf() { env "${HOSTFISH[@]}" --url "$URL" --cacert "$T/ca.pem" "$@"; }
@@ -119,7 +122,7 @@ fi
 [ ${#ROWS[@]} -gt 0 ] || { echo "latency-bench: nothing to measure (OPS, TOOLS)" >&2; exit 1; }
 
 row_get_hf() { hfu get "$RES"; }
-row_get_kept() { hf --user admin get "$RES"; }
+row_get_kept() { HOSTFISH_RUNTIME_DIR=$RUN_KEPT hf --user admin get "$RES"; }
 row_get_agent() { hfag get "$RES"; }
 row_get_ilo() { ilo rawget "$RES"; }
 row_get_rft() { rft raw GET "$RES"; }
@@ -145,7 +148,7 @@ counters() {
 # set up the kept session and the agent when a row needs them
 for r in "${ROWS[@]}"; do
 	case ${r%%|*} in
-	get_kept) [ -n "${KEPT:-}" ] || { hfu login >/dev/null; KEPT=1; } ;;
+	get_kept) [ -n "${KEPT:-}" ] || { HOSTFISH_RUNTIME_DIR=$RUN_KEPT hfu login >/dev/null; KEPT=1; } ;;
 	*_agent) [ -n "${AGENT_PID:-}" ] || {
 		# bench_agent_start's socket goes into $RUN_AG, where the CLI's auto finds it
 		SOCK=$RUN_AG/hostfishd.sock
@@ -186,7 +189,9 @@ for round in $(seq "$ROUNDS"); do
 		LEFT[$id]+="$((open1 - open0)) "
 	done
 done
-if [ -n "${KEPT:-}" ]; then hf --user admin logout >/dev/null 2>&1 || true; fi
+if [ -n "${KEPT:-}" ]; then
+	HOSTFISH_RUNTIME_DIR=$RUN_KEPT hf --user admin logout >/dev/null 2>&1 || true
+fi
 bench_agent_stop
 
 median() { tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
