@@ -194,6 +194,9 @@ for round in $(seq "$ROUNDS"); do
 		t0=$(date +%s%N)
 		rc=0
 		"row_$id" >"$T/out" 2>"$T/err" </dev/null || rc=$?
+		# a crawl of the emulated iLO 5 ends with exit 2: some of the tree's links lead to
+		# answers of 400 or 404, as on the iLO the mockup was taken from; the rest is mirrored
+		case $id in cr*) [ "$rc" -eq 2 ] && grep -q 'resources could not be mirrored' "$T/err" && rc=0 ;; esac
 		t1=$(date +%s%N)
 		read -r req1 open1 < <(counters)
 		ms=$(((t1 - t0) / 1000000))
