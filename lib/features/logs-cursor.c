@@ -85,16 +85,18 @@ static int copy_str(struct json_object *to, const char *key, const char *value)
 	return json_object_object_add(to, key, json_object_new_string(value));
 }
 
-/* A decimal Id (what iLO uses), else -1. */
+/* A decimal number of at most 19 digits within int64_t (an iLO Id, a count), else -1. */
 static int64_t numeric_id(const char *id)
 {
 	char *end;
 	long long v;
+	size_t n = id ? strspn(id, "0123456789") : 0;
 
-	if (!id || !isdigit((unsigned char)id[0]) || strlen(id) > 18)
+	if (n == 0 || n > 19 || id[n])
 		return -1;
+	errno = 0;
 	v = strtoll(id, &end, 10);
-	return *end ? -1 : (int64_t)v;
+	return errno || *end ? -1 : (int64_t)v;
 }
 
 struct json_object *hf_log_entry_normalise(struct json_object *raw, const char *service,
@@ -123,7 +125,7 @@ struct json_object *hf_log_entry_normalise(struct json_object *raw, const char *
 	copy_str(e, "created", jstr(raw, "Created") ? jstr(raw, "Created")
 						   : jstr(raw, "EventTimestamp"));
 	copy_str(e, "updated", jstr(hpe, "Updated"));
-	if (jint(hpe, "Count", &n))
+	if (jint(hpe, "Count", &n) && n >= 0)
 		json_object_object_add(e, "count", json_object_new_int64(n));
 	copy_str(e, "severity", jstr(raw, "Severity"));
 	copy_str(e, "oem_severity", jstr(hpe, "Severity"));

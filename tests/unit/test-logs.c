@@ -246,6 +246,27 @@ static void test_normalise(void **state)
 	json_object_put(r);
 }
 
+/* The largest EventNumber and a negative Count still make a cursor that is accepted back. */
+static void test_extremes(void **state)
+{
+	struct json_object *log = json_object_new_array(), *doc = NULL, *again = NULL, *v;
+	struct json_object *r = json_tokener_parse(
+		"{\"Id\":\"1\",\"Created\":\"2026-01-01T00:00:00Z\",\"Oem\":{\"Hpe\":"
+		"{\"EventNumber\":9223372036854775807,\"Count\":-3}}}");
+
+	(void)state;
+	json_object_array_add(log, hf_log_entry_normalise(r, "IML", 1));
+	json_object_put(r);
+	assert_int_equal(hf_log_select(log, "IML", NULL, &doc), 0);
+	assert_true(json_object_object_get_ex(doc, "cursor", &v));
+	assert_int_equal(hf_log_select(log, "IML", json_object_get_string(v), &again), 0);
+	assert_true(json_object_object_get_ex(again, "entries", &v));
+	assert_int_equal(json_object_array_length(v), 0);
+	json_object_put(again);
+	json_object_put(doc);
+	json_object_put(log);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -254,6 +275,7 @@ int main(void)
 		cmocka_unit_test(test_cleared_and_wrapped),
 		cmocka_unit_test(test_time_and_bad),
 		cmocka_unit_test(test_normalise),
+		cmocka_unit_test(test_extremes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
