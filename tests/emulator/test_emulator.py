@@ -510,6 +510,128 @@ class TestExpiry(EmuCase):
         self.assertError(self.emu.request("GET", "/redfish/v1/Systems/", token=token), 401, "NoValidSession")
 
 
+FW = "/redfish/v1/UpdateService/FirmwareInventory/"
+ANNOTATIONS = {"@odata.id", "@odata.type", "@odata.context", "@odata.etag"}
+
+
+class TestQuery(EmuCase):
+    """$expand/$select as the iLO 5 mockup's ProtocolFeaturesSupported advertises (query.py)."""
+
+    def test_expand_members(self):
+        before = self.emu.state()["requests"]
+        for q in ("$expand=.", "$expand=.($levels=1)", "%24expand=.%28%24levels%3D1%29"):
+            r = self.emu.request("GET", FW + "?" + q, auth=ADMIN)
+            self.assertEqual(r.status, 200, q)
+            self.assertEqual(len(r.json["Members"]), r.json["Members@odata.count"])
+            for m in r.json["Members"]:
+                self.assertIn("Version", m, q)
+                self.assertEqual(m["@odata.type"].split(".")[0], "#SoftwareInventory")
+        self.assertEqual(self.emu.state()["requests"] - before, 3)
+
+    def test_expand_skips_links(self):
+        r = self.emu.request("GET", "/redfish/v1/Systems/1/?$expand=.", auth=ADMIN)
+        self.assertEqual(r.status, 200)
+        self.assertEqual(set(r.json["Links"]["Chassis"][0]), {"@odata.id"})
+        self.assertIn("Members", r.json["Memory"])  # a navigation property outside Links
+
+    def test_levels_out_of_range(self):
+        r = self.emu.request("GET", FW + "?$expand=.($levels=2)", auth=ADMIN)
+        self.assertError(r, 400, "QueryParameterOutOfRange", ["2", "$expand", "1-1"])
+        r = self.emu.request("GET", FW + "?$expand=bogus", auth=ADMIN)
+        self.assertError(r, 400, "QueryParameterValueFormatError")
+
+    def test_not_advertised_ignored(self):
+        # ExpandAll and Links are false in the mockup; HPE: unsupported options are ignored
+        for q in ("$expand=*", "$expand=~", "$filter=Id eq '1'".replace(" ", "%20")):
+            r = self.emu.request("GET", FW + "?" + q, auth=ADMIN)
+            self.assertEqual(r.status, 200, q)
+            self.assertEqual(set(r.json["Members"][0]), {"@odata.id"}, q)
+
+    def test_select(self):
+        r = self.emu.request("GET", "/redfish/v1/Systems/1/?$select=Model,Status/Health",
+                             auth=ADMIN)
+        self.assertEqual(r.status, 200)
+        self.assertEqual(set(r.json) - ANNOTATIONS, {"Model", "Status"})
+        self.assertTrue({"@odata.id", "@odata.type"} <= set(r.json))
+        self.assertEqual(r.json["Status"], {"Health": "Warning"})
+        r = self.emu.request("GET", "/redfish/v1/Systems/1/?$select=", auth=ADMIN)
+        self.assertError(r, 400, "QueryParameterValueFormatError")
+
+    def test_expand_and_select(self):
+        r = self.emu.request("GET", FW + "?$expand=.($levels=1)&$select=Name,Version", auth=ADMIN)
+        self.assertEqual(r.status, 200)
+        self.assertIn("Members@odata.count", r.json)
+        for m in r.json["Members"]:
+            self.assertEqual(set(m) - ANNOTATIONS, {"Name", "Version"})
+
+    def test_sessions_expanded(self):
+        token, _ = self.emu.login()
+        r = self.emu.request("GET", "/redfish/v1/SessionService/Sessions/?$expand=.", token=token)
+        self.assertEqual(r.status, 200)
+        mine = [m for m in r.json["Members"] if m["Oem"]["Hpe"].get("MySession")]
+        self.assertEqual(len(mine), 1)
+        self.emu.request("DELETE", mine[0]["@odata.id"], token=token)
+
+    def test_only_with_others(self):
+        r = self.emu.request("GET", "/redfish/v1/Systems/?only&$expand=.", auth=ADMIN)
+        self.assertError(r, 400, "QueryCombinationInvalid")
+
+    def test_if_none_match(self):
+        r = self.emu.request("GET", "/redfish/v1/")
+        etag = r.header("ETag")
+        r = self.emu.request("GET", "/redfish/v1/", headers={"If-None-Match": etag})
+        self.assertEqual((r.status, r.body, r.header("ETag")), (304, b"", etag))
+        r = self.emu.request("GET", "/redfish/v1/", headers={"If-None-Match": 'W/"0"'})
+        self.assertEqual(r.status, 200)
+
+    def test_unauthenticated_root_not_expanded(self):
+        r = self.emu.request("GET", "/redfish/v1/?$expand=.")
+        self.assertEqual(r.status, 200)
+        self.assertEqual(set(r.json["Systems"]), {"@odata.id"})
+
+
+class TestQueryNone501(EmuCase):
+    ARGS = ["--no-expand", "--unsupported-query", "501"]
+
+    def test_not_advertised(self):
+        pfs = self.emu.request("GET", "/redfish/v1/").json["ProtocolFeaturesSupported"]
+        self.assertNotIn("ExpandQuery", pfs)
+        self.assertNotIn("SelectQuery", pfs)
+        self.assertFalse(pfs["FilterQuery"])
+
+    def test_501(self):
+        for q, name in (("$expand=.", "$expand"), ("$select=Name", "$select"),
+                        ("$top=1", "$top")):
+            r = self.emu.request("GET", FW + "?" + q, auth=ADMIN)
+            self.assertError(r, 501, "QueryNotSupported", [name])
+        self.assertEqual(self.emu.request("GET", FW + "?other=1", auth=ADMIN).status, 200)
+
+
+class TestQueryAll(EmuCase):
+    ARGS = ["--query-features", "all"]
+
+    def test_expand_all_and_links(self):
+        ex = self.emu.request("GET", "/redfish/v1/").json["ProtocolFeaturesSupported"]["ExpandQuery"]
+        self.assertTrue(ex["ExpandAll"] and ex["Links"])
+        r = self.emu.request("GET", "/redfish/v1/Systems/1/?$expand=*", auth=ADMIN)
+        self.assertIn("ChassisType", r.json["Links"]["Chassis"][0])
+        self.assertIn("Members", r.json["Memory"])
+        r = self.emu.request("GET", "/redfish/v1/Systems/1/?$expand=~", auth=ADMIN)
+        self.assertIn("ChassisType", r.json["Links"]["Chassis"][0])
+        self.assertEqual(set(r.json["Memory"]), {"@odata.id"})
+
+
+class TestQueryAdvertiseOnly(EmuCase):
+    ARGS = ["--query-advertise-only"]
+
+    def test_advertised_but_ignored(self):
+        pfs = self.emu.request("GET", "/redfish/v1/").json["ProtocolFeaturesSupported"]
+        self.assertTrue(pfs["ExpandQuery"]["NoLinks"] and pfs["SelectQuery"])
+        r = self.emu.request("GET", FW + "?$expand=.&$select=Name", auth=ADMIN)
+        self.assertEqual(r.status, 200)
+        self.assertEqual(set(r.json["Members"][0]), {"@odata.id"})
+
+
 class TestDmtfDialect(EmuCase):
     ARGS = ["--error-dialect", "dmtf", "--session-location", "path"]
 

@@ -15,6 +15,7 @@ from .latency import Latency
 from .server import EmulatorServer, make_tls_context
 from .chif import SECURITY_STATES, ChifServer
 from .ipmi import IpmiServer
+from .query import FEATURES, UNSUPPORTED
 from .sessions import ROLES
 
 STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
@@ -161,6 +162,20 @@ def build_parser(default_mockup):
                         "one at once, SIGUSR2 repeats the IML's newest entry)")
     p.add_argument("--log-store", metavar="FILE",
                    help="keep the log services' entries in FILE across restarts")
+    # query.py
+    p.add_argument("--query-features", choices=FEATURES, default="ilo5",
+                   help="what the service root's ProtocolFeaturesSupported advertises and the "
+                        "service does: ilo5 (the mockup's: $expand=. with $levels 1, $select), "
+                        "all (also $expand=* and ~), none (no $expand, no $select)")
+    p.add_argument("--no-expand", dest="query_features", action="store_const", const="none",
+                   help="same as --query-features none")
+    p.add_argument("--unsupported-query", choices=UNSUPPORTED, default="ignore",
+                   help="a $ query parameter the service does not support is silently "
+                        "ignored (ignore: what HPE documents for iLO) or answered 501 "
+                        "QueryNotSupported (501: DSP0266)")
+    p.add_argument("--query-advertise-only", action="store_true",
+                   help="advertise $expand/$select but do not implement them (answered as "
+                        "--unsupported-query says): a BMC that claims what it does not do")
     return p
 
 

@@ -9,6 +9,7 @@ from .certs import Certs
 from .errors import ApiError, Errors, Registries
 from .faults import Faults, huge_body
 from .latency import Latency
+from .query import QueryOptions
 from .races import EtagRace
 from .reset import Reset
 from .service import Response, Service
@@ -46,6 +47,9 @@ class Emulator:
         """Feature modules configured by command-line options (argparse namespace)."""
         self.reset = Reset(self, args.reset_seconds, args.reset_command)
         self.service.extensions.append(self.reset)
+        self.service.query = QueryOptions(args.query_features, args.unsupported_query,
+                                          args.query_advertise_only)
+        self.service.query.install(self.tree)
         tasks = Tasks(self.state, args.task_action, args.task_seconds, args.task_fail)
         update.install(self, tasks, args)
         self.service.extensions.append(tasks)

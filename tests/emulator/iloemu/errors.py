@@ -17,6 +17,12 @@ BUILTIN = {
         "Severity": "Critical",
         "Resolution": "Try the operation again using the appropriate ETag.",
     },
+    "QueryCombinationInvalid": {
+        "Message": "Two or more query parameters in the request cannot be used together.",
+        "Severity": "Warning",
+        "Resolution": "Remove one or more of the query parameters and resubmit the request "
+                      "if the operation failed.",
+    },
     "UnsupportedOperation": {
         "Message": "This operation is not supported by RIS for the current system.",
         "Severity": "Warning",

@@ -7,6 +7,7 @@ import hashlib
 import json
 
 from .errors import ApiError
+from .query import QueryOptions, not_modified
 from .sessions import Session
 from .tree import ROOT, norm_key
 
@@ -100,6 +101,8 @@ class Service:
         # (fingerprint hex, user given at start or None) -> user allowed to log in with that
         # client certificate, or None; set by the certificate feature (certs.py)
         self.cert_user_hook = None
+        # $expand/$select as the service root advertises them (query.py; cli.py configures)
+        self.query = QueryOptions()
 
     # ---- helpers -----------------------------------------------------
     def error(self, exc):
@@ -156,17 +159,39 @@ class Service:
             if key == self.sessions_key and req.method == "POST":
                 return self.login(req)
             if key == ROOT and req.method in ("GET", "HEAD") and not self.auth_everything:
-                return self.get_resource(key, None)
+                query = self.query.parse(req.path)
+                return self.answer_get(req, self.get_resource(key, None), query, None)
             auth = self.authenticate(req)
         except ApiError as exc:
             return self.error(exc)
         try:
-            return self.dispatch(req, key, auth)
+            query = self.query.parse(req.path) if req.method in ("GET", "HEAD") else None
+            return self.answer_get(req, self.dispatch(req, key, auth), query, auth)
         except ApiError as exc:
             return self.error(exc)
         finally:
             if auth.basic:
                 self.sessions.delete(auth.session)
+
+    def answer_get(self, req, resp, query, auth):
+        """A GET's answer after $expand/$select (query: parsed, or None) and If-None-Match."""
+        if query is not None and resp.status == 200 and isinstance(resp.body, dict):
+            resp.body = self.query.apply(resp.body, query[0], query[1],
+                                         lambda oid: self._fetch(req, oid, auth))
+        return not_modified(req, resp) or resp
+
+    def _fetch(self, req, odata_id, auth):
+        """What a GET of odata_id with the request's credentials answers (a dict), or None:
+        an expanded reference is a GET the service makes for the client."""
+        if auth is None or not isinstance(odata_id, str) or not odata_id.startswith("/"):
+            return None
+        sub = Request("GET", odata_id, req.headers, b"", req.client_ip, req.tls, req.peer_cert,
+                      req.local_port)
+        try:
+            resp = self.dispatch(sub, norm_key(odata_id), auth)
+        except ApiError:
+            return None
+        return resp.body if resp.status == 200 and isinstance(resp.body, dict) else None
 
     def authenticate(self, req):
         token = req.headers.get("X-Auth-Token")

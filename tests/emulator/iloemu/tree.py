@@ -138,6 +138,12 @@ class Tree:
             return None
         return data.get("@odata.etag") or compute_etag(data)
 
+    def renew_etag(self, key):
+        """A resource changed by the emulator itself (not by a request) gets a new ETag."""
+        data = self.get_data(key)
+        if isinstance(data, dict):
+            self._new_etag(data)
+
     def _new_etag(self, data):
         old = data.get("@odata.etag")
         while True:
