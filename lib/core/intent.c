@@ -75,7 +75,7 @@ void hf_intent_begin(hf_client *c, struct hf_intent *in)
 	json_object_object_add(o, "deadline_ms", json_object_new_int64(now + c->timeout_ms));
 	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
 	snprintf(path, sizeof(path), "%s/%s.json", in->dir, in->name);
-	r = text ? hf_write_atomic(path, text, strlen(text)) : -ENOMEM;
+	r = text ? hf_journal_write(in->dir, path, text, strlen(text)) : -ENOMEM;
 	json_object_put(o);
 	if (r == 0)
 		return;

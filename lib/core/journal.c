@@ -57,6 +57,14 @@ int hf_journal_dir(const char *endpoint, char **ret, char *err, size_t errlen)
 	return r;
 }
 
+int hf_journal_write(const char *dir, const char *path, const char *text, size_t len)
+{
+	/* on tmpfs (/run) an fsync buys nothing: the file lives in memory and dies with the
+	 * host, as the sessions it records do (a BMC session does not outlive a power cut of
+	 * its journal's host by much either) */
+	return hf_write_atomic_flags(path, text, len, hf_on_tmpfs(dir) ? HF_WRITE_NO_FSYNC : 0);
+}
+
 static int write_entry(const char *dir, const char *name, struct json_object *obj)
 {
 	char path[4096];
@@ -67,7 +75,7 @@ static int write_entry(const char *dir, const char *name, struct json_object *ob
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s.json", dir, name) >= sizeof(path))
 		r = -ENAMETOOLONG;
 	else
-		r = hf_write_atomic(path, text, len);
+		r = hf_journal_write(dir, path, text, len);
 	hf_wipe((char *)text, len);
 	return r;
 }

@@ -60,6 +60,9 @@ void hf_journal_forget(struct hf_journal *j);
 int hf_journal_prune(struct hf_journal *j, const struct hf_journal_deleter *d,
 		     unsigned *deleted, unsigned *failed, char *err, size_t errlen);
 
+/* Replace path (a file in the journal directory dir) with text: atomically, fsynced unless
+ * dir is on tmpfs. */
+int hf_journal_write(const char *dir, const char *path, const char *text, size_t len);
 /* The journal directory of an endpoint (created private); a journal file, parsed (NULL when
  * unreadable); removing NAME.json, then NAME.lock, in dir. */
 int hf_journal_dir(const char *endpoint, char **ret, char *err, size_t errlen);

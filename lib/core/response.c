@@ -1,6 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * response.c - the response object handed to callers, and message logging.
+ *
+ * The body is kept as it came (decoded); its JSON and the Redfish error in it are parsed the
+ * first time a caller asks (hf_response_json(), hf_response_redfish_error()), so a request
+ * whose answer is only printed or counted never pays for a parse.  Two threads asking at
+ * once may both parse; the first result is kept (compare-and-swap), the other freed.
  */
 #include "config.h"
 
@@ -18,8 +23,10 @@ struct hf_response {
 	char *reason;
 	struct hf_headers headers;
 	struct hf_buf body;
+	/* parsed on first use (lazy_json(), lazy_rf()); *_done: parsed, even to NULL */
 	struct json_object *json;
 	hf_redfish_error *rf;
+	bool json_done, rf_done;
 	char *method;
 	char *url;
 	char *path;
@@ -74,8 +81,6 @@ int hf_response_build(hf_response **ret, const char *method, const char *url, co
 		e = -ENOMEM;
 		goto fail;
 	}
-	r->json = parse_json(r->body.data, r->body.len);
-	r->rf = hf_rferror_parse(r->json);
 	r->method = strdup(method);
 	r->url = strdup(url);
 	r->path = strdup(path);
@@ -149,9 +154,45 @@ _hf_public_ const char *hf_response_body(const hf_response *r, size_t *len)
 	return r->body.data;
 }
 
+static struct json_object *lazy_json(hf_response *r)
+{
+	struct json_object *j = __atomic_load_n(&r->json, __ATOMIC_ACQUIRE), *none = NULL;
+
+	if (j || __atomic_load_n(&r->json_done, __ATOMIC_ACQUIRE))
+		return j;
+	j = parse_json(r->body.data, r->body.len);
+	if (j && !__atomic_compare_exchange_n(&r->json, &none, j, false, __ATOMIC_ACQ_REL,
+					      __ATOMIC_ACQUIRE)) {
+		json_object_put(j); /* another thread's parse won */
+		j = none;
+	}
+	__atomic_store_n(&r->json_done, true, __ATOMIC_RELEASE);
+	return j;
+}
+
+static hf_redfish_error *lazy_rf(hf_response *r)
+{
+	hf_redfish_error *e = __atomic_load_n(&r->rf, __ATOMIC_ACQUIRE), *none = NULL;
+	struct json_object *j;
+
+	if (e || __atomic_load_n(&r->rf_done, __ATOMIC_ACQUIRE))
+		return e;
+	j = lazy_json(r);
+	e = j ? hf_rferror_parse(j) : NULL;
+	if (e && !__atomic_compare_exchange_n(&r->rf, &none, e, false, __ATOMIC_ACQ_REL,
+					      __ATOMIC_ACQUIRE)) {
+		hf_rferror_unref(e);
+		e = none;
+	}
+	__atomic_store_n(&r->rf_done, true, __ATOMIC_RELEASE);
+	return e;
+}
+
+/* The getters are const for their callers; the parse they may do is the object's own
+ * cache, not a change callers can see. */
 _hf_public_ struct json_object *hf_response_json(const hf_response *r)
 {
-	return r->json;
+	return lazy_json((hf_response *)r);
 }
 
 _hf_public_ const char *hf_response_method(const hf_response *r)
@@ -178,7 +219,7 @@ _hf_public_ const char *hf_response_request_body(const hf_response *r, size_t *l
 
 _hf_public_ const hf_redfish_error *hf_response_redfish_error(const hf_response *r)
 {
-	return r->rf;
+	return lazy_rf((hf_response *)r);
 }
 
 #define LOG_BODY_MAX 16384
