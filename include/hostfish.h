@@ -796,5 +796,6 @@ char *hf_mask_uri(const char *uri);
 /* The rest of the API, one header per area (each also usable alone): */
 #include "hostfish-bmc.h" /* reset of the BMC, waits across it */
 #include "hostfish-logs.h" /* log services, cursors */
+#include "hostfish-query.h" /* the service root's links, collections in few requests */
 
 #endif /* HOSTFISH_H */

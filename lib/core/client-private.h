@@ -9,6 +9,7 @@
 
 #include "hostfish-private.h"
 #include "journal.h"
+#include "service-root.h"
 #include "transport.h"
 
 struct hf_err_rec {
@@ -69,7 +70,8 @@ struct hf_client {
 	unsigned session_gen; /* bumped on every login: one re-login per expiry */
 	int64_t relogin_ms; /* hf_now_ms() of the last re-login, 0: none yet */
 	bool session_proven; /* the BMC accepted the current session at least once */
-	char *sessions_path; /* the service root's Links.Sessions */
+	char *sessions_path; /* the sessions collection logins go to (session.c) */
+	struct hf_root_cache root; /* the service root's links and features (service-root.c) */
 	struct hf_journal journal; /* its endpoint, and our session's lock while we own it */
 	char *basic_auth; /* "Basic base64", whenever a user name and password were given */
 	/* host-interface credentials (client.c): found at the first login, never at creation */

@@ -269,6 +269,7 @@ _hf_public_ int hf_client_new(hf_client **ret, const hf_options *o)
 	c->journal.lock_fd = -1;
 	c->journal.log = &c->log;
 	pthread_mutex_init(&c->session_lock, NULL);
+	hf_root_cache_init(&c->root);
 	{
 		pthread_condattr_t ca;
 
@@ -389,6 +390,7 @@ _hf_public_ void hf_client_free(hf_client *c)
 	pthread_cond_destroy(&c->reaper_cond);
 	pthread_mutex_destroy(&c->session_lock);
 	pthread_cond_destroy(&c->session_cond);
+	hf_root_cache_fini(&c->root);
 	free(c);
 }
 

@@ -25,7 +25,8 @@
  * HF_REGISTRY_CACHE_TTL_S.
  *
  * Bounds: one call makes at most 1 + HF_REGISTRY_MAX_FILES + HF_REGISTRY_MAX_FETCH requests
- * (cold cache), none once the registries it needs are cached.  The registry requests are
+ * (cold cache; the collection and its files are one request where the BMC advertises $expand,
+ * collection.c), none once the registries it needs are cached.  The registry requests are
  * plain hf_request() calls whose errors are never resolved in turn (no recursion).  No
  * request is made for a 401 answer, and none after a registry request is answered 401: the
  * registries need credentials, so the built-in Base registry is all there is then.
@@ -143,37 +144,12 @@ int hf_regcache_complete(struct json_object *cache, hf_redfish_error *err)
 
 static struct json_object *cache_load(const char *path, const char *endpoint)
 {
-	struct hf_buf b = { 0 };
-	struct json_object *root = NULL;
-	struct stat st;
-	int fd;
+	_cleanup_free_ char *text = NULL;
+	size_t len;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
+	if (hf_read_private(path, HF_REGISTRY_CACHE_MAX, &text, &len) < 0)
 		return NULL;
-	/* ours alone: a file someone else could have written is not believed */
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
-	    (st.st_mode & 0022) || (size_t)st.st_size > HF_REGISTRY_CACHE_MAX)
-		goto out;
-	for (;;) {
-		char chunk[16384];
-		ssize_t n = read(fd, chunk, sizeof(chunk));
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			goto out;
-		if (n == 0)
-			break;
-		if (b.len + (size_t)n > HF_REGISTRY_CACHE_MAX || hf_buf_append(&b, chunk, (size_t)n) < 0)
-			goto out;
-	}
-	if (b.data)
-		root = hf_regcache_parse(b.data, b.len, endpoint, (long long)time(NULL));
-out:
-	close(fd);
-	hf_buf_free(&b);
-	return root;
+	return hf_regcache_parse(text, len, endpoint, (long long)time(NULL));
 }
 
 static int cache_store(hf_client *c, const char *path, struct json_object *root)
@@ -250,14 +226,20 @@ static char *link_path(hf_client *c, const char *link, const char *base)
 
 static int build_index(struct fetch *f)
 {
-	struct json_object *coll, *members, *index;
+	/* what the index needs of each registry file: one request where the BMC $expands */
+	static const char *const props[] = { "Registry", "Location", NULL };
+	struct json_object *members = NULL, *index;
 	size_t i, n;
-	int r = -ENOENT;
+	int r;
 
-	coll = fetch_json(f, REGISTRIES_PATH);
-	members = member(coll, "Members", json_type_array);
-	if (!members)
-		goto out;
+	f->requests++;
+	r = hf_collection_get(f->c, REGISTRIES_PATH, props, &members);
+	if (r < 0) {
+		f->denied = r == -EACCES;
+		hf_log_debug(&f->c->log, "registry: %s cannot be read (%s)", REGISTRIES_PATH,
+			     strerror(-r));
+		return r == -ENOMEM ? r : -ENOENT;
+	}
 	index = json_object_new_array();
 	if (!index) {
 		r = -ENOMEM;
@@ -267,21 +249,18 @@ static int build_index(struct fetch *f)
 	if (n > HF_REGISTRY_MAX_FILES)
 		n = HF_REGISTRY_MAX_FILES;
 	for (i = 0; i < n; i++) {
-		struct json_object *file, *m = json_object_array_get_idx(members, i);
+		struct json_object *file = json_object_array_get_idx(members, i);
 		_cleanup_free_ char *path = NULL, *uri = NULL;
 		char prefix[HF_REGISTRY_PREFIX_MAX];
 		const char *reg, *loc;
 		unsigned major, minor;
 
-		if (f->denied)
-			break;
 		path = link_path(f->c,
-				 json_object_get_string(member(m, "@odata.id", json_type_string)),
+				 json_object_get_string(member(file, "@odata.id", json_type_string)),
 				 REGISTRIES_PATH);
 		if (!path)
 			continue;
-		file = fetch_json(f, path);
-		if (file && hf_registry_file_parse(file, &reg, &loc) == 0 &&
+		if (hf_registry_file_parse(file, &reg, &loc) == 0 &&
 		    hf_registry_version_split(reg, prefix, &major, &minor, NULL) == 0 &&
 		    (uri = link_path(f->c, loc, path))) {
 			struct json_object *e = json_object_new_object();
@@ -291,13 +270,11 @@ static int build_index(struct fetch *f)
 			    json_object_object_add(e, "major", json_object_new_int((int)major)) < 0 ||
 			    json_object_object_add(e, "minor", json_object_new_int((int)minor)) < 0 ||
 			    json_object_object_add(e, "uri", json_object_new_string(uri)) < 0) {
-				json_object_put(file);
 				json_object_put(index);
 				r = -ENOMEM;
 				goto out;
 			}
 		}
-		json_object_put(file);
 	}
 	json_object_object_add(f->root, "index", index);
 	json_object_object_add(f->root, "indexed_at", json_object_new_int64((int64_t)time(NULL)));
@@ -305,7 +282,7 @@ static int build_index(struct fetch *f)
 	f->dirty = true;
 	r = 0;
 out:
-	json_object_put(coll);
+	json_object_put(members);
 	return r;
 }
 

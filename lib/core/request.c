@@ -585,6 +585,10 @@ _hf_public_ int hf_request(hf_client *c, const char *method, const char *path,
 			goto out;
 		}
 	}
+	/* the service root read for any reason keeps its cache current (service-root.c) */
+	if ((strcmp(p, "/redfish/v1/") == 0 || strcmp(p, "/redfish/v1") == 0) &&
+	    strcmp(method, "GET") == 0 && hf_response_status(resp) == 200)
+		hf_service_root_note(c, resp);
 	*ret = resp;
 	resp = NULL;
 	r = 0;

@@ -18,7 +18,8 @@
 
 #include "client-private.h"
 
-#define DEFAULT_SESSIONS_PATH "/redfish/v1/SessionService/Sessions/"
+/* DSP0266 fixes the sessions collection's URI: logins go there directly */
+#define DSP0266_SESSIONS_PATH "/redfish/v1/SessionService/Sessions"
 #define CERT_LOGIN_PATH "/html/login_cert.html"
 
 bool hf_session_auth_uses_session(const hf_client *c)
@@ -136,29 +137,45 @@ void hf_session_op_end(hf_client *c)
 	pthread_mutex_unlock(&c->session_lock);
 }
 
-/* The service root's Links.Sessions, read once (unauthenticated, as Redfish allows). */
+/*
+ * The sessions collection, without a request: the service root's Links.Sessions when it is
+ * cached (service-root.c), else the URI DSP0266 fixes.  A login answered 404 or 405 there
+ * reads the service root (sessions_from_root()).
+ */
 static const char *sessions_path(hf_client *c)
 {
-	static const char *const keys[] = { "Links", "Sessions", "@odata.id", NULL };
-	hf_response *root = NULL;
-	char *p = NULL;
+	char *p;
 
 	if (c->sessions_path)
 		return c->sessions_path;
-	if (hf_client_send(c, "GET", "/redfish/v1/", NULL, NULL, 0, 0, NULL, &root) == 0 &&
-	    hf_response_status(root) == 200) {
-		const char *v = hf_json_path_string(hf_response_json(root), keys);
+	p = hf_service_root_sessions_cached(c);
+	if (!p)
+		p = strdup(DSP0266_SESSIONS_PATH);
+	if (!p)
+		return DSP0266_SESSIONS_PATH; /* out of memory: still a usable answer */
+	c->sessions_path = p;
+	return p;
+}
 
-		if (v && hf_location_to_path(v, "/redfish/v1/", c->origin, &p) < 0)
-			p = NULL;
-	}
+/* The service root's Links.Sessions, read now (unauthenticated, as Redfish allows; within
+ * the session operation, so without the request pipeline's login logic), when it differs
+ * from the collection a login just failed at; then the sessions collection.  NULL: none. */
+static const char *sessions_from_root(hf_client *c, const char *failed)
+{
+	hf_response *root = NULL;
+	char *p = NULL;
+
+	if (hf_client_send(c, "GET", "/redfish/v1/", NULL, NULL, 0, 0, NULL, &root) == 0)
+		hf_service_root_note(c, root);
 	hf_response_free(root);
 	hf_client_clear_error(c);
-	if (!p) {
-		hf_log_info(&c->log, "the service root names no sessions collection; using %s",
-			    DEFAULT_SESSIONS_PATH);
-		p = strdup(DEFAULT_SESSIONS_PATH);
+	p = hf_service_root_sessions_cached(c);
+	if (!p || hf_path_same(p, failed)) {
+		free(p);
+		return NULL;
 	}
+	hf_log_info(&c->log, "login: %s refused; the service root names %s", failed, p);
+	free(c->sessions_path);
 	c->sessions_path = p;
 	return p;
 }
@@ -214,17 +231,18 @@ int hf_session_discover_own(hf_client *c, char **ret)
 					       NULL };
 	static const char *const member_id[] = { "@odata.id", NULL };
 	const char *coll = sessions_path(c);
-	struct json_object *members;
-	hf_response *resp = NULL;
+	struct json_object *members = NULL, *collection = NULL;
 	const char *v;
 	size_t i, n;
-	int r = -ENOENT;
+	int r;
 
-	if (hf_client_send(c, "GET", coll, NULL, NULL, 0, HF_SEND_AUTH, NULL, &resp) < 0)
-		return -EIO;
-	if (hf_response_status(resp) != 200)
-		goto out;
-	v = hf_json_path_string(hf_response_json(resp), my_link);
+	/* one request where the BMC expands the members (service-root.c), else 1 + N; the
+	 * collection's own properties are wanted too, so no $select */
+	r = hf_collection_read(c, coll, NULL, HF_COLLECTION_NO_LOGIN, &collection, &members);
+	if (r < 0)
+		return r == -ENOENT || r == -EACCES || r == -EPROTO ? -ENOENT : -EIO;
+	r = -ENOENT;
+	v = hf_json_path_string(collection, my_link);
 	if (v && hf_location_to_path(v, coll, c->origin, ret) == 0) {
 		keep_if_in_sessions(c, coll, "Oem.Hpe.Links.MySession", ret);
 		if (*ret) {
@@ -232,35 +250,27 @@ int hf_session_discover_own(hf_client *c, char **ret)
 			goto out;
 		}
 	}
-	if (!json_object_object_get_ex(hf_response_json(resp), "Members", &members) ||
-	    !json_object_is_type(members, json_type_array))
-		goto out;
 	n = json_object_array_length(members);
-	for (i = 0; i < n && i < 64; i++) {
-		struct json_object *m = json_object_array_get_idx(members, i), *mine, *obj;
-		hf_response *mr = NULL;
+	for (i = 0; i < n; i++) {
+		struct json_object *m = json_object_array_get_idx(members, i), *mine, *obj = m;
 		_cleanup_free_ char *mp = NULL;
 
 		v = hf_json_path_string(m, member_id);
 		if (!v || hf_location_to_path(v, coll, c->origin, &mp) < 0 || !in_sessions(coll, mp))
 			continue;
-		if (hf_client_send(c, "GET", mp, NULL, NULL, 0, HF_SEND_AUTH, NULL, &mr) < 0)
-			continue;
-		obj = hf_response_json(mr);
-		if (hf_response_status(mr) == 200 && json_object_object_get_ex(obj, "Oem", &obj) &&
+		if (json_object_object_get_ex(obj, "Oem", &obj) &&
 		    json_object_object_get_ex(obj, "Hpe", &obj) &&
 		    json_object_object_get_ex(obj, "MySession", &mine) &&
 		    json_object_get_boolean(mine)) {
 			*ret = mp;
 			mp = NULL;
-			hf_response_free(mr);
 			r = 0;
 			goto out;
 		}
-		hf_response_free(mr);
 	}
 out:
-	hf_response_free(resp);
+	json_object_put(collection);
+	json_object_put(members);
 	return r;
 }
 
@@ -387,6 +397,20 @@ static int login_password(hf_client *c, bool *issued)
 	 * delete the session */
 	r = hf_client_send(c, "POST", coll, NULL, text, strlen(text),
 			   HF_SEND_NO_RETRY | HF_SEND_ANSWER_NEEDED, NULL, &resp);
+	/* 404 or 405: not the sessions collection (nothing was created); the service root
+	 * says where it is */
+	if (r == 0 && (hf_response_status(resp) == 404 || hf_response_status(resp) == 405) &&
+	    !(c->transport.ops->caps & HF_TCAP_AUTH_ALWAYS)) {
+		const char *alt = sessions_from_root(c, coll);
+
+		if (alt) {
+			coll = alt;
+			hf_response_free(resp);
+			resp = NULL;
+			r = hf_client_send(c, "POST", coll, NULL, text, strlen(text),
+					   HF_SEND_NO_RETRY | HF_SEND_ANSWER_NEEDED, NULL, &resp);
+		}
+	}
 	hf_wipe((char *)text, strlen(text));
 	json_object_put(body);
 	if (r < 0)

@@ -21,6 +21,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <ftw.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -30,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -38,7 +40,8 @@
 
 #define URL "https://bmc.test.invalid"
 #define SESSIONS "/redfish/v1/SessionService/Sessions"
-#define ROOT_BODY "{\"Links\":{\"Sessions\":{\"@odata.id\":\"" SESSIONS "\"}}}"
+#define OTHER_SESSIONS "/redfish/v1/Other/Sessions"
+#define OTHER_ROOT "{\"Links\":{\"Sessions\":{\"@odata.id\":\"" OTHER_SESSIONS "/\"}}}"
 #define MAX_STEPS 24
 #define MAX_SEEN 32
 
@@ -365,8 +368,8 @@ static int get_status(hf_client *c, const char *path)
 }
 
 /* The steps of a first login, and of the logout at hf_client_free() */
+/* a login POSTs straight to the URI DSP0266 fixes (SESSIONS), without reading the root */
 #define LOGIN_STEPS(tok, n)                                                                  \
-	{ "GET", "/redfish/v1/", 200, { NULL }, ROOT_BODY },                                 \
 	{                                                                                    \
 		"POST", SESSIONS, 201,                                                       \
 		{ "X-Auth-Token: " tok, "Location: " SESSIONS "/" n }, "{}"                  \
@@ -602,9 +605,9 @@ static void test_relogin_shared(void **state)
 		if (strcmp(fake.seen[i].path, "/redfish/v1/Chassis/1") != 0)
 			continue;
 		/* refused with the old token, replayed with the new */
-		assert_string_equal(fake.seen[i].token, i < 6 ? "tok1" : "tok2");
+		assert_string_equal(fake.seen[i].token, i < 5 ? "tok1" : "tok2");
 	}
-	assert_seen(6, "GET", SESSIONS "/1", "tok2"); /* settled with the new session */
+	assert_seen(5, "GET", SESSIONS "/1", "tok2"); /* settled with the new session */
 	free_client(g[0].c);
 	fake_check_done();
 }
@@ -631,12 +634,12 @@ static void test_no_relogin_within_interval(void **state)
 	c = new_client(true, 0, 0, 0);
 	assert_int_equal(get_status(c, "/redfish/v1/Systems/1"), 401);
 	assert_int_equal(count_seen("POST", SESSIONS), 2);
-	assert_seen(5, "GET", "/redfish/v1/Systems/1", "tok2");
+	assert_seen(4, "GET", "/redfish/v1/Systems/1", "tok2");
 	/* tok2 has never worked and was had just now: no third login */
 	assert_int_equal(get_status(c, "/redfish/v1/Systems/2"), 401);
 	assert_int_equal(hf_client_last_error(c)->kind, HF_ERROR_NONE);
 	assert_int_equal(count_seen("POST", SESSIONS), 2);
-	assert_int_equal(fake.n_seen, 7);
+	assert_int_equal(fake.n_seen, 6);
 	free_client(c);
 	fake_check_done();
 }
@@ -656,10 +659,10 @@ static void test_redfish_401_logs_in(void **state)
 	SCRIPT(steps);
 	c = new_client(true, 0, 0, 0);
 	assert_int_equal(get_status(c, "/redfish"), 200);
-	assert_int_equal(fake.n_seen, 4);
+	assert_int_equal(fake.n_seen, 3);
 	assert_seen(0, "GET", "/redfish", "");
-	assert_seen(2, "POST", SESSIONS, "");
-	assert_seen(3, "GET", "/redfish", "tok1");
+	assert_seen(1, "POST", SESSIONS, "");
+	assert_seen(2, "GET", "/redfish", "tok1");
 	free_client(c);
 	fake_check_done();
 }
@@ -684,12 +687,37 @@ static void test_logout_refused_settled(void **state)
 	assert_int_equal(get_status(c, "/redfish/v1/Systems/1"), 200);
 	assert_int_equal(hf_client_logout(c), 0);
 	assert_int_equal(hf_client_session(c, NULL, NULL), -ENOENT);
-	assert_int_equal(fake.n_seen, 8);
-	assert_seen(3, "DELETE", SESSIONS "/1", "tok1");
-	assert_seen(5, "GET", SESSIONS "/1", "tok2");
-	assert_seen(6, "DELETE", SESSIONS "/1", "tok2");
-	assert_seen(7, "DELETE", SESSIONS "/2", "tok2");
+	assert_int_equal(fake.n_seen, 7);
+	assert_seen(2, "DELETE", SESSIONS "/1", "tok1");
+	assert_seen(4, "GET", SESSIONS "/1", "tok2");
+	assert_seen(5, "DELETE", SESSIONS "/1", "tok2");
+	assert_seen(6, "DELETE", SESSIONS "/2", "tok2");
 	free_client(c);
+	fake_check_done();
+}
+
+/* The URI DSP0266 fixes answers 405: the service root's Links.Sessions is read and the
+ * login POSTed there, once; logout deletes the session found there */
+static void test_login_elsewhere(void **state)
+{
+	static const struct step steps[] = {
+		{ "POST", SESSIONS, 405, { NULL }, "{}" },
+		{ "GET", "/redfish/v1/", 200, { NULL }, OTHER_ROOT },
+		{ "POST", OTHER_SESSIONS "/", 201,
+		  { "X-Auth-Token: tok1", "Location: " OTHER_SESSIONS "/1" }, "{}" },
+		{ "GET", "/redfish/v1/Systems/1", 200, { NULL }, "{}" },
+		{ "DELETE", OTHER_SESSIONS "/1", 204, { NULL }, NULL },
+	};
+	hf_client *c;
+
+	SCRIPT(steps);
+	c = new_client(true, 0, 0, 0);
+	assert_int_equal(get_status(c, "/redfish/v1/Systems/1"), 200);
+	assert_int_equal(fake.n_seen, 4);
+	assert_seen(1, "GET", "/redfish/v1/", "");
+	assert_seen(2, "POST", OTHER_SESSIONS "/", "");
+	free_client(c);
+	assert_seen(4, "DELETE", OTHER_SESSIONS "/1", "tok1");
 	fake_check_done();
 }
 
@@ -722,7 +750,6 @@ static void test_interrupt_before_request(void **state)
 static void test_interrupt_during_login(void **state)
 {
 	static const struct step steps[] = {
-		{ "GET", "/redfish/v1/", 200, { NULL }, ROOT_BODY },
 		{ "POST", SESSIONS, 201, { "X-Auth-Token: tok1", "Location: " SESSIONS "/1" }, "{}",
 		  .interrupt = true },
 		LOGOUT_STEP("1"),
@@ -737,7 +764,7 @@ static void test_interrupt_during_login(void **state)
 	assert_int_equal(hf_client_session(c, NULL, NULL), 0);
 	assert_int_equal(count_seen("GET", "/redfish/v1/Systems/1"), 0);
 	free_client(c); /* a new call, not interrupted: the logout */
-	assert_seen(2, "DELETE", SESSIONS "/1", "tok1");
+	assert_seen(1, "DELETE", SESSIONS "/1", "tok1");
 	fake_check_done();
 }
 
@@ -795,6 +822,14 @@ static void test_pool_wait_interrupted(void **state)
 	fake_check_done();
 }
 
+static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *f)
+{
+	(void)st;
+	(void)type;
+	(void)f;
+	return remove(path) < 0 ? -1 : 0;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -811,11 +846,21 @@ int main(void)
 		cmocka_unit_test(test_no_relogin_within_interval),
 		cmocka_unit_test(test_redfish_401_logs_in),
 		cmocka_unit_test(test_logout_refused_settled),
+		cmocka_unit_test(test_login_elsewhere),
 		cmocka_unit_test(test_interrupt_before_request),
 		cmocka_unit_test(test_interrupt_during_login),
 		cmocka_unit_test(test_pool_wait_interrupted),
 	};
 
+	char state[] = "/tmp/hostfish-pipeline-XXXXXX";
+	int r;
+
 	fuzz_runtime_setup();
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	/* a state directory of its own: the service root the scripted BMC gives is cached there
+	 * (service-root.c), and must not outlive this run */
+	if (!mkdtemp(state) || setenv("HOSTFISH_STATE_DIR", state, 1) < 0)
+		return 1;
+	r = cmocka_run_group_tests(tests, NULL, NULL);
+	nftw(state, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+	return r;
 }

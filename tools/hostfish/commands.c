@@ -212,27 +212,24 @@ static const char *jstr(struct json_object *obj, const char *key)
 	return json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
 }
 
-/* The first member of a collection, e.g. /redfish/v1/Systems/ -> /redfish/v1/Systems/1/. */
-static int first_member(struct cli *cli, const char *collection, hf_response **ret)
+/* The first member of a collection, e.g. /redfish/v1/Systems/ -> /redfish/v1/Systems/1/, read
+ * with the collection where the BMC can $expand (props: what the caller reads of it). */
+static int first_member(struct cli *cli, const char *collection, const char *const *props,
+			struct json_object **ret)
 {
-	hf_response *coll = NULL;
-	struct json_object *members;
-	const char *id;
-	int rc;
+	struct json_object *members = NULL;
+	int r = hf_get_collection(cli->client, collection, props, &members);
 
-	rc = get_json(cli, collection, &coll);
-	if (rc)
-		return rc;
-	members = jget(hf_response_json(coll), "Members");
-	id = jstr(json_object_array_get_idx(members, 0), "@odata.id");
-	if (!json_object_is_type(members, json_type_array) || !id) {
+	if (r < 0)
+		return cli_report_error(cli, r, collection);
+	if (json_object_array_length(members) == 0) {
 		cli_error("%s has no members", collection);
-		hf_response_free(coll);
+		json_object_put(members);
 		return EXIT_TRANSPORT;
 	}
-	rc = get_json(cli, id, ret);
-	hf_response_free(coll);
-	return rc;
+	*ret = json_object_get(json_object_array_get_idx(members, 0));
+	json_object_put(members);
+	return EXIT_OK;
 }
 
 static struct json_object *json_str_or_null(const char *s)
@@ -242,8 +239,11 @@ static struct json_object *json_str_or_null(const char *s)
 
 int cmd_status(struct cli *cli, int argc, char **argv)
 {
-	hf_response *root = NULL, *mgr = NULL, *sys = NULL;
-	struct json_object *hpe_mgr, *status, *out, *m, *s;
+	static const char *const mgr_props[] = { "Model", "ManagerType", "FirmwareVersion", NULL };
+	static const char *const sys_props[] = { "Manufacturer", "Model", "SerialNumber",
+						 "PowerState", "Status", NULL };
+	hf_response *root = NULL;
+	struct json_object *mgr_j = NULL, *sys_j = NULL, *hpe_mgr, *status, *out, *m, *s;
 	const char *mtype = NULL, *mfw = NULL, *mmodel;
 	int rc;
 
@@ -254,10 +254,14 @@ int cmd_status(struct cli *cli, int argc, char **argv)
 	rc = get_json(cli, "/redfish/v1/", &root);
 	if (rc)
 		return rc;
-	rc = first_member(cli, "/redfish/v1/Managers/", &mgr);
+	rc = first_member(cli, jstr(jget(hf_response_json(root), "Managers"), "@odata.id")
+				       ?: "/redfish/v1/Managers/",
+			  mgr_props, &mgr_j);
 	if (rc)
 		goto out;
-	rc = first_member(cli, "/redfish/v1/Systems/", &sys);
+	rc = first_member(cli, jstr(jget(hf_response_json(root), "Systems"), "@odata.id")
+				       ?: "/redfish/v1/Systems/",
+			  sys_props, &sys_j);
 	if (rc)
 		goto out;
 
@@ -265,13 +269,13 @@ int cmd_status(struct cli *cli, int argc, char **argv)
 	hpe_mgr = json_object_array_get_idx(
 		jget(jget(jget(hf_response_json(root), "Oem"), "Hpe"), "Manager"), 0);
 	mtype = jstr(hpe_mgr, "ManagerType");
-	mmodel = jstr(hf_response_json(mgr), "Model");
+	mmodel = jstr(mgr_j, "Model");
 	if (!mtype)
-		mtype = mmodel ? mmodel : jstr(hf_response_json(mgr), "ManagerType");
-	mfw = jstr(hf_response_json(mgr), "FirmwareVersion");
+		mtype = mmodel ? mmodel : jstr(mgr_j, "ManagerType");
+	mfw = jstr(mgr_j, "FirmwareVersion");
 	if (!mfw)
 		mfw = jstr(hpe_mgr, "ManagerFirmwareVersion");
-	status = jget(hf_response_json(sys), "Status");
+	status = jget(sys_j, "Status");
 
 	if (cli->json) {
 		out = json_object_new_object();
@@ -281,13 +285,13 @@ int cmd_status(struct cli *cli, int argc, char **argv)
 		json_object_object_add(m, "firmware", json_str_or_null(mfw));
 		json_object_object_add(m, "model", json_str_or_null(mmodel));
 		json_object_object_add(s, "manufacturer",
-				       json_str_or_null(jstr(hf_response_json(sys), "Manufacturer")));
+				       json_str_or_null(jstr(sys_j, "Manufacturer")));
 		json_object_object_add(s, "model",
-				       json_str_or_null(jstr(hf_response_json(sys), "Model")));
+				       json_str_or_null(jstr(sys_j, "Model")));
 		json_object_object_add(s, "serial",
-				       json_str_or_null(jstr(hf_response_json(sys), "SerialNumber")));
+				       json_str_or_null(jstr(sys_j, "SerialNumber")));
 		json_object_object_add(s, "power_state",
-				       json_str_or_null(jstr(hf_response_json(sys), "PowerState")));
+				       json_str_or_null(jstr(sys_j, "PowerState")));
 		json_object_object_add(s, "health", json_str_or_null(jstr(status, "Health")));
 		json_object_object_add(s, "health_rollup",
 				       json_str_or_null(jstr(status, "HealthRollup")));
@@ -296,15 +300,15 @@ int cmd_status(struct cli *cli, int argc, char **argv)
 		cli_print_json(out);
 		json_object_put(out);
 	} else {
-		const char *manuf = jstr(hf_response_json(sys), "Manufacturer");
+		const char *manuf = jstr(sys_j, "Manufacturer");
 		const char *rollup = jstr(status, "HealthRollup");
 
 		printf("Manager:  %s\n", mtype ? mtype : "unknown");
 		printf("Firmware: %s\n", mfw ? mfw : "unknown");
 		printf("System:   %s%s%s\n", manuf ? manuf : "", manuf ? " " : "",
-		       jstr(hf_response_json(sys), "Model") ?: "unknown");
-		printf("Serial:   %s\n", jstr(hf_response_json(sys), "SerialNumber") ?: "unknown");
-		printf("Power:    %s\n", jstr(hf_response_json(sys), "PowerState") ?: "unknown");
+		       jstr(sys_j, "Model") ?: "unknown");
+		printf("Serial:   %s\n", jstr(sys_j, "SerialNumber") ?: "unknown");
+		printf("Power:    %s\n", jstr(sys_j, "PowerState") ?: "unknown");
 		printf("Health:   %s", jstr(status, "Health") ?: "unknown");
 		if (rollup)
 			printf(" (rollup %s)", rollup);
@@ -312,8 +316,8 @@ int cmd_status(struct cli *cli, int argc, char **argv)
 	}
 out:
 	hf_response_free(root);
-	hf_response_free(mgr);
-	hf_response_free(sys);
+	json_object_put(mgr_j);
+	json_object_put(sys_j);
 	return rc;
 }
 
@@ -339,11 +343,13 @@ static int cmd_prune(struct cli *cli, bool all)
 
 int cmd_sessions(struct cli *cli, int argc, char **argv)
 {
-	hf_response *root = NULL, *coll = NULL;
-	struct json_object *members, *list;
-	const char *coll_path, *own_uri = NULL;
+	/* what the listing prints: one request reads them all where the BMC can $expand */
+	static const char *const props[] = { "UserName", "Oem", NULL };
+	struct json_object *members = NULL, *list;
+	const char *own_uri = NULL;
+	char *coll_path = NULL;
 	size_t i, n;
-	int rc;
+	int rc = EXIT_OK, r;
 
 	if (argc >= 1 && strcmp(argv[0], "prune") == 0) {
 		if (argc == 1)
@@ -355,32 +361,26 @@ int cmd_sessions(struct cli *cli, int argc, char **argv)
 		cli_error("usage: hostfish sessions [prune [--all]]");
 		return EXIT_USAGE;
 	}
-	rc = get_json(cli, "/redfish/v1/", &root);
-	if (rc)
-		return rc;
-	coll_path = jstr(jget(jget(hf_response_json(root), "Links"), "Sessions"), "@odata.id");
-	rc = get_json(cli, coll_path ? coll_path : "/redfish/v1/SessionService/Sessions/", &coll);
-	if (rc)
+	r = hf_service_root_link(cli->client, "Links/Sessions", 0, &coll_path);
+	if (r < 0 && r != -ENOENT)
+		return cli_report_error(cli, r, "GET /redfish/v1/");
+	r = hf_get_collection(cli->client,
+			      coll_path ? coll_path : "/redfish/v1/SessionService/Sessions/", props,
+			      &members);
+	if (r < 0) {
+		rc = cli_report_error(cli, r, "sessions");
 		goto out;
+	}
 	hf_client_session(cli->client, NULL, &own_uri);
-	members = jget(hf_response_json(coll), "Members");
-	n = json_object_is_type(members, json_type_array) ? json_object_array_length(members) : 0;
+	n = json_object_array_length(members);
 	list = json_object_new_array();
 	for (i = 0; i < n; i++) {
-		const char *id = jstr(json_object_array_get_idx(members, i), "@odata.id");
-		struct json_object *sj, *hpe, *e, *mine_v;
-		hf_response *sess = NULL;
+		struct json_object *sj = json_object_array_get_idx(members, i), *hpe, *e, *mine_v;
+		const char *id = jstr(sj, "@odata.id");
 		bool mine;
 
 		if (!id)
 			continue;
-		if (cli_interrupted())
-			break;
-		if (hf_get(cli->client, id, &sess) < 0 || hf_response_status(sess) != 200) {
-			hf_response_free(sess);
-			continue; /* gone between the two requests */
-		}
-		sj = hf_response_json(sess);
 		hpe = jget(jget(sj, "Oem"), "Hpe");
 		mine_v = jget(hpe, "MySession");
 		mine = mine_v ? json_object_get_boolean(mine_v) : false;
@@ -400,7 +400,6 @@ int cmd_sessions(struct cli *cli, int argc, char **argv)
 		json_object_object_add(e, "login_time", json_str_or_null(jstr(hpe, "LoginTime")));
 		json_object_object_add(e, "mine", json_object_new_boolean(mine));
 		json_object_array_add(list, e);
-		hf_response_free(sess);
 	}
 	if (cli->json) {
 		struct json_object *out = json_object_new_object();
@@ -423,8 +422,8 @@ int cmd_sessions(struct cli *cli, int argc, char **argv)
 		json_object_put(list);
 	}
 out:
-	hf_response_free(root);
-	hf_response_free(coll);
+	json_object_put(members);
+	free(coll_path);
 	return rc;
 }
 

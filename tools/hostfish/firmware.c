@@ -162,16 +162,36 @@ static const char *json_str(struct json_object *o, const char *key)
 	return NULL;
 }
 
-/* GET that must answer 2xx JSON; else the error is printed and its exit code returned. */
-static int get_json(struct cli *cli, const char *path, hf_response **ret)
+/* The service root's link name (cached per BMC by the library), GET; a cached link that
+ * answers 404 is looked up again in a fresh service root, once. */
+static int get_root_link(struct cli *cli, const char *name, hf_response **ret)
 {
-	int r = hf_get(cli->client, path, ret), rc;
+	unsigned flags = 0;
+	int r, rc;
 
-	if (r < 0)
-		return cli_report_error(cli, r, "GET");
+	for (;;) {
+		char *path = NULL;
+
+		r = hf_service_root_link(cli->client, name, flags, &path);
+		if (r == -ENOENT) {
+			cli_error("the BMC has no %s", name);
+			return EXIT_HTTP_4XX;
+		}
+		if (r < 0)
+			return cli_report_error(cli, r, "GET /redfish/v1/");
+		r = hf_get(cli->client, path, ret);
+		free(path);
+		if (r < 0)
+			return cli_report_error(cli, r, "GET");
+		if (hf_response_status(*ret) != 404 || flags)
+			break;
+		hf_response_free(*ret);
+		*ret = NULL;
+		flags = HF_ROOT_REVALIDATE;
+	}
 	rc = cli_exit_code_of_status(hf_response_status(*ret));
 	if (rc == EXIT_OK && !hf_response_json(*ret)) {
-		cli_error("GET %s: the answer is not JSON", path);
+		cli_error("GET %s: the answer is not JSON", name);
 		rc = EXIT_TRANSPORT;
 	} else if (rc != EXIT_OK) {
 		cli_report_response(*ret);
@@ -185,28 +205,19 @@ static int get_json(struct cli *cli, const char *path, hf_response **ret)
 
 static int firmware_list(struct cli *cli, int argc, char **argv)
 {
-	hf_response *root = NULL, *us = NULL, *coll = NULL, *item = NULL;
-	struct json_object *out = NULL, *members, *link;
+	/* what the listing prints: one request reads them all where the BMC can $expand */
+	static const char *const props[] = { "Id", "Name", "Version", "Updateable", NULL };
+	hf_response *us = NULL;
+	struct json_object *out = NULL, *members = NULL, *link;
 	const char *uri;
 	size_t i, n;
-	int rc;
+	int rc, r;
 
 	if (argc != 1) {
 		cli_error("usage: hostfish firmware list");
 		return EXIT_USAGE;
 	}
-	rc = get_json(cli, "/redfish/v1/", &root);
-	if (rc)
-		goto out;
-	uri = json_object_object_get_ex(hf_response_json(root), "UpdateService", &link)
-		      ? json_str(link, "@odata.id")
-		      : NULL;
-	if (!uri) {
-		cli_error("the BMC has no UpdateService");
-		rc = EXIT_HTTP_4XX;
-		goto out;
-	}
-	rc = get_json(cli, uri, &us);
+	rc = get_root_link(cli, "UpdateService", &us);
 	if (rc)
 		goto out;
 	uri = json_object_object_get_ex(hf_response_json(us), "FirmwareInventory", &link)
@@ -217,13 +228,9 @@ static int firmware_list(struct cli *cli, int argc, char **argv)
 		rc = EXIT_HTTP_4XX;
 		goto out;
 	}
-	rc = get_json(cli, uri, &coll);
-	if (rc)
-		goto out;
-	if (!json_object_object_get_ex(hf_response_json(coll), "Members", &members) ||
-	    !json_object_is_type(members, json_type_array)) {
-		cli_error("GET %s: no Members", uri);
-		rc = EXIT_TRANSPORT;
+	r = hf_get_collection(cli->client, uri, props, &members);
+	if (r < 0) {
+		rc = cli_report_error(cli, r, uri);
 		goto out;
 	}
 	out = json_object_new_array();
@@ -234,15 +241,11 @@ static int firmware_list(struct cli *cli, int argc, char **argv)
 	n = json_object_array_length(members);
 	/* bounded by the collection's size, at most 1024 members */
 	for (i = 0; i < n && i < 1024; i++) {
-		struct json_object *j, *e, *v;
-		const char *id = json_str(json_object_array_get_idx(members, i), "@odata.id");
+		struct json_object *e, *v, *j = json_object_array_get_idx(members, i);
+		const char *id = json_str(j, "@odata.id");
 
 		if (!id)
 			continue;
-		rc = get_json(cli, id, &item);
-		if (rc)
-			goto out;
-		j = hf_response_json(item);
 		e = json_object_new_object();
 		json_object_object_add(e, "Id", json_object_new_string(json_str(j, "Id") ?: ""));
 		json_object_object_add(e, "Name",
@@ -255,8 +258,6 @@ static int firmware_list(struct cli *cli, int argc, char **argv)
 					       : NULL);
 		json_object_object_add(e, "@odata.id", json_object_new_string(id));
 		json_object_array_add(out, e);
-		hf_response_free(item);
-		item = NULL;
 	}
 	if (cli->json) {
 		cli_print_json(out);
@@ -275,10 +276,8 @@ static int firmware_list(struct cli *cli, int argc, char **argv)
 	rc = EXIT_OK;
 out:
 	json_object_put(out);
-	hf_response_free(item);
-	hf_response_free(coll);
+	json_object_put(members);
 	hf_response_free(us);
-	hf_response_free(root);
 	return rc;
 }
 
