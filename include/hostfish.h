@@ -792,7 +792,6 @@ char *hf_mask_uri(const char *uri);
 #ifdef __cplusplus
 }
 #endif
-
 /* The rest of the API, one header per area (each also usable alone): */
 #include "hostfish-bmc.h" /* reset of the BMC, waits across it */
 #include "hostfish-logs.h" /* log services, cursors */

@@ -265,8 +265,9 @@ int hf_bmc_wait_back(hf_client *c, long timeout_s, const char *manager, unsigned
 				seen_at.back_ms = since(t0);
 				hf_log_info(&c->log, "the BMC answers again after %ld ms",
 					    seen_at.back_ms);
-				/* TODO(rt): hf_client_forget_service_root(c) here once it is on
-				 * main: the service root read before the reset may be stale */
+				/* the service root cached before the reset may be stale
+				 * (firmware, links, features): read it again when needed */
+				hf_client_forget_service_root(c);
 				stage = 2;
 				backoff = HF_BMC_POLL_FIRST_MS;
 				continue; /* read the manager at once */
