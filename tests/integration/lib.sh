@@ -140,8 +140,9 @@ HF_SESSIONS_DIR=$HF_RUNTIME_DIR/sessions
 # every hostfish a test starts, with or without hf(), stays out of the machine's own
 # /run/hostfish and /var/lib/hostfish
 export HOSTFISH_RUNTIME_DIR=$HF_RUNTIME_DIR
-: "${HOSTFISH_STATE_DIR:=$T/state}"
-export HOSTFISH_STATE_DIR
+# and each test has its own state (service-root and registry caches, cursors): a cache left by
+# another test's emulator on the same port must not decide what this one sends
+export HOSTFISH_STATE_DIR=$T/state
 : "${HF_TIMEOUT:=25}" # seconds a single hostfish invocation may take before it counts as hung
 _script_pid=$$
 EMU_PID=
