@@ -32,6 +32,8 @@ packages=(
 	ohai
 	# tests/integration/ilorest-inband.test: HPE's own client against the emulated library
 	ilorest python3-ilorest
+	# tests/integration/inventory.test, metrics.test: promtool check metrics on the output
+	prometheus
 )
 [ "${HOSTFISH_DEPS_EXTRA:-}" ] && read -r -a extra <<<"$HOSTFISH_DEPS_EXTRA" && packages+=("${extra[@]}")
 

@@ -796,5 +796,5 @@ char *hf_mask_uri(const char *uri);
 #include "hostfish-bmc.h" /* reset of the BMC, waits across it */
 #include "hostfish-logs.h" /* log services, cursors */
 #include "hostfish-query.h" /* the service root's links, collections in few requests */
-
+#include "hostfish-watch.h" /* inventory, sensors, metrics */
 #endif /* HOSTFISH_H */

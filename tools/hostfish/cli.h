@@ -128,6 +128,10 @@ int cmd_license(struct cli *cli, int argc, char **argv);
 int cmd_apply(struct cli *cli, int argc, char **argv);
 /* bmc.c: bmc reset */
 int cmd_bmc(struct cli *cli, int argc, char **argv);
+/* watch.c: inventory, sensors, metrics [--textfile DIR] */
+int cmd_inventory(struct cli *cli, int argc, char **argv);
+int cmd_sensors(struct cli *cli, int argc, char **argv);
+int cmd_metrics(struct cli *cli, int argc, char **argv);
 /* crawl.c */
 int cmd_crawl(struct cli *cli, int argc, char **argv);
 /* logs.c: logs services|list|follow|clear|repair|note; one line (or, with --json, one

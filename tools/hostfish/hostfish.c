@@ -96,13 +96,22 @@ static const char usage_head[] =
 	"  logs clear --service NAME   clear a log (#LogService.ClearLog)\n"
 	"  logs repair [--service NAME] ID   mark an IML entry repaired\n"
 	"  logs note [--service NAME] TEXT   add a maintenance note to the IML\n"
+	"  inventory              system, BMC, processors, memory, storage, network adapters,\n"
+	"                         power supplies, fans, temperatures, firmware (--json: all)\n"
+	"  sensors                temperatures with thresholds, fans, power supplies, power\n"
+	"                         consumption\n"
+	"  metrics [--textfile DIR]\n"
+	"                         the BMC's health and readings as Prometheus metrics, on\n"
+	"                         stdout or written atomically to DIR/hostfish.prom (mode\n"
+	"                         0644) for node_exporter's textfile collector\n"
 	"\n"
 	"Options:\n";
 
 /* after the BMC options of the table (bmc-options.c) */
 static const char usage_tail[] =
 	"  -H, --header 'N: V'    add a request header (repeatable)\n"
-	"  --json                 machine-readable output for status, sessions, login, apply\n"
+	"  --json                 machine-readable output for status, sessions, login, apply,\n"
+	"                         inventory, sensors\n"
 	"  -i, --include          print the status line and headers before the body\n"
 	"  -v, --verbose          log every request and response to stderr (secrets masked)\n"
 	"  --log-file FILE        log every request and response to FILE (mode 0600)\n"
@@ -178,6 +187,8 @@ static const struct {
 	{ "firmware", NULL, cmd_firmware }, { "task", NULL, cmd_task },
 	{ "crawl", NULL, cmd_crawl },	{ "bmc", NULL, cmd_bmc },
 	{ "logs", NULL, cmd_logs },
+	{ "inventory", NULL, cmd_inventory }, { "sensors", NULL, cmd_sensors },
+	{ "metrics", NULL, cmd_metrics },
 };
 
 /*

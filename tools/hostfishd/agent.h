@@ -28,6 +28,7 @@
 #define HTTP_BUF_SIZE (HTTP_MAX_REQUEST_LINE + HTTP_MAX_HEADER_BYTES + 64)
 
 #define STATUS_PATH "/hostfishd/status"
+#define METRICS_PATH "/metrics"
 
 enum role {
 	ROLE_NONE = 0, /* 403 for everything */
@@ -51,6 +52,9 @@ struct agent_config {
 	const char *ro_group;
 	const char *log_file;
 	int verbose;
+	long metrics_interval_ms; /* --metrics-interval: at most one BMC read per interval */
+	const char *metrics_listen; /* --metrics-listen ADDRESS:PORT, or NULL */
+	bool metrics_allow_remote; /* --metrics-allow-remote: a non-loopback address is meant */
 };
 
 /* The gate in front of hf_request() (gate.c). */
@@ -101,6 +105,9 @@ struct agent {
 	uid_t self_uid;
 	int64_t start_ms;
 	struct agent_counters counters; /* atomic adds */
+	struct agent_metrics *metrics; /* metrics.c */
+	int metrics_fd; /* --metrics-listen's TCP socket, or -1 */
+	int64_t start_wall; /* time(NULL) at the start */
 
 	/* client connections, for --max-clients and the drain at exit */
 	pthread_mutex_t clients_lock;
@@ -245,6 +252,7 @@ struct conn {
 	bool close; /* close after the current response */
 	bool head; /* the current request is a HEAD: answers carry no body */
 	bool http10_keep_alive; /* an HTTP/1.0 client asked for keep-alive: say yes */
+	bool metrics_only; /* a TCP connection (--metrics-listen): GET /metrics only */
 	size_t len; /* bytes in buf */
 	char buf[HTTP_BUF_SIZE];
 };
@@ -345,6 +353,22 @@ bool forward_path_ok(const char *target);
 
 /* ---- status.c ---- */
 void status_respond(struct conn *c, const struct http_request *req);
+
+/* ---- metrics.c ---- */
+/* TCP connections of --metrics-listen are counted as this one uid without full access. */
+#define METRICS_TCP_UID ((uid_t)-2)
+int metrics_init(struct agent *a);
+void metrics_destroy(struct agent *a);
+/* --metrics-listen: a numeric ADDRESS:PORT, loopback unless --metrics-allow-remote (logged). */
+int metrics_check_listen(const struct agent_config *cfg);
+/* Open the TCP listener of --metrics-listen into a->metrics_fd (-1 without it); logged. */
+int metrics_listen(struct agent *a);
+void metrics_respond(struct conn *c, const struct http_request *req);
+/* A forwarded request that began at start_us (metrics_clock_us()) got its answer. */
+int64_t metrics_clock_us(void);
+void metrics_observe(struct agent *a, int64_t start_us);
+/* The BMC refused the agent's credentials. */
+void metrics_login_failed(struct agent *a);
 
 /* ---- server.c ---- */
 int server_listen(struct agent *a);

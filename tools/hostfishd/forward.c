@@ -413,6 +413,7 @@ static struct answer *ask_bmc(struct conn *c, struct http_request *req, const ch
 	struct agent *a = c->agent;
 	hf_response *resp = NULL;
 	struct answer *ans;
+	int64_t start_us = metrics_clock_us();
 	int r;
 
 	if (!headers)
@@ -421,8 +422,12 @@ static struct answer *ask_bmc(struct conn *c, struct http_request *req, const ch
 		r = hf_request(a->client, req->method, req->target, headers, req->body,
 			       req->content_length, &resp);
 	gate_release(&a->gate, a->client);
+	if (headers)
+		metrics_observe(a, start_us);
 	uncharge_body(c, req); /* the answer does not need it */
 	ans = r < 0 ? answer_from_error(a->client, r) : answer_from_response(c, resp);
+	if (ans && (r == -EACCES || r == -EUSERS || ans->error_kind == HF_ERROR_AUTH))
+		metrics_login_failed(a);
 	hf_response_free(resp);
 	return ans;
 }

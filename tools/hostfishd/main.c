@@ -23,6 +23,7 @@
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "agent.h"
@@ -41,7 +42,8 @@ static const char usage_head[] =
 	"The local Redfish agent: one BMC session and at most eight BMC connections, shared by\n"
 	"every local client over HTTP/1.1 on a Unix socket, for example\n"
 	"  curl --unix-socket /run/hostfish/hostfishd.sock http://localhost/redfish/v1/\n"
-	"Only /redfish/ is forwarded; GET /hostfishd/status reports the agent's health.\n"
+	"Only /redfish/ is forwarded; GET /hostfishd/status reports the agent's health, GET\n"
+	"/metrics the BMC's and the agent's metrics (Prometheus text format).\n"
 	"\n"
 	"BMC options (as for hostfish):\n";
 
@@ -70,6 +72,12 @@ static const char usage_tail[] =
 	"  --group NAME           full access for this group (default hostfish)\n"
 	"  --ro-group NAME        GET and HEAD for this group (default hostfish-ro)\n"
 	"  --log-file FILE        log every request to FILE (mode 0600, reopened on SIGHUP)\n"
+	"  --metrics-interval SEC read the BMC for /metrics at most once per SEC (default 30)\n"
+	"  --metrics-listen ADDRESS:PORT\n"
+	"                         serve GET /metrics (only) on this TCP address too; anyone who\n"
+	"                         can connect may read it, so a loopback address only\n"
+	"                         (127.0.0.1:PORT, [::1]:PORT) unless --metrics-allow-remote\n"
+	"  --metrics-allow-remote allow a --metrics-listen address that is not loopback\n"
 	"  -v, --verbose          more log on stderr (-vv: every BMC exchange, secrets masked)\n"
 	"  -h, --help             show this help\n"
 	"  -V, --version          show the version\n"
@@ -113,6 +121,9 @@ enum {
 	OPT_CACHE_TTL,
 	OPT_FORWARD_LOGS,
 	OPT_FORWARD_INTERVAL,
+	OPT_METRICS_INTERVAL,
+	OPT_METRICS_LISTEN,
+	OPT_METRICS_ALLOW_REMOTE,
 };
 
 /* the agent's own options; the BMC options come from the shared table */
@@ -129,6 +140,9 @@ static const struct option own_options[] = {
 	{ "cache-ttl", required_argument, NULL, OPT_CACHE_TTL },
 	{ "forward-logs", no_argument, NULL, OPT_FORWARD_LOGS },
 	{ "forward-interval", required_argument, NULL, OPT_FORWARD_INTERVAL },
+	{ "metrics-interval", required_argument, NULL, OPT_METRICS_INTERVAL },
+	{ "metrics-listen", required_argument, NULL, OPT_METRICS_LISTEN },
+	{ "metrics-allow-remote", no_argument, NULL, OPT_METRICS_ALLOW_REMOTE },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -222,6 +236,19 @@ static int parse_own_option(struct agent_config *cfg, int c, const char *arg)
 		return 0;
 	case OPT_LOG_FILE:
 		cfg->log_file = arg;
+		return 0;
+	case OPT_METRICS_INTERVAL:
+		if (!tools_parse_long(arg, 1, 86400, &v)) {
+			agent_log(ALOG_ERR, "--metrics-interval: expected seconds between 1 and 86400");
+			return -1;
+		}
+		cfg->metrics_interval_ms = v * 1000;
+		return 0;
+	case OPT_METRICS_LISTEN:
+		cfg->metrics_listen = arg;
+		return 0;
+	case OPT_METRICS_ALLOW_REMOTE:
+		cfg->metrics_allow_remote = true;
 		return 0;
 	case 'v':
 		cfg->verbose++;
@@ -425,6 +452,9 @@ static int stop(struct agent *a, int sig_fd, int sig, pthread_t probe, bool have
 	(void)!write(a->stop_fd, &one, sizeof(one));
 	close(a->listen_fd);
 	a->listen_fd = -1;
+	if (a->metrics_fd >= 0)
+		close(a->metrics_fd);
+	a->metrics_fd = -1;
 	server_unlink(a);
 
 	if (!drain(a, sig_fd, now_ms() + a->cfg.timeout_ms, &remaining)) {
@@ -471,8 +501,10 @@ static int agent_init(struct agent *a)
 	pthread_condattr_t attr;
 
 	a->listen_fd = -1;
+	a->metrics_fd = -1;
 	a->self_uid = geteuid();
 	a->start_ms = now_ms();
+	a->start_wall = (int64_t)time(NULL);
 	pthread_mutex_init(&a->clients_lock, NULL);
 	pthread_mutex_init(&a->groups_lock, NULL);
 	pthread_condattr_init(&attr);
@@ -483,7 +515,7 @@ static int agent_init(struct agent *a)
 	a->per_uid = calloc((size_t)a->cfg.max_clients, sizeof(*a->per_uid));
 	if (!a->per_uid)
 		return -ENOMEM;
-	if (bodies_init(a) < 0 || flight_init(a) < 0)
+	if (bodies_init(a) < 0 || flight_init(a) < 0 || metrics_init(a) < 0)
 		return -ENOMEM;
 	a->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	return a->stop_fd < 0 ? -errno : 0;
@@ -505,8 +537,11 @@ static int configure(struct agent *a, struct tools_bmc *bo, int argc, char **arg
 		.timeout_ms = 30000,
 		.group = "hostfish",
 		.ro_group = "hostfish-ro",
+		.metrics_interval_ms = 30000,
 	};
 	if (parse_options(&a->cfg, bo, argc, argv) < 0)
+		return EXIT_USAGE;
+	if (metrics_check_listen(&a->cfg) < 0)
 		return EXIT_USAGE;
 	if (a->cfg.max_body_total == SIZE_MAX)
 		a->cfg.max_body_total = 8 * a->cfg.max_body;
@@ -534,6 +569,17 @@ static int configure(struct agent *a, struct tools_bmc *bo, int argc, char **arg
 	return EXIT_OK;
 }
 
+/* The socket (ours, or systemd's made accessible to --ro-group) and --metrics-listen's: 0 or
+ * the exit code. */
+static int listen_sockets(struct agent *a)
+{
+	if (a->activated)
+		authz_grant_ro_group(a, a->cfg.socket_path);
+	else if (server_listen(a) < 0)
+		return EXIT_TRANSPORT;
+	return metrics_listen(a) < 0 ? EXIT_TRANSPORT : EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
 	static struct agent agent;
@@ -553,6 +599,7 @@ int main(int argc, char **argv)
 	}
 	tools_bmc_init(&bo);
 	a->listen_fd = -1;
+	a->metrics_fd = -1;
 	rc = configure(a, &bo, argc, argv);
 	if (rc)
 		goto out;
@@ -601,12 +648,9 @@ int main(int argc, char **argv)
 	if (rc)
 		goto out;
 	authz_resolve_groups(a);
-	if (a->activated) {
-		authz_grant_ro_group(a, a->cfg.socket_path);
-	} else if (server_listen(a) < 0) {
-		rc = EXIT_TRANSPORT;
+	rc = listen_sockets(a);
+	if (rc)
 		goto out;
-	}
 	agent_log(ALOG_NOTICE,
 		  "listening on %s%s for %s (%s); %d BMC connections, queue %d, %d clients, "
 		  "cache %s",
@@ -632,6 +676,7 @@ int main(int argc, char **argv)
 	free(a->per_uid);
 	bodies_destroy(a);
 	flight_destroy(a);
+	metrics_destroy(a);
 out:
 	if (!stopped && a->client) {
 		hf_client_free(a->client);
@@ -646,6 +691,8 @@ out:
 		close(act_fd);
 	if (a->listen_fd >= 0)
 		close(a->listen_fd);
+	if (a->metrics_fd >= 0)
+		close(a->metrics_fd);
 	agent_log_close();
 	return rc;
 }

@@ -199,6 +199,22 @@ static void handle_request(struct conn *c, struct http_request *req)
 				"method %.32s is not supported", req->method);
 		return;
 	}
+	if (c->metrics_only && !(plen == strlen(METRICS_PATH) &&
+				 strncmp(req->target, METRICS_PATH, plen) == 0)) {
+		drop_body(c, req);
+		http_send_error(c, 404, "ResourceMissingAtURI", NULL, false,
+				"hostfishd serves only %s on TCP", METRICS_PATH);
+		return;
+	}
+	if (plen == strlen(METRICS_PATH) && strncmp(req->target, METRICS_PATH, plen) == 0) {
+		drop_body(c, req);
+		if (!read_only)
+			http_send_error(c, 405, "GeneralError", "Allow: GET, HEAD\r\n", false,
+					"%s is read-only", METRICS_PATH);
+		else
+			metrics_respond(c, req);
+		return;
+	}
 	if (plen == strlen(STATUS_PATH) && strncmp(req->target, STATUS_PATH, plen) == 0) {
 		drop_body(c, req);
 		if (!read_only)
@@ -323,7 +339,10 @@ static void *conn_thread(void *arg)
 	bool limited = false;
 	int r;
 
-	r = authz_peer_role(a, c->fd, &c->uid, &c->pid);
+	/* TCP (--metrics-listen) has no peer credentials: /metrics only, as one limited user */
+	r = c->metrics_only ? ROLE_RO : authz_peer_role(a, c->fd, &c->uid, &c->pid);
+	if (c->metrics_only)
+		c->uid = METRICS_TCP_UID;
 	if (r < 0) {
 		agent_log(ALOG_WARN, "cannot identify a client: %s", strerror(-r));
 		goto out;
@@ -429,8 +448,8 @@ static void linger_step(struct lingering *l, size_t *n, const struct pollfd *p)
 	*n = kept;
 }
 
-static void accept_batch(struct agent *a, struct lingering *l, size_t *nl, pthread_attr_t *attr,
-			 int64_t *backoff_until)
+static void accept_batch(struct agent *a, int listen_fd, struct lingering *l, size_t *nl,
+			 pthread_attr_t *attr, int64_t *backoff_until)
 {
 	int i;
 
@@ -440,7 +459,7 @@ static void accept_batch(struct agent *a, struct lingering *l, size_t *nl, pthre
 		bool full;
 		int fd;
 
-		fd = accept4(a->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+		fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 		if (fd < 0) {
 			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
 			    errno == ENOMEM) {
@@ -469,6 +488,7 @@ static void accept_batch(struct agent *a, struct lingering *l, size_t *nl, pthre
 			memset(c, 0, offsetof(struct conn, buf));
 			c->agent = a;
 			c->fd = fd;
+			c->metrics_only = listen_fd != a->listen_fd;
 			if (pthread_create(&tid, attr, conn_thread, c) == 0)
 				continue;
 			free(c);
@@ -484,7 +504,7 @@ static void accept_batch(struct agent *a, struct lingering *l, size_t *nl, pthre
 int server_run(struct agent *a, int sig_fd)
 {
 	struct lingering l[LINGER_MAX] = { 0 };
-	struct pollfd p[2 + LINGER_MAX];
+	struct pollfd p[3 + LINGER_MAX];
 	int64_t backoff_until = 0;
 	pthread_attr_t attr;
 	size_t nl = 0, i;
@@ -500,14 +520,15 @@ int server_run(struct agent *a, int sig_fd)
 
 		p[0] = (struct pollfd){ .fd = backoff ? -1 : a->listen_fd, .events = POLLIN };
 		p[1] = (struct pollfd){ .fd = sig_fd, .events = POLLIN };
+		p[2] = (struct pollfd){ .fd = backoff ? -1 : a->metrics_fd, .events = POLLIN };
 		for (i = 0; i < nl; i++) {
-			p[2 + i] = (struct pollfd){ .fd = l[i].fd, .events = POLLIN };
+			p[3 + i] = (struct pollfd){ .fd = l[i].fd, .events = POLLIN };
 			if (wait < 0 || l[i].deadline - now < wait)
 				wait = l[i].deadline - now;
 		}
 		if (backoff && (wait < 0 || backoff_until - now < wait))
 			wait = backoff_until - now;
-		r = poll(p, 2 + nl, wait < 0 ? -1 : (int)(wait + 1));
+		r = poll(p, 3 + nl, wait < 0 ? -1 : (int)(wait + 1));
 		if (r < 0 && errno != EINTR) {
 			agent_log(ALOG_ERR, "poll: %s", strerror(errno));
 			sig = SIGTERM;
@@ -528,9 +549,11 @@ int server_run(struct agent *a, int sig_fd)
 				}
 			}
 		}
-		linger_step(l, &nl, r > 0 ? p + 2 : NULL);
+		linger_step(l, &nl, r > 0 ? p + 3 : NULL);
 		if (!sig && r > 0 && (p[0].revents & POLLIN))
-			accept_batch(a, l, &nl, &attr, &backoff_until);
+			accept_batch(a, a->listen_fd, l, &nl, &attr, &backoff_until);
+		if (!sig && r > 0 && (p[2].revents & POLLIN))
+			accept_batch(a, a->metrics_fd, l, &nl, &attr, &backoff_until);
 	}
 	for (i = 0; i < nl; i++)
 		close(l[i].fd);

@@ -176,6 +176,10 @@ def build_parser(default_mockup):
     p.add_argument("--query-advertise-only", action="store_true",
                    help="advertise $expand/$select but do not implement them (answered as "
                         "--unsupported-query says): a BMC that claims what it does not do")
+    # sensors.py
+    p.add_argument("--sensor-step", type=float, default=0.0, metavar="D",
+                   help="sensor readings (Thermal, Power, Sensors...) move by D on every read "
+                        "of their resource, cycling through ten steps (default 0: static)")
     return p
 
 
