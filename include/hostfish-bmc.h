@@ -41,6 +41,36 @@ extern "C" {
 int hf_bmc_reset(hf_client *client, const char *reset_type, unsigned flags, long wait_timeout_s,
 		 hf_progress_fn progress, void *userdata, struct json_object **ret);
 
+/* hf_bmc_wait() flags */
+#define HF_BMC_WAIT_GONE 1u /* the caller saw the BMC stop answering: wait for it to return */
+
+/*
+ * Wait across a reset of the BMC, as hf_bmc_reset() does with HF_BMC_RESET_WAIT, for a reset
+ * the caller did not ask for through hf_bmc_reset() (an agent that finds its BMC gone).
+ * Without flags: wait for the BMC to go away, then to come back; the session is forgotten
+ * (journal entry included) once the BMC is seen gone.  With HF_BMC_WAIT_GONE: the BMC already
+ * stopped answering, which may not be a reset: wait for it to answer, then go on with the
+ * session if the BMC still knows it, or log in again (the old session's journal entry is
+ * removed once the BMC confirms it gone).  Either way the first manager is read to end the
+ * wait.  progress (may be NULL) gets phase "reset" while the BMC is away, "reconnect" once it
+ * answers again, with seconds waited out of timeout_s (<= 0: 300); nonzero cancels.  Returns 0,
+ * -ETIMEDOUT, -EINTR (hf_client_interrupt()), -ECANCELED, -EACCES, or a request error.
+ */
+int hf_bmc_wait(hf_client *client, long timeout_s, unsigned flags, hf_progress_fn progress,
+		void *userdata);
+
+/*
+ * hf_https_cert_import() (see hostfish.h), then the wait across the reset an iLO does to use
+ * the certificate (as hf_bmc_wait() without flags; wait_timeout_s <= 0: 300), then the check:
+ * the BMC must describe the imported certificate (HttpsCert's serial number).  The TLS
+ * connections after the reset must accept the new certificate as they would any (its CA in
+ * hf_options.ca_file; the host interface's pin does not follow it).  Returns 0, the errors of
+ * hf_https_cert_import() and hf_bmc_wait(), or -EIO when the BMC came back with another
+ * certificate (the message gives both serial numbers).
+ */
+int hf_https_cert_import_wait(hf_client *client, const char *pem, size_t len,
+			      long wait_timeout_s, hf_progress_fn progress, void *userdata);
+
 #ifdef __cplusplus
 }
 #endif

@@ -23,9 +23,7 @@ struct hf_bmc_back {
 	int probes; /* requests sent while waiting */
 };
 
-/* hf_bmc_wait_back() flags */
-#define HF_BMC_WAIT_GONE 1u /* the caller saw the BMC go away already: wait for it to return */
-
+/* flags: HF_BMC_WAIT_GONE (hostfish-bmc.h): the caller saw the BMC go away already */
 /*
  * Wait until the BMC has gone away (a reset it was asked for, or does by itself after an
  * iLO firmware flash or an HTTPS certificate import) and come back, then make the client
@@ -48,8 +46,9 @@ struct hf_bmc_back {
  * member) with the client's credentials, until it answers 2xx.
  *
  * timeout_s bounds the whole wait (<= 0: HF_BMC_WAIT_DEFAULT_S; at most HF_BMC_WAIT_MAX_S).
- * progress (may be NULL) is called after each probe with phase "reset", the seconds waited
- * and timeout_s; a nonzero return cancels (-ECANCELED).  hf_client_interrupt() stops it
+ * progress (may be NULL) is called after each probe with phase "reset" (until the BMC is back)
+ * or "reconnect" (back: logging in, reading the manager), the seconds waited and timeout_s; a
+ * nonzero return cancels (-ECANCELED).  hf_client_interrupt() stops it
  * (-EINTR).  The caller has called hf_client_begin() (HF_OPERATION), so that one interrupt
  * stops the operation as a whole.
  *

@@ -18,6 +18,7 @@
 #include <json-c/json.h>
 
 #include "bmc-private.h"
+#include "cert-private.h"
 #include "client-private.h"
 
 #define MANAGERS_PATH "/redfish/v1/Managers/"
@@ -288,8 +289,8 @@ int hf_bmc_wait_back(hf_client *c, long timeout_s, const char *manager, unsigned
 		}
 		if (r < 0)
 			return r; /* the error is recorded */
-		if (progress && progress(userdata, "reset", (double)since(t0) / 1000.0,
-					 (double)timeout_s)) {
+		if (progress && progress(userdata, stage == 2 ? "reconnect" : "reset",
+					 (double)since(t0) / 1000.0, (double)timeout_s)) {
 			hf_client_set_error(c, -ECANCELED, HF_ERROR_USAGE, 0, NULL,
 					    "waiting for the BMC: cancelled (%s yet)",
 					    stage_name(stage) + strlen("the BMC "));
@@ -484,5 +485,55 @@ _hf_public_ int hf_bmc_reset(hf_client *c, const char *reset_type, unsigned flag
 	}
 out:
 	hf_response_free(mgr);
+	return r;
+}
+
+_hf_public_ int hf_bmc_wait(hf_client *c, long timeout_s, unsigned flags, hf_progress_fn progress,
+			    void *userdata)
+{
+	if (!c || (flags & ~HF_BMC_WAIT_GONE))
+		return -EINVAL;
+	HF_OPERATION(c);
+	return hf_bmc_wait_back(c, timeout_s, NULL, flags, progress, userdata, NULL);
+}
+
+/* ---- resets the BMC does by itself ------------------------------------------------------------ */
+
+_hf_public_ int hf_https_cert_import_wait(hf_client *c, const char *pem, size_t len,
+					  long wait_timeout_s, hf_progress_fn progress,
+					  void *userdata)
+{
+	struct json_object *mine = NULL, *now = NULL;
+	const char *want, *got;
+	int r;
+
+	if (!c)
+		return -EINVAL;
+	HF_OPERATION(c);
+	r = hf_https_cert_import(c, pem, len); /* checks the certificate first */
+	if (r < 0)
+		return r;
+	r = hf_cert_pem_info(pem, len, &mine);
+	if (r < 0)
+		return r;
+	/* iLO resets itself to use the certificate: the TLS connections to come see the new one
+	 * (verified as any: the CA file, the host interface's pin...) */
+	r = hf_bmc_wait_back(c, wait_timeout_s, NULL, 0, progress, userdata, NULL);
+	if (r == 0)
+		r = hf_https_cert_info(c, &now);
+	if (r < 0)
+		goto out;
+	want = jstr(mine, "serial");
+	got = jstr(now, "serial");
+	if (!hf_cert_serial_same(want, got)) {
+		hf_client_set_error(c, -EIO, HF_ERROR_HTTP_SERVER, 0, NULL,
+				    "the BMC came back describing certificate serial %s, not the "
+				    "imported one (serial %s)",
+				    got ? got : "(none)", want ? want : "?");
+		r = -EIO;
+	}
+out:
+	json_object_put(mine);
+	json_object_put(now);
 	return r;
 }

@@ -27,7 +27,7 @@ static const char cert_usage[] =
 	"usage: hostfish cert https csr --common-name CN --country CC --state ST --city L\n"
 	"                               --org O [--org-unit OU] [--include-ip] [--out FILE]\n"
 	"                               [--wait SEC]\n"
-	"       hostfish cert https import FILE\n"
+	"       hostfish cert https import [--wait] [--wait-timeout SEC] FILE\n"
 	"       hostfish cert https show\n"
 	"       hostfish cert login enable|disable\n"
 	"       hostfish cert ca-import FILE\n"
@@ -300,6 +300,50 @@ static int cmd_with_pem(struct cli *cli, const char *what, const char *user, con
 	return EXIT_OK;
 }
 
+/* cert https import [--wait] [--wait-timeout SEC] FILE (argv[0] is "import") */
+static int cmd_https_import(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "wait", no_argument, NULL, 'w' },
+		{ "wait-timeout", required_argument, NULL, 'T' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli_progress *p;
+	long timeout_s = 300;
+	bool wait = false;
+	char *pem = NULL;
+	size_t len = 0;
+	int c, r;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'T' && cli_parse_wait_timeout(optarg, &timeout_s)) {
+			wait = true;
+		} else if (c == 'w') {
+			wait = true;
+		} else {
+			cli_error("%s", cert_usage);
+			return EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 1) {
+		cli_error("%s", cert_usage);
+		return EXIT_USAGE;
+	}
+	if (!wait)
+		return cmd_with_pem(cli, "https", NULL, argv[optind]);
+	if (read_pem_file(argv[optind], &pem, &len) < 0)
+		return EXIT_USAGE;
+	p = cli_progress_new(cli, "waiting for the BMC's reset", "s");
+	r = hf_https_cert_import_wait(cli->client, pem, len, timeout_s, cli_progress_cb, p);
+	cli_progress_end(p);
+	free(pem);
+	if (r < 0)
+		return cli_report_error(cli, r, "cert https import");
+	printf("certificate imported; the BMC reset and now presents it\n");
+	return EXIT_OK;
+}
+
 int cmd_cert(struct cli *cli, int argc, char **argv)
 {
 	const char *a0 = argc > 0 ? argv[0] : "", *a1 = argc > 1 ? argv[1] : "";
@@ -307,8 +351,8 @@ int cmd_cert(struct cli *cli, int argc, char **argv)
 
 	if (strcmp(a0, "https") == 0 && strcmp(a1, "csr") == 0)
 		return cmd_csr(cli, argc - 1, argv + 1);
-	if (strcmp(a0, "https") == 0 && strcmp(a1, "import") == 0 && argc == 3)
-		return cmd_with_pem(cli, "https", NULL, argv[2]);
+	if (strcmp(a0, "https") == 0 && strcmp(a1, "import") == 0)
+		return cmd_https_import(cli, argc - 1, argv + 1);
 	if (strcmp(a0, "https") == 0 && strcmp(a1, "show") == 0 && argc == 2)
 		return cmd_https_show(cli);
 	if (strcmp(a0, "login") == 0 && argc == 2 &&

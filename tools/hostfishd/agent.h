@@ -127,12 +127,21 @@ struct agent {
 
 	pthread_t logfwd; /* logfwd.c, with --forward-logs */
 	bool have_logfwd;
+	/* riding through the BMC's resets (ride.c): enum bmc_state, atomic */
+	int bmc_state;
+	int bmc_seen; /* atomic: the BMC answered at least once */
+	unsigned long bmc_outages; /* atomic */
+	pthread_mutex_t ride_lock;
+	pthread_t rider;
+	bool rider_started;
 
 	/* groups, resolved at start and again on SIGHUP */
 	pthread_mutex_t groups_lock;
 	bool have_rw_gid, have_ro_gid;
 	gid_t rw_gid, ro_gid;
 };
+
+enum bmc_state { BMC_OK = 0, BMC_RESETTING = 1, BMC_RECONNECTING = 2, BMC_STATES = 3 };
 
 #define COUNT(a, field) __atomic_add_fetch(&(a)->counters.field, 1, __ATOMIC_RELAXED)
 
@@ -310,6 +319,7 @@ struct answer {
 	/* r < 0 */
 	int error_kind; /* enum hf_error_kind */
 	char *error_message; /* NULL: strerror(-r) */
+	bool bmc_away; /* the failure means the BMC is gone (a reset): 503, ride.c */
 };
 
 enum {
@@ -350,6 +360,22 @@ void flight_snapshot(struct agent *a, struct flight_stats *st);
 /* ---- forward.c ---- */
 void forward_request(struct conn *c, struct http_request *req);
 bool forward_path_ok(const char *target);
+
+/* ---- ride.c: through the BMC's resets ---- */
+/* The state's name for the status ("ok", "resetting", "reconnecting"). */
+const char *ride_state_name(struct agent *a);
+/* The BMC answered a forwarded request (it is known to exist). */
+void ride_answered(struct agent *a);
+/* While the BMC is away: answer 503 with Retry-After and return true (a request whose body is
+ * still UNREAD closes the connection). */
+bool ride_refuse(struct conn *c, const struct http_request *unread);
+/* hf_request() failed with r: true when that means the BMC is gone (and it answered before);
+ * riding through its reset has started then.  False: an ordinary failure. */
+bool ride_failed(struct agent *a, int r);
+/* The answer for a request that failed because the BMC is away: 503 with Retry-After. */
+void ride_send(struct conn *c);
+/* At the stop: wait for the rider (it stops at a->stopping within a probe). */
+void ride_stop(struct agent *a);
 
 /* ---- status.c ---- */
 void status_respond(struct conn *c, const struct http_request *req);

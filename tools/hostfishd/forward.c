@@ -11,8 +11,8 @@
  * Answer: the BMC's status, reason and headers minus the hop-by-hop ones, Content-Length,
  * Content-Encoding, Transfer-Encoding (the body was decoded) and Set-Cookie; the decoded body
  * with its own Content-Length.  When the library has no answer to give: 502 (transport),
- * 504 (timeout), 503 (the agent cannot authenticate to the BMC, or is stopping), each with a
- * Redfish-style error body that says why.
+ * 504 (timeout), 503 (the agent cannot authenticate to the BMC, or is stopping, or the BMC is
+ * resetting: ride.c), each with a Redfish-style error body that says why.
  */
 #include "config.h"
 
@@ -273,7 +273,9 @@ static void send_library_error(struct conn *c, const struct http_request *req,
 	}
 	snprintf(what, sizeof(what), ": %s", why);
 	log_outcome(c, req, what, how);
-	if (r == -EINTR) {
+	if (ans->bmc_away) {
+		ride_send(c);
+	} else if (r == -EINTR) {
 		c->close = true;
 		http_send_error(c, 503, "ServiceShuttingDown", NULL, true,
 				"hostfishd is stopping: the request was interrupted");
@@ -425,9 +427,13 @@ static struct answer *ask_bmc(struct conn *c, struct http_request *req, const ch
 	if (headers)
 		metrics_observe(a, start_us);
 	uncharge_body(c, req); /* the answer does not need it */
+	if (r == 0)
+		ride_answered(a);
 	ans = r < 0 ? answer_from_error(a->client, r) : answer_from_response(c, resp);
 	if (ans && (r == -EACCES || r == -EUSERS || ans->error_kind == HF_ERROR_AUTH))
 		metrics_login_failed(a);
+	if (ans && r < 0)
+		ans->bmc_away = ride_failed(a, r); /* the BMC is gone: ride through (ride.c) */
 	hf_response_free(resp);
 	return ans;
 }
@@ -524,6 +530,8 @@ void forward_request(struct conn *c, struct http_request *req)
 	char *block = NULL;
 	bool sent;
 
+	if (ride_refuse(c, req))
+		return; /* the BMC is away: 503 at once */
 	headers = request_headers(req, &block);
 	if (read && !req->content_length && headers) {
 		forward_read(c, req, headers);

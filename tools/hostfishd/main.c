@@ -391,6 +391,7 @@ static void *probe_thread(void *arg)
 			  hf_client_endpoint(a->client), hf_client_last_error(a->client)->message);
 		goto out;
 	}
+	ride_answered(a);
 	agent_log(ALOG_NOTICE, "the BMC at %s (%s) answers: %d %s", hf_client_endpoint(a->client),
 		  hf_client_transport(a->client), hf_response_status(resp),
 		  hf_response_reason(resp));
@@ -468,6 +469,7 @@ static int stop(struct agent *a, int sig_fd, int sig, pthread_t probe, bool have
 	if (have_probe)
 		pthread_join(probe, NULL);
 	logfwd_join(a);
+	ride_stop(a); /* the rider sees a->stopping after its probe */
 
 	/* the session goes, even if a connection thread is still stuck writing to a client */
 	r = gate_acquire_now(&a->gate, now_ms() + 1000);
@@ -507,6 +509,7 @@ static int agent_init(struct agent *a)
 	a->start_wall = (int64_t)time(NULL);
 	pthread_mutex_init(&a->clients_lock, NULL);
 	pthread_mutex_init(&a->groups_lock, NULL);
+	pthread_mutex_init(&a->ride_lock, NULL);
 	pthread_condattr_init(&attr);
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
 	pthread_cond_init(&a->clients_cond, &attr);

@@ -8,7 +8,8 @@
  *    "counters": {"requests", "errors", "rejected", "bmc_errors"},
  *    "flight": {"leaders": n, "waiting": n, "shared": n},
  *    "cache": {"ttl_s": n, "entries": n, "bytes": n, "hits": n},
- *    "uptime_s": n, "bmc": "https://...", "transport": "https", "version": "x.y.z"}
+ *    "uptime_s": n, "bmc": "https://...", "bmc_state": "ok" | "resetting" | "reconnecting",
+ *    "bmc_outages": n, "transport": "https", "version": "x.y.z"}
  *
  * The session is as of the last moment no request was on the BMC (see gate.c): under
  * constant load it may lag behind a re-login.  Nothing here talks to the BMC.
@@ -86,6 +87,8 @@ void status_respond(struct conn *c, const struct http_request *req)
 	json_object_object_add(root, "uptime_s",
 			       json_object_new_int64((now_ms() - a->start_ms) / 1000));
 	json_object_object_add(root, "bmc", json_object_new_string(hf_client_endpoint(a->client)));
+	json_object_object_add(root, "bmc_state", json_object_new_string(ride_state_name(a)));
+	json_object_object_add(root, "bmc_outages", counter(&a->bmc_outages));
 	json_object_object_add(root, "transport",
 			       json_object_new_string(hf_client_transport(a->client)));
 	json_object_object_add(root, "version", json_object_new_string(PACKAGE_VERSION));

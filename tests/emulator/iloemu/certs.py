@@ -5,9 +5,9 @@
   makes a key pair and a CSR in the background (iLO: "wait a few minutes, up to 10, then GET:
   CertificateSigningRequest is filled"); here the CSR is made by the openssl binary and shows
   up after CSR_GETS reads of the resource (environment ILOEMU_CSR_GETS, default 2), so that
-  clients must poll.  HpeHttpsCert.ImportCertificate takes a PEM certificate for that key:
-  X509CertificateInformation describes it and new TLS handshakes present it at once (a real
-  iLO resets itself to apply it).
+  clients must poll.  HpeHttpsCert.ImportCertificate takes a PEM certificate for that key and,
+  as a real iLO does, resets the iLO to apply it (reset.py): once it is back, new TLS
+  handshakes present it and X509CertificateInformation describes it.
 - CertificateAuthentication (HpeCertAuth): CertificateLoginEnabled needs an iLO Advanced
   licence (else iLO.2.x.LicenseKeyRequired); HpeCertAuth.ImportCACertificate adds a CA that
   client certificates may chain to (loaded into the live TLS context: new handshakes verify
@@ -295,25 +295,41 @@ class Certs:
                 public_key(pem) != public_key(self.csr_key, is_key=True):
             # not a certificate, or not for the key of the last CSR
             raise ApiError(400, self.mid("ImportCertificateFailed"))
+        key = self.csr_key
         if self.tls is not None:
-            tmp = tempfile.mkdtemp(prefix="iloemu-cert-")
-            try:
-                certf, keyf = os.path.join(tmp, "cert.pem"), os.path.join(tmp, "key.pem")
-                with open(certf, "w", encoding="ascii") as fh:
-                    fh.write(pem)
-                with open(os.open(keyf, os.O_WRONLY | os.O_CREAT, 0o600), "w", encoding="ascii") as fh:
-                    fh.write(self.csr_key)
-                self.tls.load_cert_chain(certf, keyf)
-            except (OSError, ssl.SSLError):
-                raise ApiError(400, self.mid("ImportCertificateFailed")) from None
-            finally:
-                shutil.rmtree(tmp, ignore_errors=True)
+            # checked now (a certificate the key does not fit is refused), used after the reset
+            self._load(ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER), pem, key)
+
+        def apply():
+            # while the iLO is gone (reset.py): new handshakes present the new certificate,
+            # and HttpsCert describes it
+            if self.tls is not None:
+                self._load(self.tls, pem, key)
+            data = self.tree.get_data(HTTPS_CERT)
+            data["X509CertificateInformation"] = info
+            self.tree._new_etag(data)
+
         data = self.tree.get_data(HTTPS_CERT)
-        data["X509CertificateInformation"] = info
         data["CertificateSigningRequest"] = None
         self.tree._new_etag(data)
         self.imports += 1
+        # the iLO resets itself to use it, once this answer is sent
+        self.emu.reset.request("HTTPS certificate import", apply)
         return Response(200, service.errors.body(self.mid("ImportCertSuccessfuliLOResetinProgress")))
+
+    def _load(self, ctx, pem, key):
+        tmp = tempfile.mkdtemp(prefix="iloemu-cert-")
+        try:
+            certf, keyf = os.path.join(tmp, "cert.pem"), os.path.join(tmp, "key.pem")
+            with open(certf, "w", encoding="ascii") as fh:
+                fh.write(pem)
+            with open(os.open(keyf, os.O_WRONLY | os.O_CREAT, 0o600), "w", encoding="ascii") as fh:
+                fh.write(key)
+            ctx.load_cert_chain(certf, keyf)
+        except (OSError, ssl.SSLError):
+            raise ApiError(400, self.mid("ImportCertificateFailed")) from None
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
 
     # ---- certificate login -------------------------------------------
     def import_ca(self, service, req):
