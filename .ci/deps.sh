@@ -7,6 +7,9 @@ set -euo pipefail
 packages=(
 	build-essential autoconf automake libtool pkg-config
 	libcurl4-openssl-dev libjson-c-dev libssl-dev libpci-dev zlib1g-dev
+	# libhostfish: the host interface's NIC watched after a BMC reset (lib/host/netwatch.c);
+	# tests/integration/hostif-reset.test
+	libudev-dev
 	# hostfishd --forward-logs: sd_journal_send(); tests/integration/logs-journal.test runs it
 	# in a mount namespace (unshare, util-linux)
 	libsystemd-dev util-linux

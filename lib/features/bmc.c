@@ -198,6 +198,27 @@ static void session_ends_with_reset(hf_client *c)
 	free(uri);
 }
 
+/*
+ * Gone: what the transport itself needs back first (the host interface's NIC, watched with
+ * udev: no probe can succeed before it is there).  0 to probe, or an error to give up with.
+ */
+static int wait_path(hf_client *c, int64_t deadline, int seen)
+{
+	char err[512];
+	int r = hf_transport_wait_path(&c->transport, deadline, &c->interrupts, seen, err,
+				       sizeof(err));
+
+	if (r == 0 || r == -EOPNOTSUPP || r == -ETIMEDOUT)
+		return 0; /* a time-out is the caller's to report */
+	hf_client_set_error(c, r, r == -EINTR ? HF_ERROR_TRANSPORT : hf_errno_kind(r), 0, NULL,
+			    "waiting for the BMC: %s", err);
+	if (r == -EINTR || r == -ENODEV)
+		return r;
+	hf_log_warning(&c->log, "waiting for the BMC: %s", err);
+	hf_client_clear_error(c);
+	return 0;
+}
+
 /* How far the wait got, for messages. */
 static const char *stage_name(int stage)
 {
@@ -260,7 +281,9 @@ int hf_bmc_wait_back(hf_client *c, long timeout_s, const char *manager, unsigned
 		} else if (stage == 1) {
 			bool back = false;
 
-			r = probe_back(c, deadline, &back);
+			r = wait_path(c, deadline, seen);
+			if (r == 0)
+				r = probe_back(c, deadline, &back);
 			seen_at.probes++;
 			if (r == 0 && back) {
 				seen_at.back_ms = since(t0);

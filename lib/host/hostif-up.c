@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * hostif-up.c - hf_hostif_up(): bring the host interface's NIC up and give it the host
- * address the Type 42 record specifies (static or auto-configure), over rtnetlink.
+ * address the Type 42 record specifies (static or auto-configure), over rtnetlink; and give
+ * it back when the NIC returns after a reset of the BMC (hf_hostif_reapply()).
  *
  * DHCP-assigned host addresses are not configured here: that is a DHCP client's job (the
  * BMC runs the server on its side of the vNIC), and the report says so.
@@ -19,9 +20,14 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <fcntl.h>
+
 #include <json-c/json.h>
 
 #include "hostif.h"
+#include "netwatch.h"
+
+#define MARKER_NAME "hostif-up.json" /* in $HOSTFISH_RUNTIME_DIR: what "hostif up" configured */
 
 struct nl_req {
 	struct nlmsghdr nh;
@@ -117,6 +123,104 @@ static unsigned mask_bits(const unsigned char *m, size_t len)
 	return bits;
 }
 
+/*
+ * Record what "hostif up" configured (the NIC by MAC and name, the address), so that the
+ * address is given back when the NIC returns after a reset of the BMC (hf_hostif_reapply).
+ * In the runtime directory: an address lasts until the next boot, and so does this.
+ */
+static void write_marker(const struct hf_netif *nic, const char *ip, unsigned bits, int family)
+{
+	_cleanup_free_ char *path = NULL;
+	struct json_object *o = json_object_new_object();
+	const char *text;
+	char err[256];
+
+	if (!o || hf_private_dir(hf_runtime_dir(), err, sizeof(err)) < 0 ||
+	    asprintf(&path, "%s/%s", hf_runtime_dir(), MARKER_NAME) < 0) {
+		json_object_put(o);
+		return;
+	}
+	json_object_object_add(o, "interface", json_object_new_string(nic->name));
+	json_object_object_add(o, "mac", json_object_new_string(nic->mac));
+	json_object_object_add(o, "address", json_object_new_string(ip));
+	json_object_object_add(o, "prefix", json_object_new_int((int)bits));
+	json_object_object_add(o, "family", json_object_new_int(family == AF_INET6 ? 6 : 4));
+	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+	(void)hf_write_atomic(path, text, strlen(text)); /* best effort: the address is set */
+	json_object_put(o);
+}
+
+static struct json_object *read_marker(void)
+{
+	_cleanup_free_ char *path = NULL;
+	char buf[1024];
+	ssize_t n;
+	int fd;
+
+	if (asprintf(&path, "%s/%s", hf_runtime_dir(), MARKER_NAME) < 0)
+		return NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return NULL;
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	return n > 0 && (size_t)n < sizeof(buf) ? hf_json_parse(buf, (size_t)n) : NULL;
+}
+
+int hf_hostif_reapply(const struct hf_netif *nic, const struct hf_logger *log, char *why,
+		      size_t whylen)
+{
+	static const char *const k_mac[] = { "mac", NULL }, *const k_if[] = { "interface", NULL },
+				 *const k_addr[] = { "address", NULL };
+	struct json_object *m = read_marker(), *v;
+	const char *mac = hf_json_path_string(m, k_mac), *name = hf_json_path_string(m, k_if);
+	const char *addr = hf_json_path_string(m, k_addr);
+	unsigned char raw[16];
+	char have[HF_SMBIOS_ADDRSTRLEN + 2];
+	int family, bits, r = 0;
+	size_t i;
+
+	if (!m || !addr || !((mac && mac[0] && strcmp(mac, nic->mac) == 0) ||
+			     (!(mac && mac[0]) && name && strcmp(name, nic->name) == 0)))
+		goto out; /* not configured by "hostif up": the system's own network set-up */
+	family = json_object_object_get_ex(m, "family", &v) && json_object_get_int(v) == 6
+			 ? AF_INET6
+			 : AF_INET;
+	bits = json_object_object_get_ex(m, "prefix", &v) ? json_object_get_int(v) : -1;
+	if (bits < 0 || bits > (family == AF_INET ? 32 : 128) ||
+	    inet_pton(family, addr, raw) != 1) {
+		snprintf(why, whylen, "%s/%s is malformed", hf_runtime_dir(), MARKER_NAME);
+		r = -EINVAL;
+		goto out;
+	}
+	snprintf(have, sizeof(have), "%s/", addr);
+	for (i = 0; i < nic->n_addrs; i++)
+		if (hf_startswith(nic->addrs[i], have))
+			goto out;
+	if (geteuid() != 0) {
+		snprintf(why, whylen, "%s came back without %s, which hostif up gave it: putting it "
+				      "back needs root",
+			 nic->name, addr);
+		r = -EPERM;
+		goto out;
+	}
+	r = strcmp(nic->operstate, "up") == 0 ? 0 : link_up(nic->ifindex);
+	if (r == 0)
+		r = add_address(nic->ifindex, family, raw, (unsigned)bits);
+	if (r == -EEXIST)
+		r = 0;
+	if (r < 0)
+		snprintf(why, whylen, "cannot put %s/%d back on %s: %s", addr, bits, nic->name,
+			 strerror(-r));
+	else
+		hf_log_info(log, "host interface %s is back: brought up with %s/%d again (as hostif "
+				 "up configured it)",
+			    nic->name, addr, bits);
+out:
+	json_object_put(m);
+	return r;
+}
+
 static int hostif_up(const char *root, const char *smbios_file, struct json_object **ret,
 		     char *why, size_t whylen)
 {
@@ -185,6 +289,7 @@ static int hostif_up(const char *root, const char *smbios_file, struct json_obje
 			}
 			hf_json_array_printf(actions, "added %s/%u to %s", rf->host_ip, bits, t.nic.name);
 		}
+		write_marker(&t.nic, rf->host_ip, bits, family);
 	} else if (rf->host_ip_assignment == HF_SMBIOS_IP_DHCP) {
 		char note[512];
 

@@ -38,6 +38,7 @@
 
 #include "creds.h"
 #include "hostif.h"
+#include "netwatch.h"
 #include "transport.h"
 
 /* ---- paths ---- */
@@ -175,6 +176,11 @@ struct hostif_ctx {
 	char rejected[96]; /* the last certificate refused */
 	char *pin_path;
 	char *state_dir;
+	/* the NIC, to wait for after a reset (wait_path): the record that names it (smbios owns
+	 * dev) and the name the https backend binds to */
+	struct hf_smbios *smbios;
+	const struct hf_smbios_device *dev;
+	char ifname[IF_NAMESIZE];
 	/* credentials: the record advertises IPMI bootstrapping; HPE's library to use */
 	bool ipmi_advertised;
 	char *library;
@@ -238,6 +244,7 @@ static void hostif_fini(void *p)
 	free(ctx->pin_path);
 	free(ctx->state_dir);
 	free(ctx->library);
+	hf_smbios_free(ctx->smbios);
 	pthread_mutex_destroy(&ctx->lock);
 	free(ctx);
 }
@@ -358,6 +365,10 @@ static int hostif_open(const char *root, const struct hf_transport_config *cfg, 
 		hostif_fini(ctx);
 		goto out;
 	}
+	ctx->smbios = s; /* t.hostif points into it */
+	s = NULL;
+	ctx->dev = &t.hostif->device;
+	snprintf(ctx->ifname, sizeof(ctx->ifname), "%s", t.nic.name);
 	*ret = ctx;
 	r = 0;
 out:
@@ -385,6 +396,38 @@ static int hostif_conn_open(void *p, void **conn, char *errbuf, size_t errlen)
 static void hostif_conn_close(void *p, void *conn)
 {
 	hf_transport_https.conn_close(((struct hostif_ctx *)p)->https, conn);
+}
+
+/*
+ * After a reset the vNIC goes away and comes back (iLO's cdc_eem): wait for it with the udev
+ * monitor (netwatch.c), matched by the record's device identity, and give it back the address
+ * "hostif up" configured.  Connections are bound to the NIC's name: one that comes back
+ * under another name is not followed (a new client finds it).
+ */
+static int hostif_wait_path(void *p, int64_t deadline, const volatile int *interrupts,
+			    int interrupts_seen, char *errbuf, size_t errlen)
+{
+	struct hostif_ctx *ctx = p;
+	struct hf_netif nic;
+	char why[512];
+	int r;
+
+	r = hf_netwatch_wait(ctx->dev, deadline, interrupts, interrupts_seen, &nic, errbuf,
+			     errlen);
+	if (r < 0)
+		return r;
+	if (strcmp(nic.name, ctx->ifname) != 0) {
+		snprintf(errbuf, errlen, "the host interface's NIC came back as %s, not %s: this "
+					 "client stays bound to %s",
+			 nic.name, ctx->ifname, ctx->ifname);
+		hf_netif_clear(&nic);
+		return -ENODEV;
+	}
+	r = hf_hostif_reapply(&nic, ctx->log, why, sizeof(why));
+	if (r < 0)
+		hf_log_warning(ctx->log, "host interface: %s", why);
+	hf_netif_clear(&nic);
+	return 0;
 }
 
 static int hostif_exchange(void *p, void *conn, const struct hf_transport_request *req,
@@ -523,6 +566,7 @@ const struct hf_transport_ops hf_transport_hostif = {
 	.conn_open = hostif_conn_open,
 	.conn_close = hostif_conn_close,
 	.exchange = hostif_exchange,
+	.wait_path = hostif_wait_path,
 	.credentials = hostif_credentials,
 	.peer_cert = hostif_peer_cert,
 };

@@ -161,6 +161,19 @@ int hf_transport_peer_cert(struct hf_transport *t, unsigned char **der, size_t *
 	return t->ops->peer_cert(t->ctx, der, derlen, errbuf, errlen);
 }
 
+int hf_transport_wait_path(struct hf_transport *t, int64_t deadline,
+			   const volatile int *interrupts, int interrupts_seen, char *errbuf,
+			   size_t errlen)
+{
+	if (!t->ops->wait_path) {
+		snprintf(errbuf, errlen, "the %s transport has no path of its own to wait for",
+			 t->ops->name);
+		return -EOPNOTSUPP;
+	}
+	errbuf[0] = '\0';
+	return t->ops->wait_path(t->ctx, deadline, interrupts, interrupts_seen, errbuf, errlen);
+}
+
 void hf_transport_response_clear(struct hf_transport_response *resp)
 {
 	free(resp->reason);

@@ -156,6 +156,15 @@ struct hf_transport_ops {
 	 */
 	int (*peer_cert)(void *ctx, unsigned char **der, size_t *derlen, char *errbuf,
 			 size_t errlen);
+	/*
+	 * The BMC stopped answering (a reset): wait until the way to it is there again (the
+	 * host interface's NIC, with the address "hostif up" gave it), at most until deadline
+	 * (hf_now_ms() time), stopping as soon as *interrupts differs from interrupts_seen.  0
+	 * when it is (at once when nothing is missing), -ETIMEDOUT, -EINTR, or another errno
+	 * with errbuf set.  NULL: nothing to wait for but the BMC itself (https, chif).
+	 */
+	int (*wait_path)(void *ctx, int64_t deadline, const volatile int *interrupts,
+			 int interrupts_seen, char *errbuf, size_t errlen);
 };
 
 /* A backend bound to its context. */
@@ -196,5 +205,8 @@ int hf_transport_credentials(struct hf_transport *t, long timeout_ms,
 			     size_t whylen);
 int hf_transport_peer_cert(struct hf_transport *t, unsigned char **der, size_t *derlen,
 			   char *errbuf, size_t errlen);
+int hf_transport_wait_path(struct hf_transport *t, int64_t deadline,
+			   const volatile int *interrupts, int interrupts_seen, char *errbuf,
+			   size_t errlen);
 
 #endif /* HOSTFISH_TRANSPORT_H */
