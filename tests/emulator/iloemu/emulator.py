@@ -155,6 +155,10 @@ class Emulator:
     def finish(self, method, path, status, rid=None):
         """Record a request and rewrite the state file (before the answer is sent)."""
         self.state.record(method, path, status, rid)
+        reset = getattr(self, "reset", None)
+        if reset is not None:
+            with self.lock:
+                reset.note(method, path, status)
         self.state.write()
 
     def reap(self):

@@ -20,7 +20,8 @@ Here (--reset-seconds N, default 3):
   host-interface test removes and re-creates its veth there), waited for;
 - what changes across the reset (a new HTTPS certificate, new firmware) is applied while the
   BMC is gone: start(apply=...) takes a callable for it.
-State file: "reset": {"resets", "down", "sessions_reset", "last_reason"}.
+State file: "reset": {"resets", "down", "sessions_reset", "last_reason", "back_at" (when the BMC
+last came back, time.monotonic()), "manager_ok_at" (the first 2xx GET of the manager after)}.
 """
 
 import socket
@@ -48,6 +49,10 @@ class Reset:
         self.sessions_reset = 0
         self.last_reason = None
         self.pending = None  # (reason, apply) of a reset to start after the current answer
+        # time.monotonic() (CLOCK_MONOTONIC, as the client's) when the BMC last came back, and
+        # when the manager was first read with success after that (tests/bench/reset-bench.sh)
+        self.back_at = None
+        self.manager_ok_at = None
         self.http = None  # the EmulatorServer
         self.chif = None  # the ChifServer, or None
         self.http_conns = set()
@@ -57,7 +62,14 @@ class Reset:
 
     def snapshot(self):
         return {"resets": self.resets, "down": self.down, "sessions_reset": self.sessions_reset,
-                "last_reason": self.last_reason}
+                "last_reason": self.last_reason, "back_at": self.back_at,
+                "manager_ok_at": self.manager_ok_at}
+
+    def note(self, method, path, status):
+        """A request was answered (emulator.finish): the first manager read after a return."""
+        if self.back_at is not None and self.manager_ok_at is None and method == "GET" and \
+                200 <= status < 300 and path.split("?")[0].rstrip("/") == MANAGER:
+            self.manager_ok_at = time.monotonic()
 
     def attach(self, http, chif, serving):
         self.http, self.chif, self.serving = http, chif, serving
@@ -141,6 +153,8 @@ class Reset:
             self.serving.start()
         with self.app.lock:
             self.down = False
+            self.back_at = time.monotonic()
+            self.manager_ok_at = None
         self.app.state.write()
 
     def _outage(self, reason, apply):
