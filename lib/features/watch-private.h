@@ -51,7 +51,8 @@ void hf_w_copy_status(struct json_object *out, struct json_object *in);
  */
 int hf_w_read(struct hf_watch *w, const char *path, struct json_object **ret);
 /*
- * The members of the collection at path, each read: 0 and *ret (an array of JSON objects,
+ * The members of the collection at path, in one request with $expand where the service root
+ * advertises it, else each read: 0 and *ret (an array of JSON objects,
  * owned by the caller; members that failed are left out and noted in w->errors); 1 when the
  * collection itself could not be read (noted); a negative errno as hf_w_read().
  */

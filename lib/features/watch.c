@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "client-private.h"
+#include "service-root.h"
 #include "watch-private.h"
 
 struct json_object *hf_w_get(struct json_object *o, const char *key)
@@ -38,7 +39,8 @@ struct json_object *hf_w_num(struct json_object *o, const char *key)
 {
 	struct json_object *v = hf_w_get(o, key);
 
-	if (v && (json_object_is_type(v, json_type_int) || json_object_is_type(v, json_type_double)))
+	if (v &&
+	    (json_object_is_type(v, json_type_int) || json_object_is_type(v, json_type_double)))
 		return v;
 	return NULL;
 }
@@ -64,9 +66,11 @@ void hf_w_put_num(struct json_object *out, const char *outkey, struct json_objec
 	if (!num)
 		return;
 	if (json_object_is_type(num, json_type_int))
-		json_object_object_add(out, outkey, json_object_new_int64(json_object_get_int64(num)));
+		json_object_object_add(out, outkey,
+				       json_object_new_int64(json_object_get_int64(num)));
 	else
-		json_object_object_add(out, outkey, json_object_new_double(json_object_get_double(num)));
+		json_object_object_add(out, outkey,
+				       json_object_new_double(json_object_get_double(num)));
 }
 
 void hf_w_copy_num(struct json_object *out, const char *outkey, struct json_object *in,
@@ -124,24 +128,23 @@ int hf_w_read(struct hf_watch *w, const char *path, struct json_object **ret)
 }
 
 /*
- * The one place that reads a collection's members.  Member by member for now: the
- * collection reader that uses $expand where the BMC advertises it (hf_collection_get, issue
- * 18) takes this function's place once it exists, with the same contract.
+ * Member by member, each failure noted: what hf_w_members() falls back to when the BMC
+ * answered part of a collection with an HTTP error, so the document goes on without that
+ * part and says which it was.
  */
-int hf_w_members(struct hf_watch *w, const char *path, struct json_object **ret)
+static int members_each(struct hf_watch *w, const char *path, struct json_object **ret)
 {
 	struct json_object *coll = NULL, *members, *out;
 	size_t i, n;
 	int r;
 
-	*ret = NULL;
 	r = hf_w_read(w, path, &coll);
 	if (r != 0)
 		return r;
 	members = hf_w_get(coll, "Members");
 	n = members && json_object_is_type(members, json_type_array)
-		    ? json_object_array_length(members)
-		    : 0;
+		? json_object_array_length(members)
+		: 0;
 	if (n > HF_WATCH_MAX_MEMBERS)
 		n = HF_WATCH_MAX_MEMBERS;
 	out = json_object_new_array();
@@ -163,4 +166,38 @@ int hf_w_members(struct hf_watch *w, const char *path, struct json_object **ret)
 	json_object_put(coll);
 	*ret = out;
 	return 0;
+}
+
+/*
+ * The one place that reads a collection's members: hf_collection_get(), in one request with
+ * $expand where the BMC's service root advertises it (else the collection and then each
+ * member).  An HTTP error of the collection or of a member is read again member by member
+ * (members_each()), so what failed is noted and the rest kept, as without $expand.
+ */
+int hf_w_members(struct hf_watch *w, const char *path, struct json_object **ret)
+{
+	struct json_object *out = NULL;
+	int r;
+
+	*ret = NULL;
+	r = hf_collection_get(w->c, path, NULL, &out);
+	if (r == 0) {
+		if (json_object_array_length(out) > HF_WATCH_MAX_MEMBERS) {
+			json_object_array_del_idx(out, HF_WATCH_MAX_MEMBERS,
+						  json_object_array_length(out) -
+						      HF_WATCH_MAX_MEMBERS);
+		}
+		*ret = out;
+		return 0;
+	}
+	if (r == -ENOENT) {
+		note_error(w, path, 404);
+		hf_client_clear_error(w->c);
+		return 1;
+	}
+	if (r != -EIO && r != -EPROTO &&
+	    !(r == -EACCES && hf_client_last_error(w->c)->http_status == 403))
+		return r; /* no answer, 401 after logging in again, no memory */
+	hf_client_clear_error(w->c);
+	return members_each(w, path, ret);
 }
