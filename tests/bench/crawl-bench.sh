@@ -29,6 +29,9 @@ if [ ! -x "$HOSTFISH" ]; then
 fi
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/hostfish-crawl-bench.XXXXXX")
+# hostfish's state directory (service-root and registry caches): never the machine's own
+mkdir -m 700 "$T/state"
+export HOSTFISH_STATE_DIR=$T/state
 EMU_PID=
 stop_emu() {
 	if [ -n "$EMU_PID" ]; then

@@ -44,6 +44,9 @@ bench_init() {
 	fi
 	chmod 700 "$HOSTFISH_RUNTIME_DIR"
 	export HOSTFISH_RUNTIME_DIR
+	# its state directory (the service-root and registry caches): never the machine's own
+	mkdir -m 700 "$T/state"
+	export HOSTFISH_STATE_DIR=$T/state
 }
 
 _bench_cleanup() {

@@ -24,6 +24,9 @@ HOSTFISH=$build/hostfish
 [ -x "$HOSTFISH" ] || { echo "upload-bench: build hostfish first ($HOSTFISH)" >&2; exit 1; }
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/hostfish-upload-bench.XXXXXX")
+# hostfish's state directory (service-root and registry caches): never the machine's own
+mkdir -m 700 "$T/state"
+export HOSTFISH_STATE_DIR=$T/state
 EMU_PID=
 cleanup() {
 	[ -n "$EMU_PID" ] && kill -TERM "$EMU_PID" 2>/dev/null && wait "$EMU_PID" 2>/dev/null
