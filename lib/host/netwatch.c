@@ -52,9 +52,10 @@ static int next_event(struct udev_monitor *mon, int64_t deadline, const volatile
 }
 
 int hf_netwatch_wait(const struct hf_smbios_device *dev, int64_t deadline,
-		     const volatile int *interrupts, int seen, struct hf_netif *ret, char *why,
-		     size_t whylen)
+		     const volatile int *interrupts, int seen, const struct hf_logger *log,
+		     struct hf_netif *ret, char *why, size_t whylen)
 {
+	bool said = false;
 	/* udevd's events once it has named the NIC; without udevd, the kernel's */
 	const char *source = access("/run/udev/control", F_OK) == 0 ? "udev" : "kernel";
 	struct udev_monitor *mon = NULL;
@@ -79,6 +80,11 @@ int hf_netwatch_wait(const struct hf_smbios_device *dev, int64_t deadline,
 		r = hf_netif_find(NULL, dev, ret, why, whylen);
 		if (r != -ENOENT)
 			break; /* found (0), or a descriptor that names no device */
+		if (!said && log)
+			hf_log_info(log, "the host interface's NIC is gone: waiting for it (%s "
+					 "events)",
+				    source);
+		said = true;
 		r = next_event(mon, deadline, interrupts, seen);
 		if (r == 0) {
 			snprintf(why, whylen, "the host interface's NIC did not come back (watched "

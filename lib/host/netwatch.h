@@ -23,11 +23,12 @@
  * Wait until the NIC that dev names exists (at once when it does): 0 with *ret (clear it with
  * hf_netif_clear()), -ETIMEDOUT at deadline (hf_now_ms() time), -EINTR as soon as
  * *interrupts differs from seen (looked at every 50 ms; interrupts may be NULL), -ENOTSUP
- * when dev names no device, -EIO when no monitor can be made; why says what happened.
+ * when dev names no device, -EIO when no monitor can be made; why says what happened.  log
+ * (may be NULL) says at info when the NIC is absent and the monitor waits for it.
  */
 int hf_netwatch_wait(const struct hf_smbios_device *dev, int64_t deadline,
-		     const volatile int *interrupts, int seen, struct hf_netif *ret, char *why,
-		     size_t whylen);
+		     const volatile int *interrupts, int seen, const struct hf_logger *log,
+		     struct hf_netif *ret, char *why, size_t whylen);
 
 /*
  * The NIC is back: when "hostif up" configured it (its record in $HOSTFISH_RUNTIME_DIR,

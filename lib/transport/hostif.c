@@ -297,6 +297,10 @@ static int hostif_open(const char *root, const struct hf_transport_config *cfg, 
 	r = load_target(root, cfg->smbios_file, &s, &t, errbuf, errlen);
 	if (r < 0)
 		return r == -ENOENT ? -ENOTSUP : r;
+	/* a reset nobody waited for (or a wait interrupted) took the address "hostif up" gave
+	 * the NIC: put it back first (nothing when the system's own set-up configures it) */
+	if (hf_hostif_reapply(&t.nic, cfg->log, why, sizeof(why)) < 0)
+		hf_log_warning(cfg->log, "host interface: %s", why);
 	r = hf_hostif_endpoint(root, &t, NULL, &ep, errbuf, errlen);
 	if (r < 0) {
 		r = -ENOTSUP;
@@ -412,8 +416,8 @@ static int hostif_wait_path(void *p, int64_t deadline, const volatile int *inter
 	char why[512];
 	int r;
 
-	r = hf_netwatch_wait(ctx->dev, deadline, interrupts, interrupts_seen, &nic, errbuf,
-			     errlen);
+	r = hf_netwatch_wait(ctx->dev, deadline, interrupts, interrupts_seen, ctx->log, &nic,
+			     errbuf, errlen);
 	if (r < 0)
 		return r;
 	if (strcmp(nic.name, ctx->ifname) != 0) {

@@ -444,6 +444,7 @@ static bool drain(struct agent *a, int sig_fd, int64_t deadline, int *clients)
 /* The orderly stop; returns the exit code. */
 static int stop(struct agent *a, int sig_fd, int sig, pthread_t probe, bool have_probe)
 {
+	const char *away; /* the BMC is gone (riding through its reset): its state's name */
 	uint64_t one = 1;
 	int remaining, rc = EXIT_OK, r;
 
@@ -470,6 +471,8 @@ static int stop(struct agent *a, int sig_fd, int sig, pthread_t probe, bool have
 		pthread_join(probe, NULL);
 	logfwd_join(a);
 	ride_stop(a); /* the rider sees a->stopping after its probe */
+	away = __atomic_load_n(&a->bmc_state, __ATOMIC_ACQUIRE) == BMC_OK ? NULL
+									  : ride_state_name(a);
 
 	/* the session goes, even if a connection thread is still stuck writing to a client */
 	r = gate_acquire_now(&a->gate, now_ms() + 1000);
@@ -479,8 +482,16 @@ static int stop(struct agent *a, int sig_fd, int sig, pthread_t probe, bool have
 		if (lr < 0) {
 			const hf_error *e = hf_client_last_error(a->client);
 
-			agent_log(ALOG_ERR, "logout failed, the session may remain on the BMC: %s",
-				  e->message);
+			if (away)
+				agent_log(ALOG_WARN, "the BMC is still away (%s): the session could "
+						     "not be logged out (%s); its journal entry "
+						     "stays for 'hostfish sessions prune' (a reset "
+						     "ends the session on the BMC anyway)",
+					  away, e->message);
+			else
+				agent_log(ALOG_ERR, "logout failed, the session may remain on the "
+						    "BMC: %s",
+					  e->message);
 			rc = tools_exit_code_of_kind(e->kind);
 		} else {
 			agent_log(ALOG_NOTICE, "logged out");
