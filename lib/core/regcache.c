@@ -152,7 +152,7 @@ static struct json_object *cache_load(const char *path, const char *endpoint)
 	return hf_regcache_parse(text, len, endpoint, (long long)time(NULL));
 }
 
-static int cache_store(hf_client *c, const char *path, struct json_object *root)
+int hf_regcache_store(hf_client *c, const char *path, struct json_object *root)
 {
 	char dir[PATH_MAX], why[512];
 	const char *text, *state = hf_state_dir();
@@ -436,7 +436,7 @@ _hf_public_ int hf_client_resolve_messages(hf_client *c, hf_response *resp)
 		if (r < 0)
 			goto out;
 		done += r;
-		r = cache_store(c, path, f.root);
+		r = hf_regcache_store(c, path, f.root);
 		if (r < 0)
 			hf_log_debug(&c->log, "registry cache %s not written: %s", path, strerror(-r));
 	}

@@ -12,6 +12,9 @@
  *      through its SettingsObject: that object is read too and PATCHed with what differs from
  *      it.  The values take effect later (at the next reset): they are reported as pending,
  *      and not PATCHed again while the settings object already holds them.
+ *   3b. Check the changed values (attrreg.c, attrcheck.c): @Redfish.AllowableValues, and the
+ *      AttributeRegistry of a resource that names one.  A violation fails the resource before
+ *      its PATCH.
  *   4. PATCH the minimal nested body with If-Match: ETag (none when the BMC gave no ETag).
  *      412 Precondition Failed: the resource changed meanwhile; read it again and retry once.
  *   5. Read the resource again: what still differs (a BMC may answer 200 and apply on reset)
@@ -32,6 +35,7 @@
 
 #include <json-c/json.h>
 
+#include "attrreg-private.h"
 #include "client-private.h"
 
 #define MAX_RESOURCES 256
@@ -578,6 +582,34 @@ static int record_changed(struct run *run, struct json_object *res, struct json_
 	return set(run->entry, "status", json_object_new_string("changed"));
 }
 
+/*
+ * The checks before anything is sent: @Redfish.AllowableValues and the attribute registry
+ * (hf_apply_check()).  Violations fail the resource, all listed in its "violations".
+ * 1 when it may go on, 0 when it was reported as failed, -ENOMEM.
+ */
+static int check_values(struct run *run, struct json_object *cur, struct json_object *pending,
+			struct json_object *desired)
+{
+	struct json_object *violations = json_object_new_array(), *first;
+	int r, n;
+
+	if (!violations)
+		return -ENOMEM;
+	n = hf_apply_check(run->c, cur, pending, desired, violations);
+	if (n <= 0) {
+		json_object_put(violations);
+		return n < 0 ? n : 1;
+	}
+	first = json_object_array_get_idx(violations, 0);
+	if (set(run->entry, "violations", violations) < 0)
+		return -ENOMEM;
+	r = fail(run, -EINVAL, HF_ERROR_USAGE, NULL, "%s: %s%s; nothing was sent",
+		 json_object_get_string(json_object_object_get(first, "property")),
+		 json_object_get_string(json_object_object_get(first, "allowed")),
+		 n > 1 ? " (and more: see violations)" : "");
+	return r < 0 ? r : 0;
+}
+
 /* One resource.  Returns HF_APPLY_* bits for it, or -ENOMEM. */
 static int apply_one(struct run *run, const char *path, struct json_object *desired)
 {
@@ -619,6 +651,11 @@ again:
 			goto out;
 		if (set(run->entry, "target", json_object_new_string(target)) < 0)
 			goto nomem;
+	}
+	r = check_values(run, cur.json, target ? set_state.json : NULL, desired);
+	if (r <= 0) {
+		json_object_put(body);
+		goto done_r;
 	}
 	patch = body;
 	if (set(run->entry, "changes", json_object_get(changes)) < 0)

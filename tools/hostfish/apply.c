@@ -189,8 +189,15 @@ static void print_resource(struct json_object *r)
 	if (strcmp(status, "failed") == 0) {
 		struct json_object *e = jget(r, "error");
 
+		struct json_object *v = jget(r, "violations");
+
 		cli_error("apply: %s: %s", path, json_object_get_string(jget(e, "message")));
 		print_messages(stderr, jget(e, "messages"));
+		n = json_object_is_type(v, json_type_array) ? json_object_array_length(v) : 0;
+		for (i = 0; n > 1 && i < n; i++)
+			fprintf(stderr, "  %s: %s\n",
+				json_object_get_string(jget(json_object_array_get_idx(v, i), "property")),
+				json_object_get_string(jget(json_object_array_get_idx(v, i), "allowed")));
 		return;
 	}
 	printf("%s: %s%s%s\n", path,
