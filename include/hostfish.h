@@ -430,12 +430,11 @@ int hf_client_resolve_messages(hf_client *client, hf_response *resp);
  * Bring resources to a desired state, idempotently.  desired (borrowed) maps resource paths
  * ("/redfish/v1/...", no query, no "..") to objects of the properties they should have;
  * nested objects are compared member by member, arrays and other values as wholes.  For each
- * resource, in order: GET it, compare, and PATCH only what differs (a minimal nested body)
- * with If-Match on its ETag (the ETag header, else @odata.etag); on 412 the resource is read
- * again and the PATCH retried once.  A desired property the resource does not have fails that
- * resource before its PATCH.  A resource with @Redfish.Settings is changed through its
- * SettingsObject, and what the resource does not show yet after the PATCH (applied at the
- * next reset) is reported as pending.  A failing resource does not stop the others.
+ * resource, in order: GET it, compare, PATCH only what differs (a minimal nested body) with
+ * If-Match on its ETag (header, else @odata.etag); after a 412, read again and retry once.  A
+ * property the resource lacks, or a value the checks of hostfish-config.h refuse, fails the
+ * resource before its PATCH; others go on.  A @Redfish.Settings resource is changed through
+ * its SettingsObject; what it shows only after the next reset is reported pending.
  *
  * Nothing is sent when desired is invalid: not an object, a path or value as above, an
  * "@odata." key at any depth, a non-finite number, nesting deeper than 32, more than 256
@@ -797,4 +796,5 @@ char *hf_mask_uri(const char *uri);
 #include "hostfish-logs.h" /* log services, cursors */
 #include "hostfish-query.h" /* the service root's links, collections in few requests */
 #include "hostfish-watch.h" /* inventory, sensors, metrics */
+#include "hostfish-config.h" /* apply's checks, export, settings results, accounts */
 #endif /* HOSTFISH_H */

@@ -245,6 +245,10 @@ int hf_response_build(hf_response **ret, const char *method, const char *url, co
 void hf_log_message(const struct hf_logger *lg, const char *prefix, const char *first_line,
 		    const struct hf_headers *headers, const void *body, size_t body_len);
 
+/* client.c: "Basic base64(user:password)" for an Authorization header (caller frees with
+ * hf_free_secret()), NULL on ENOMEM. */
+char *hf_basic_auth_value(const char *user, const char *password);
+
 /* regcache.c: write a cache root to path ($HOSTFISH_STATE_DIR/registries/..., the
  * directories 0700, the file 0600, replaced atomically).  0 or a negative errno. */
 int hf_regcache_store(hf_client *c, const char *path, struct json_object *root);

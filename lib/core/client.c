@@ -102,27 +102,33 @@ static int check_options(const hf_options *o, char *why, size_t len)
 	return 0;
 }
 
-/* c->basic_auth from c->username and c->password ("Basic base64(user:password)"). */
-static int set_basic_auth(hf_client *c)
+char *hf_basic_auth_value(const char *user, const char *password)
 {
 	_cleanup_free_ char *pair = NULL;
 	_cleanup_free_ char *enc = NULL;
+	char *value;
 	int r;
 
-	hf_free_secret(c->basic_auth);
-	c->basic_auth = NULL;
-	pair = malloc(strlen(c->username) + strlen(c->password) + 2);
+	pair = malloc(strlen(user) + strlen(password) + 2);
 	if (!pair)
-		return -ENOMEM;
-	sprintf(pair, "%s:%s", c->username, c->password);
+		return NULL;
+	sprintf(pair, "%s:%s", user, password);
 	r = base64(pair, &enc);
 	hf_wipe(pair, strlen(pair));
 	if (r < 0)
-		return r;
-	c->basic_auth = malloc(strlen(enc) + 7);
-	if (c->basic_auth)
-		sprintf(c->basic_auth, "Basic %s", enc);
+		return NULL;
+	value = malloc(strlen(enc) + 7);
+	if (value)
+		sprintf(value, "Basic %s", enc);
 	hf_wipe(enc, strlen(enc));
+	return value;
+}
+
+/* c->basic_auth from c->username and c->password ("Basic base64(user:password)"). */
+static int set_basic_auth(hf_client *c)
+{
+	hf_free_secret(c->basic_auth);
+	c->basic_auth = hf_basic_auth_value(c->username, c->password);
 	return c->basic_auth ? 0 : -ENOMEM;
 }
 

@@ -221,9 +221,71 @@ static void print_resource(struct json_object *r)
 	print_messages(stdout, jget(r, "messages"));
 }
 
+/* "apply --results": what the reboot did with the pending values */
+static void print_results(struct json_object *report)
+{
+	static const char *const lists[] = { "applied", "pending", "refused", "not_applied" };
+	struct json_object *resources = jget(report, "resources");
+	size_t i, j, k;
+
+	for (i = 0; i < json_object_array_length(resources); i++) {
+		struct json_object *r = json_object_array_get_idx(resources, i);
+
+		printf("%s:", json_object_get_string(jget(r, "path")));
+		for (k = 0; k < 4; k++)
+			printf(" %s %zu%s", lists[k], json_object_array_length(jget(r, lists[k])),
+			       k < 3 ? "," : "\n");
+		for (k = 1; k < 4; k++)
+			for (j = 0; j < json_object_array_length(jget(r, lists[k])); j++) {
+				struct json_object *e = json_object_array_get_idx(jget(r, lists[k]), j);
+				struct json_object *msgs = k == 1 ? NULL : jget(e, "messages");
+				struct json_object *m =
+					json_object_is_type(msgs, json_type_array) &&
+							json_object_array_length(msgs)
+						? json_object_array_get_idx(msgs, 0)
+						: NULL;
+
+				if (k == 1) {
+					printf("  pending: %s\n", json_object_get_string(e));
+					continue;
+				}
+				printf("  %s: %s = %s", lists[k],
+				       json_object_get_string(jget(e, "property")),
+				       jtext(jget(e, "value")));
+				printf(" (now %s)", jtext(jget(e, "current")));
+				if (m)
+					printf(": %s %s", json_object_get_string(jget(m, "MessageId")),
+					       jtext(jget(m, "MessageArgs")));
+				putchar('\n');
+			}
+	}
+}
+
+static int cmd_results(struct cli *cli, struct json_object *desired, bool detailed)
+{
+	struct json_object *report = NULL;
+	int r, rc;
+
+	r = hf_apply_results(cli->client, desired, &report);
+	if (r < 0) {
+		rc = cli_report_error(cli, r, "apply --results");
+		return detailed && rc != EXIT_USAGE ? DETAILED_FAILED : rc;
+	}
+	if (cli->json)
+		cli_print_json(report);
+	else
+		print_results(report);
+	json_object_put(report);
+	if (detailed)
+		return (r & HF_RESULTS_REFUSED)	  ? DETAILED_FAILED
+		       : (r & HF_RESULTS_PENDING) ? DETAILED_CHANGED
+						  : DETAILED_UNCHANGED;
+	return (r & HF_RESULTS_REFUSED) ? EXIT_HTTP_4XX : EXIT_OK;
+}
+
 int cmd_apply(struct cli *cli, int argc, char **argv)
 {
-	bool dry_run = false, detailed = false, no_more_options = false;
+	bool dry_run = false, detailed = false, no_more_options = false, results = false;
 	struct json_object *desired = NULL, *report = NULL;
 	const char *file = NULL;
 	char *text = NULL;
@@ -237,6 +299,8 @@ int cmd_apply(struct cli *cli, int argc, char **argv)
 			dry_run = true;
 		} else if (!no_more_options && strcmp(argv[a], "--detailed-exitcodes") == 0) {
 			detailed = true;
+		} else if (!no_more_options && strcmp(argv[a], "--results") == 0) {
+			results = true;
 		} else if (!no_more_options && argv[a][0] == '-' && argv[a][1]) {
 			cli_error("apply: unknown option '%s'", argv[a]);
 			return EXIT_USAGE;
@@ -248,8 +312,8 @@ int cmd_apply(struct cli *cli, int argc, char **argv)
 		}
 	}
 	if (!file) {
-		cli_error("usage: hostfish apply [--dry-run] [--detailed-exitcodes] FILE (- for "
-			  "stdin)");
+		cli_error("usage: hostfish apply [--dry-run|--results] [--detailed-exitcodes] FILE "
+			  "(- for stdin)");
 		return EXIT_USAGE;
 	}
 	text = read_file(file, &len);
@@ -259,6 +323,13 @@ int cmd_apply(struct cli *cli, int argc, char **argv)
 	free(text);
 	if (!desired)
 		return EXIT_USAGE;
+	if (results) {
+		rc = dry_run ? EXIT_USAGE : cmd_results(cli, desired, detailed);
+		if (dry_run)
+			cli_error("apply: --results reads only; --dry-run does not go with it");
+		json_object_put(desired);
+		return rc;
+	}
 
 	r = hf_apply(cli->client, desired, dry_run ? HF_APPLY_DRY_RUN : 0, &report);
 	json_object_put(desired);

@@ -132,6 +132,10 @@ int cmd_bmc(struct cli *cli, int argc, char **argv);
 int cmd_inventory(struct cli *cli, int argc, char **argv);
 int cmd_sensors(struct cli *cli, int argc, char **argv);
 int cmd_metrics(struct cli *cli, int argc, char **argv);
+/* account.c */
+int cmd_account(struct cli *cli, int argc, char **argv);
+/* export.c */
+int cmd_export(struct cli *cli, int argc, char **argv);
 /* crawl.c */
 int cmd_crawl(struct cli *cli, int argc, char **argv);
 /* logs.c: logs services|list|follow|clear|repair|note; one line (or, with --json, one

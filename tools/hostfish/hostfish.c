@@ -68,6 +68,11 @@ static const char usage_head[] =
 	"                         with If-Match; --dry-run: print the differences only;\n"
 	"                         --detailed-exitcodes: exit 0 unchanged, 2 changed, 4 failed\n"
 	"                         (instead of the codes below; 1 still means invalid input)\n"
+	"  apply --results [--detailed-exitcodes] FILE\n"
+	"                         after a reboot: which values of FILE are applied, pending,\n"
+	"                         refused (by @Redfish.Settings Messages) or not applied;\n"
+	"                         exit 2 when any was refused (--detailed-exitcodes: 0 all\n"
+	"                         applied, 2 pending, 4 refused)\n"
 	"  firmware upload [--compsig FILE] [--target URI]... [--wait] [--wait-timeout SEC]\n"
 	"                  FILE   upload a firmware file to the UpdateService, streamed from\n"
 	"                         disk (HPE's form, or DMTF multipart push); refused while the\n"
@@ -106,6 +111,15 @@ static const char usage_head[] =
 	"                         the BMC's health and readings as Prometheus metrics, on\n"
 	"                         stdout or written atomically to DIR/hostfish.prom (mode\n"
 	"                         0644) for node_exporter's textfile collector\n"
+	"  account ensure USER [--role ROLE] [--password-file FILE|-] [--enabled|--disabled]\n"
+	"                         [--dry-run] [--detailed-exitcodes]\n"
+	"                         the BMC's local account USER as given, changing only what\n"
+	"                         differs (the password checked with one Basic GET as USER)\n"
+	"  account absent USER [--dry-run] [--detailed-exitcodes]\n"
+	"                         no account USER (deleted if there is one)\n"
+	"  export [--out FILE] PATH...\n"
+	"                         the writable, non-volatile properties of the resources as an\n"
+	"                         apply FILE (BIOS: the attributes its registry lets be set)\n"
 	"\n"
 	"Options:\n";
 
@@ -113,7 +127,7 @@ static const char usage_head[] =
 static const char usage_tail[] =
 	"  -H, --header 'N: V'    add a request header (repeatable)\n"
 	"  --json                 machine-readable output for status, sessions, login, apply,\n"
-	"                         inventory, sensors\n"
+	"                         inventory, sensors, account\n"
 	"  -i, --include          print the status line and headers before the body\n"
 	"  -v, --verbose          log every request and response to stderr (secrets masked)\n"
 	"  --log-file FILE        log every request and response to FILE (mode 0600)\n"
@@ -191,6 +205,7 @@ static const struct {
 	{ "logs", NULL, cmd_logs },
 	{ "inventory", NULL, cmd_inventory }, { "sensors", NULL, cmd_sensors },
 	{ "metrics", NULL, cmd_metrics },
+	{ "account", NULL, cmd_account }, { "export", NULL, cmd_export },
 };
 
 /*

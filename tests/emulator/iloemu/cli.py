@@ -149,6 +149,10 @@ def build_parser(default_mockup):
                    help="how long a --task-action task runs (default 1.5)")
     p.add_argument("--task-fail", action="store_true",
                    help="--task-action tasks end in TaskState Exception with a message")
+    # accounts.py
+    p.add_argument("--accounts", action="store_true",
+                   help="the users (--user) as AccountService accounts that POST, PATCH and "
+                        "DELETE create, change and remove (iLO's local user database)")
     # reset.py
     p.add_argument("--reset-seconds", type=positive_float, default=3.0, metavar="SEC",
                    help="how long the BMC is gone after a reset (Manager.Reset, an HTTPS "

@@ -17,7 +17,7 @@ from .sessions import Sessions
 from .state import State
 from .tree import Tree, norm_key
 from .tasks import Tasks
-from . import logs, sensors, update
+from . import accounts, logs, sensors, settings, update
 
 DEFAULT_HUGE_BODY = 16 << 20
 DEFAULT_BOMB = 64 << 20
@@ -55,6 +55,8 @@ class Emulator:
         self.service.extensions.append(tasks)
         logs.install(self, args)
         sensors.install(self, args)
+        accounts.install(self, args)
+        settings.install(self)
 
     def streams(self, method, path):
         """Whether an extension consumes this request's body itself, as it arrives."""

@@ -49,6 +49,7 @@ class Sessions:
 
     def __init__(self, users, max_sessions, timeout, coll_odata_id):
         self.users = users                  # name -> (password, role)
+        self.disabled = set()               # names that cannot log in (accounts.py: LoginPriv)
         self.max_sessions = max_sessions
         self.timeout = timeout
         self.coll_odata_id = coll_odata_id  # e.g. /redfish/v1/SessionService/Sessions/
@@ -59,6 +60,8 @@ class Sessions:
     def check(self, user, password):
         """Role of user if password matches, else None."""
         rec = self.users.get(user)
+        if user in self.disabled:
+            return None
         ok = rec is not None and hmac.compare_digest(rec[0].encode(), str(password).encode())
         return rec[1] if ok else None
 
