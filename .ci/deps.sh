@@ -10,6 +10,8 @@ packages=(
 	# libhostfish: the host interface's NIC watched after a BMC reset (lib/host/netwatch.c);
 	# tests/integration/hostif-reset.test
 	libudev-dev
+	# libhostfish: .fwpkg firmware packages (lib/features/fwpkg.c); tests/integration/firmware-flash.test
+	libzip-dev
 	# hostfishd --forward-logs: sd_journal_send(); tests/integration/logs-journal.test runs it
 	# in a mount namespace (unshare, util-linux)
 	libsystemd-dev util-linux
