@@ -797,4 +797,5 @@ char *hf_mask_uri(const char *uri);
 #include "hostfish-query.h" /* the service root's links, collections in few requests */
 #include "hostfish-watch.h" /* inventory, sensors, metrics */
 #include "hostfish-config.h" /* apply's checks, export, settings results, accounts */
+#include "hostfish-firmware.h" /* firmware packages flashed as HPE's tools do */
 #endif /* HOSTFISH_H */

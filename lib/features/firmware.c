@@ -142,6 +142,26 @@ int hf_multipart_add_file(struct hf_multipart *m, const char *name, const char *
 	return 0;
 }
 
+int hf_multipart_add_stream(struct hf_multipart *m, const char *name, const char *filename,
+			    int (*read)(void *ctx, void *buf, size_t len, size_t *got), void *ctx,
+			    size_t len)
+{
+	struct hf_mp_segment *s;
+	int r;
+
+	if (m->n + 2 > HF_MULTIPART_MAX_SEGMENTS || !read)
+		return -E2BIG;
+	r = part_head(m, name, filename, "application/octet-stream");
+	if (r < 0)
+		return r;
+	s = new_mem_segment(m);
+	s->read = read;
+	s->ctx = ctx;
+	s->file_len = len;
+	m->length += len;
+	return 0;
+}
+
 int hf_multipart_finish(struct hf_multipart *m)
 {
 	struct hf_mp_segment *s = new_mem_segment(m);
@@ -168,7 +188,8 @@ int hf_multipart_read(void *p, void *buf, size_t len, size_t *got)
 	/* at most n segments plus one read() per call: bounded */
 	while (done < len && m->cur < m->n) {
 		struct hf_mp_segment *s = &m->seg[m->cur];
-		size_t size = s->fd >= 0 ? s->file_len : s->mem.len, want;
+		bool file = s->fd >= 0 || s->read;
+		size_t size = file ? s->file_len : s->mem.len, want;
 
 		if (m->off >= size) {
 			m->cur++;
@@ -176,8 +197,20 @@ int hf_multipart_read(void *p, void *buf, size_t len, size_t *got)
 			continue;
 		}
 		want = size - m->off < len - done ? size - m->off : len - done;
-		if (s->fd < 0) {
+		if (!file) {
 			memcpy(out + done, s->mem.data + m->off, want);
+		} else if (s->read) {
+			size_t n = 0;
+			int r;
+
+			if (done > 0)
+				break;
+			r = s->read(s->ctx, out + done, want, &n);
+			if (r < 0)
+				return r;
+			if (n == 0)
+				return -EIO; /* the stream ended early */
+			want = n;
 		} else {
 			ssize_t n;
 
@@ -276,7 +309,7 @@ static const char *base_name(const char *path)
 	return s && s[1] ? s + 1 : path;
 }
 
-static const char *json_str(struct json_object *o, const char *key)
+const char *hf_fw_str(struct json_object *o, const char *key)
 {
 	struct json_object *v;
 
@@ -285,7 +318,7 @@ static const char *json_str(struct json_object *o, const char *key)
 	return NULL;
 }
 
-static struct json_object *json_obj(struct json_object *o, const char *key)
+struct json_object *hf_fw_obj(struct json_object *o, const char *key)
 {
 	struct json_object *v;
 
@@ -295,7 +328,7 @@ static struct json_object *json_obj(struct json_object *o, const char *key)
 }
 
 /* A GET whose answer must be a 2xx JSON object; else -EREMOTEIO with the error recorded. */
-static int get_json(hf_client *c, const char *path, hf_response **ret)
+int hf_fw_get_json(hf_client *c, const char *path, hf_response **ret)
 {
 	hf_response *resp = NULL;
 	int status, r;
@@ -321,28 +354,28 @@ static int get_json(hf_client *c, const char *path, hf_response **ret)
 }
 
 /* The UpdateService resource, found from the service root. */
-static int get_update_service(hf_client *c, hf_response **ret)
+int hf_fw_update_service(hf_client *c, hf_response **ret)
 {
 	hf_response *root = NULL;
 	const char *uri;
 	int r;
 
-	r = get_json(c, "/redfish/v1/", &root);
+	r = hf_fw_get_json(c, "/redfish/v1/", &root);
 	if (r < 0)
 		return r;
-	uri = json_str(json_obj(hf_response_json(root), "UpdateService"), "@odata.id");
+	uri = hf_fw_str(hf_fw_obj(hf_response_json(root), "UpdateService"), "@odata.id");
 	if (!uri) {
 		hf_client_set_error(c, -ENOTSUP, HF_ERROR_HTTP_CLIENT, 0, NULL,
 				    "the BMC has no UpdateService");
 		hf_response_free(root);
 		return -ENOTSUP;
 	}
-	r = get_json(c, uri, ret);
+	r = hf_fw_get_json(c, uri, ret);
 	hf_response_free(root);
 	return r;
 }
 
-static bool is_busy(struct json_object *us, const char **state)
+bool hf_fw_busy(struct json_object *us, const char **state)
 {
 	static const char *const busy[] = { "Uploading", "Verifying", "Writing", "Updating" };
 	const char *s = hf_update_state_of(us);
@@ -353,7 +386,7 @@ static bool is_busy(struct json_object *us, const char **state)
 			*state = s;
 			return true;
 		}
-	s = json_str(json_obj(us, "Status"), "State");
+	s = hf_fw_str(hf_fw_obj(us, "Status"), "State");
 	if (s && strcmp(s, "Updating") == 0) {
 		*state = s;
 		return true;
@@ -463,10 +496,10 @@ _hf_public_ int hf_firmware_upload(hf_client *c, const char *file, const hf_uplo
 	if (r < 0)
 		goto out;
 
-	r = get_update_service(c, &us);
+	r = hf_fw_update_service(c, &us);
 	if (r < 0)
 		goto out;
-	if (is_busy(hf_response_json(us), &state)) {
+	if (hf_fw_busy(hf_response_json(us), &state)) {
 		r = -EBUSY;
 		hf_client_set_error(c, r, HF_ERROR_HTTP_CLIENT, 0, NULL,
 				    "the BMC's UpdateService is busy (%s): nothing was uploaded; "
@@ -474,12 +507,12 @@ _hf_public_ int hf_firmware_upload(hf_client *c, const char *file, const hf_uplo
 				    state);
 		goto out;
 	}
-	uri = json_str(hf_response_json(us), "MultipartHttpPushUri");
+	uri = hf_fw_str(hf_response_json(us), "MultipartHttpPushUri");
 	dmtf = o->protocol == HF_UPLOAD_DMTF || (o->protocol == HF_UPLOAD_AUTO && uri);
 	if (!dmtf) {
-		uri = json_str(hf_response_json(us), "HttpPushUri");
+		uri = hf_fw_str(hf_response_json(us), "HttpPushUri");
 		if (!uri)
-			uri = json_str(json_obj(json_obj(hf_response_json(us), "Oem"), "Hpe"),
+			uri = hf_fw_str(hf_fw_obj(hf_fw_obj(hf_response_json(us), "Oem"), "Hpe"),
 				       "PushUpdateUri");
 	}
 	if (!uri || (o->targets && o->targets[0] && !dmtf) || (dmtf && o->compsig)) {
@@ -576,12 +609,12 @@ _hf_public_ int hf_firmware_wait(hf_client *c, const hf_response *upload, long t
 		int64_t now;
 		long wait_ms = HF_TASK_POLL_MS;
 
-		r = get_update_service(c, &us);
+		r = hf_fw_update_service(c, &us);
 		if (r < 0)
 			return r;
 		polls++;
 		state = hf_update_state_of(hf_response_json(us));
-		if (is_busy(hf_response_json(us), &busy)) {
+		if (hf_fw_busy(hf_response_json(us), &busy)) {
 			seen_busy = true;
 			idle = 0;
 		} else if (state && strcmp(state, "Idle") == 0) {

@@ -115,6 +115,8 @@ int cli_task_outcome(const struct cli *cli, hf_response *final);
 int cmd_task(struct cli *cli, int argc, char **argv);
 /* firmware.c */
 int cmd_firmware(struct cli *cli, int argc, char **argv);
+/* flash.c: "firmware flash" (argv[0] is "flash") */
+int cli_firmware_flash(struct cli *cli, int argc, char **argv);
 
 /* discover.c, hostif.c: commands that need no client (they run before one is created) */
 int cmd_discover(struct cli *cli, int argc, char **argv);

@@ -287,6 +287,8 @@ int cmd_firmware(struct cli *cli, int argc, char **argv)
 		return firmware_upload(cli, argc, argv);
 	if (argc >= 1 && strcmp(argv[0], "list") == 0)
 		return firmware_list(cli, argc, argv);
-	cli_error("usage: hostfish firmware upload|list ...");
+	if (argc >= 1 && strcmp(argv[0], "flash") == 0)
+		return cli_firmware_flash(cli, argc, argv);
+	cli_error("usage: hostfish firmware upload|flash|list ...");
 	return EXIT_USAGE;
 }

@@ -78,6 +78,11 @@ static const char usage_head[] =
 	"                         disk (HPE's form, or DMTF multipart push); refused while the\n"
 	"                         BMC is busy updating (exit 2); --wait follows the update to\n"
 	"                         its end; always direct (never through hostfishd)\n"
+	"  firmware flash [--compsig FILE] [--recovery-set] [--tpm-override] [--wait]\n"
+	"                 [--wait-timeout SEC] FILE\n"
+	"                         flash an HPE .fwpkg as HPE's tools do: types A/B flashed at\n"
+	"                         once, C queued for the next server boot, D refused (exit 2);\n"
+	"                         a bad package: exit 1, nothing uploaded; always direct\n"
 	"  firmware list          the firmware inventory (with --json: as JSON)\n"
 	"  task wait [--wait-timeout SEC] URI\n"
 	"                         follow a task (monitor or Task URI) until it ends: exit 0\n"
@@ -153,7 +158,8 @@ static const char usage_tail[] =
 	"Exit codes:\n"
 	"  0  success\n"
 	"  1  usage or invalid input (nothing was sent)\n"
-	"  2  HTTP 4xx other than authentication, or a redirect that was not followed\n"
+	"  2  HTTP 4xx other than authentication, or a redirect that was not followed;\n"
+	"     firmware flash: a package or BMC state that refuses it (nothing uploaded)\n"
 	"  3  HTTP 5xx\n"
 	"  4  authentication required, rejected or expired\n"
 	"  5  transport unavailable, connection or TLS failure\n"
@@ -495,7 +501,7 @@ int main(int argc, char **argv)
 		cli.bmc.opts.direct = 1;
 	/* uploads are streamed: hostfishd reads bodies whole (and bounds them) */
 	if (commands[i].fn == cmd_firmware && argc - optind > 1 &&
-	    strcmp(argv[optind + 1], "upload") == 0)
+	    (strcmp(argv[optind + 1], "upload") == 0 || strcmp(argv[optind + 1], "flash") == 0))
 		cli.bmc.opts.direct = 1;
 	/* follow polls: no connection (nor its host-wide slot) is kept between polls */
 	if (commands[i].fn == cmd_logs && argc - optind > 1 &&

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * hostfish-firmware.h - libhostfish: firmware packages flashed the way HPE's own tools do
+ * (hf_firmware_upload() and hf_firmware_wait() are in hostfish.h).  Part of the public API:
+ * hostfish.h includes it, and it can be included alone.  The conventions of hostfish.h apply.
+ * C89, self-contained.
+ */
+#ifndef HOSTFISH_FIRMWARE_H
+#define HOSTFISH_FIRMWARE_H
+
+#include "hostfish.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define HF_FLASH_OPTIONS_VERSION 1
+
+/* Options of hf_firmware_flash(); grows at its end only.  Strings are borrowed for the call. */
+typedef struct hf_flash_options {
+	unsigned int version; /* HF_FLASH_OPTIONS_VERSION */
+	const char *compsig; /* the signature (.compsig) of what is uploaded whole, or NULL */
+	int recovery_set; /* UpdateRecoverySet: also store the component as the recovery set */
+	int tpm_override; /* TPMOverride on the flash (and the task queue item) */
+	int wait; /* types A and B: wait until the flash is over (and the iLO back after its own
+		     firmware) and read the new version */
+	long wait_timeout_ms; /* bounds each wait (<= 0: 30 minutes; at most 24 hours) */
+	hf_progress_fn progress; /* phases "upload" (bytes of all uploads), "flash" (percent,
+				    of 100), "queue", "reset"; nonzero cancels; or NULL */
+	void *progress_userdata;
+} hf_flash_options;
+
+#define HF_FLASH_OPTIONS_INIT { HF_FLASH_OPTIONS_VERSION, NULL, 0, 0, 0, 0, NULL, NULL }
+
+/*
+ * Flash a firmware package the way HPE's own tools do in-band (ilorest flashfwpkg).  file is
+ * an HPE .fwpkg (a zip with payload.json, read with libzip, streamed: memory use does not
+ * depend on its size) or a plain image (.bin, .hpb: type A).  A package is classified image
+ * by image as HPE does: DirectFlashOk -> A (B when ResetRequired), else UefiFlashable -> C,
+ * else D; UpdatableBy Uefi+RuntimeAgent is D; Uefi+Bmc is decided by the FirmwareInventory
+ * members whose Oem.Hpe.Targets hold the package's Devices.Device[].Target (Updateable: B,
+ * else C, both: B then C).
+ *  - A, B: uploaded with UpdateTarget and UpdateRepository true to HttpPushUri (the whole
+ *    package when it is PackageFormat FWPKG-v2 and the UpdateService's
+ *    Oem.Hpe.Capabilities.UpdateFWPKG is true, else each image out of the archive).
+ *  - C: the package uploaded to the repository only (UpdateTarget false) as NAME.zip, then an
+ *    UpdateTaskQueue item {Name, Command ApplyUpdate, Filename, UpdatableBy [Uefi],
+ *    TPMOverride, Targets}: applied at the next server boot.
+ *  - D: refused (-ENOTSUP, kind HF_ERROR_HTTP_CLIENT), nothing sent.
+ * A component over 32 MiB with a signature goes in 32 MiB sections, each with its own
+ * <base>_partN.compsig (in the package, or next to opts->compsig) and Section index.
+ *
+ * Nothing is uploaded when: the package is not a consistent zip, payload.json is missing,
+ * does not parse or lacks UpdatableBy, Devices.Device[].FirmwareImages[] with FileName and
+ * DirectFlashOk, or an image it names; a signature or section signature is missing (-EINVAL,
+ * kind HF_ERROR_USAGE); the UpdateService is busy, or for type C an Exception or Expired item
+ * blocks the task queue (-EBUSY, kind HF_ERROR_HTTP_CLIENT).  Like hf_firmware_upload() it
+ * logs in first and never goes through hostfishd.
+ *
+ * Returns 0 and a report in *report (owned by the caller): {"File", "Type" ("A".."C", "BC"),
+ * "Outcome" ("flashed", "uploaded": not waited for, "queued": pending until the next server
+ * boot), "Uploads": [{"Filename", "Size", "Sections", "UpdateTarget", "UpdateRepository"}],
+ * "Task": {"Name", "@odata.id"} (queued), "Targets": [...], "Versions": [{"@odata.id",
+ * "Name", "Old", "New"}] (flashed), "ResetRequired" (B)}.  A flash the BMC reports failed
+ * (Oem.Hpe.State Error) is -EREMOTEIO with the BMC's messages, completed from its message
+ * registries, in hf_client_last_error().  Other errors: -ETIMEDOUT, -ECANCELED, -EINTR, and
+ * those of hf_firmware_upload().
+ */
+int hf_firmware_flash(hf_client *client, const char *file, const hf_flash_options *opts,
+		      struct json_object **report);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* HOSTFISH_FIRMWARE_H */
