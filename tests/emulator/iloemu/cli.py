@@ -20,6 +20,9 @@ from .sessions import ROLES
 
 STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
 LOG_SIGNALS = {signal.SIGUSR1, signal.SIGUSR2}  # logs.py: an entry in every log, an IML repeat
+# SIGRTMIN, the --post control: the emulated server boots (POST) and UEFI runs the update task
+# queue (fwrepo.py); SIGUSR1 and SIGUSR2 belong to logs.py
+POST_SIGNAL = signal.SIGRTMIN
 # "outside" is no iLO's behaviour (invented here): a hostile or broken BMC whose login answer
 # names a session outside the Sessions collection, in Location and in the body's @odata.id
 LOCATION_STYLES = ("absolute", "path", "relative", "noslash", "none", "outside")
@@ -140,6 +143,9 @@ def build_parser(default_mockup):
     p.add_argument("--update-seconds", type=positive_float, default=0.5, metavar="SEC",
                    help="how long Verifying and Writing each last after an upload "
                         "(default 0.5)")
+    p.add_argument("--fwrepo-dir", metavar="DIR",
+                   help="where the component repository keeps its files (default: fwrepo "
+                        "next to --state-file, else a temporary directory)")
     p.add_argument("--multipart-push", action="store_true",
                    help="advertise MultipartHttpPushUri (DMTF multipart push: 202 + task)")
     p.add_argument("--task-action", metavar="PATH",
@@ -206,7 +212,7 @@ def main(argv=None):
         return 2
     users = dict(args.user) if args.user else {"Administrator": ("emulator", "Administrator")}
     # Block SIGTERM/SIGINT in every thread; the main thread collects them with sigwait().
-    signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS | LOG_SIGNALS)
+    signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS | LOG_SIGNALS | {POST_SIGNAL})
     try:
         tls = make_tls_context(args.tls_cert, args.tls_key, args.client_ca) if args.tls_cert else None
         app = Emulator(args.mockup, users, args.max_sessions, args.session_timeout,
@@ -241,10 +247,14 @@ def main(argv=None):
     reaper = threading.Thread(target=_reap, args=(app, stop), name="reaper", daemon=True)
     reaper.start()
     while True:
-        signo = signal.sigwait(STOP_SIGNALS | LOG_SIGNALS)
+        signo = signal.sigwait(STOP_SIGNALS | LOG_SIGNALS | {POST_SIGNAL})
         if signo in STOP_SIGNALS:
             break
-        if signo == signal.SIGUSR1:
+        if signo == POST_SIGNAL:
+            with app.lock:
+                app.fwrepo.post()
+            app.state.write()
+        elif signo == signal.SIGUSR1:
             app.logs.append_all()
         else:
             app.logs.repeat_iml()
@@ -257,6 +267,7 @@ def main(argv=None):
     server.server_close()
     app.state.write()
     app.state.close()
+    app.fwrepo.close()
     return 0
 
 

@@ -25,6 +25,7 @@ import time
 from .errors import ApiError
 from .service import Response
 from .tree import compute_etag, norm_key
+from . import fwrepo
 
 UPDATE_SERVICE = "/redfish/v1/UpdateService"
 HPE_PUSH = "/cgi-bin/uploadFile"
@@ -83,11 +84,13 @@ def _disposition(headers):
     return out.get("name"), out.get("filename")
 
 
-def parse_multipart(read, boundary):
+def parse_multipart(read, boundary, sink=None):
     """Parse a multipart/form-data stream from read(n) -> bytes (b"" at the end).
 
     Small fields are returned as {name: bytes}; file parts are hashed on the fly:
-    {name: {"filename", "size", "sha256"}}.  Memory stays bounded by the chunk size."""
+    {name: {"filename", "size", "sha256"}}.  Memory stays bounded by the chunk size.
+    sink(name, filename) may return a binary file object the part is also written to (the
+    part's "path" is then the file's name), or None."""
     delim = b"\r\n--" + boundary
     keep = len(delim) + 1
     buf = bytearray(b"\r\n")   # the first delimiter has no CRLF before it
@@ -151,22 +154,26 @@ def parse_multipart(read, boundary):
             parts += 1
             if parts > MAX_PARTS:
                 raise MultipartError("too many parts")
-            part = Part(name, filename)
+            part = Part(name, filename, sink(name, filename) if sink and filename is not None
+                        else None)
             state = "body"
 
 
 class Part:
-    def __init__(self, name, filename):
+    def __init__(self, name, filename, out=None):
         self.name = name
         self.filename = filename
         self.hash = hashlib.sha256() if filename is not None else None
         self.size = 0
         self.data = bytearray()
+        self.out = out
 
     def feed(self, data):
         self.size += len(data)
         if self.hash is not None:
             self.hash.update(data)
+            if self.out is not None:
+                self.out.write(data)
         elif self.size > MAX_FIELD:
             raise MultipartError("field %s too long" % self.name)
         else:
@@ -176,6 +183,9 @@ class Part:
         if self.hash is not None:
             files[self.name] = {"filename": self.filename, "size": self.size,
                                 "sha256": self.hash.hexdigest()}
+            if self.out is not None:
+                self.out.close()
+                files[self.name]["path"] = self.out.name
         else:
             fields[self.name] = bytes(self.data)
 
@@ -200,8 +210,11 @@ class Update:
         self.multipart = multipart
         self.initial = initial_state
         self.uploads = []
-        self.stages = None      # (start time, final state) of the upload being processed
+        # the upload being processed: [start time, final state, writes (UpdateTarget), a
+        # function called once when it is over (fwrepo.py: versions, resets), Result]
+        self.stages = None
         self.upload_lock = threading.Lock()
+        self.fwrepo = None      # fwrepo.py, when installed
         app.state.extras["uploads"] = lambda: list(self.uploads)
         app.state.extras["update_state"] = self.current_state
         data = app.tree.get_data(UPDATE_SERVICE)
@@ -213,13 +226,23 @@ class Update:
     def current_state(self):
         if self.stages is None:
             return self.initial
-        start, final = self.stages
+        start, final, writes, done = self.stages[:4]
         elapsed = time.monotonic() - start
         if elapsed < self.seconds:
             return "Verifying"
-        if elapsed < 2 * self.seconds:
+        if writes and elapsed < 2 * self.seconds:
             return "Writing"
+        if done is not None:
+            self.stages[3] = None
+            done()
         return final
+
+    def flash_percent(self):
+        """FlashProgressPercent: 0 while verifying, rising through Writing, 100 after."""
+        if self.stages is None:
+            return None
+        elapsed = time.monotonic() - self.stages[0] - self.seconds
+        return max(0, min(100, int(100 * elapsed / self.seconds)))
 
     def _publish(self):
         data = self.app.tree.get_data(UPDATE_SERVICE)
@@ -227,8 +250,19 @@ class Update:
             return
         hpe = data.setdefault("Oem", {}).setdefault("Hpe", {})
         state = self.current_state()
-        if hpe.get("State") != state:
+        pct = self.flash_percent()
+        result = self.stages[4] if self.stages is not None and len(self.stages) > 4 else None
+        if hpe.get("State") != state or hpe.get("FlashProgressPercent") != pct or \
+                hpe.get("Result") != result:
             hpe["State"] = state
+            if pct is None:
+                hpe.pop("FlashProgressPercent", None)
+            else:
+                hpe["FlashProgressPercent"] = pct
+            if result is None or state != "Error":
+                hpe.pop("Result", None)
+            else:
+                hpe["Result"] = result
             data.pop("@odata.etag", None)
             data["@odata.etag"] = compute_etag(data)
 
@@ -259,15 +293,24 @@ class Update:
         return resp
 
     def consume(self, body, boundary, token, dmtf, req):
-        """Read the whole body (outside the emulator lock), then answer."""
+        """Read the whole body (outside the emulator lock), then answer; the files it left
+        on disk and did not keep (fwrepo.py) are removed, whatever the outcome."""
+        sink = self.fwrepo.new_sink() if self.fwrepo is not None and not dmtf else None
+        try:
+            return self._consume(body, boundary, token, dmtf, req, sink)
+        finally:
+            if sink is not None:
+                sink.drop()
+
+    def _consume(self, body, boundary, token, dmtf, req, sink):
         app = self.app
         if not self.upload_lock.acquire(blocking=False):
             body.drain()
             return app.error_response(409, "ResourceInUse")
         try:
             try:
-                fields, files = parse_multipart(body.read, boundary)
-            except MultipartError:
+                fields, files = parse_multipart(body.read, boundary, sink)
+            except (MultipartError, ConnectionError):
                 body.drain()
                 return app.error_response(400, "MalformedJSON")
         finally:
@@ -298,7 +341,12 @@ class Update:
                              "Severity": "Critical"}] if self.fail else []
                 return self.tasks.create("Update " + part["filename"], 2 * self.seconds,
                                          self.fail, messages)
-            self.stages = (time.monotonic(), "Error" if self.fail else "Complete")
+            if self.fwrepo is not None:
+                error = self.fwrepo.received(params, part, files.get("compsig"))
+                if error is not None:
+                    return error
+                return app.service.success()
+            self.stages = [time.monotonic(), "Error" if self.fail else "Complete", True, None]
             self._publish()
             return app.service.success()
 
@@ -308,4 +356,5 @@ def install(app, tasks, args):
     ext = Update(app, tasks, args.update_state, args.update_fail, args.update_seconds,
                  args.multipart_push)
     app.service.extensions.append(ext)
+    app.fwrepo = fwrepo.install(app, ext, args)
     return ext
