@@ -33,6 +33,10 @@ struct hf_flash {
 	bool fwpkg_ok; /* Oem.Hpe.Capabilities.UpdateFWPKG */
 	bool by_inventory; /* a Uefi+Bmc package: its targets go into the queue item */
 	char *push_uri;
+	char *us_uri; /* the UpdateService */
+	/* the flash's target is the iLO itself: it resets once done, perhaps between two polls;
+	 * polls then go without re-login and retries, and a failed one means "gone" */
+	bool may_reset, gone;
 	struct json_object *inventory; /* array of the FirmwareInventory members (owned) */
 	const char *targets[HF_FWPKG_MAX_TARGETS]; /* @odata.id of matched members */
 	size_t n_targets;
@@ -49,7 +53,9 @@ struct hf_flash {
 int hf_flash_send_piece(struct hf_flash *f, const struct hf_flash_piece *p, bool target,
 			bool wait_last);
 /* Poll the UpdateService until the work is over (Complete, Error, Idle after work), reporting
- * FlashProgressPercent; Error -> -EREMOTEIO with the BMC's messages (Oem.Hpe.Result). */
+ * FlashProgressPercent; Error -> -EREMOTEIO with the BMC's messages (Oem.Hpe.Result).  With
+ * may_reset, a BMC that stops answering (or forgets the session) after the work began is
+ * over too: f->gone is set. */
 int hf_flash_wait_state(struct hf_flash *f);
 /* The path of section i's (1-based) signature next to sig_path: dir/<base>_partI.compsig. */
 char *hf_flash_part_sig(const char *sig_path, const char *name, unsigned i);

@@ -341,15 +341,44 @@ static void set_failure(struct hf_flash *f, struct json_object *hpe, const char 
 	hf_response_free(resp);
 }
 
+/* The UpdateService; for a flash of the iLO itself, without re-login nor retries: a failure
+ * after the work began is the iLO's reset (1). */
+static int get_us(struct hf_flash *f, bool seen_busy, int64_t deadline, hf_response **us)
+{
+	int r, status;
+
+	if (!f->may_reset || !f->us_uri)
+		return hf_fw_update_service(f->c, us);
+	r = hf_client_send_until(f->c, "GET", f->us_uri, HF_SEND_AUTH | HF_SEND_NO_RETRY,
+				 deadline, us);
+	status = r == 0 ? hf_response_status(*us) : 0;
+	if (r == -EINTR || r == -ECANCELED || r == -ENOMEM)
+		return r;
+	if (seen_busy && (r < 0 || status == 401 || status == 404 || status >= 500)) {
+		hf_log_info(&f->c->log, "the iLO stopped answering after its flash (%s): its reset",
+			    r < 0 ? strerror(-r) : "its session is gone");
+		hf_response_free(*us);
+		*us = NULL;
+		f->gone = true;
+		return 1;
+	}
+	if (r == 0 && (status < 200 || status >= 300 || !hf_response_json(*us))) {
+		hf_response_free(*us);
+		*us = NULL;
+		return hf_fw_update_service(f->c, us);
+	}
+	return r;
+}
+
 static int poll_once(struct hf_flash *f, unsigned *idle, bool *seen_busy, const char **state,
-		     hf_response **us)
+		     hf_response **us, int64_t deadline)
 {
 	struct json_object *hpe;
 	const char *busy = NULL;
 	const hf_flash_options *o = f->o;
-	int r = hf_fw_update_service(f->c, us);
+	int r = get_us(f, *seen_busy, deadline, us);
 
-	if (r < 0)
+	if (r != 0)
 		return r;
 	hpe = hf_fw_obj(hf_fw_obj(hf_response_json(*us), "Oem"), "Hpe");
 	*state = hf_update_state_of(hf_response_json(*us));
@@ -390,7 +419,7 @@ int hf_flash_wait_state(struct hf_flash *f)
 		int64_t now;
 		long wait_ms = HF_TASK_POLL_MS;
 
-		r = poll_once(f, &idle, &seen_busy, &state, &us);
+		r = poll_once(f, &idle, &seen_busy, &state, &us, deadline);
 		if (r != 0) {
 			hf_response_free(us);
 			if (r == -ECANCELED)

@@ -20,6 +20,7 @@
 #include <json-c/json.h>
 #include <zip.h>
 
+#include "bmc-private.h"
 #include "client-private.h"
 #include "firmware-private.h"
 #include "flash-private.h"
@@ -195,6 +196,7 @@ static int read_update_service(struct hf_flash *f)
 		hf_response_free(us);
 		return usage(f, -EBUSY, msg);
 	}
+	f->us_uri = hf_strdup(hf_fw_str(hf_response_json(us), "@odata.id"));
 	uri = hf_fw_str(hf_response_json(us), "HttpPushUri");
 	if (!uri)
 		uri = hf_fw_str(hpe, "PushUpdateUri");
@@ -360,6 +362,26 @@ static const char *version_of(struct json_object *inventory, const char *id)
 	return NULL;
 }
 
+/* Whether a matched member is the BMC's own firmware: iLO's inventory names it "iLO N" with
+ * the Description "SystemBMC".  Flashing it makes the iLO reset itself. */
+static bool targets_bmc(struct hf_flash *f)
+{
+	size_t i, j;
+
+	for (i = 0; f->inventory && i < json_object_array_length(f->inventory); i++) {
+		struct json_object *m = json_object_array_get_idx(f->inventory, i);
+		const char *id = hf_fw_str(m, "@odata.id"), *name = hf_fw_str(m, "Name");
+		const char *desc = hf_fw_str(m, "Description");
+		bool bmc = (desc && strcmp(desc, "SystemBMC") == 0) ||
+			   (name && strncmp(name, "iLO", 3) == 0);
+
+		for (j = 0; bmc && id && j < f->n_targets; j++)
+			if (strcmp(id, f->targets[j]) == 0)
+				return true;
+	}
+	return false;
+}
+
 static void report_versions(struct hf_flash *f, struct json_object *before)
 {
 	struct json_object *arr = json_object_new_array();
@@ -491,6 +513,7 @@ static int flash(struct hf_flash *f)
 	int r = 0;
 
 	report_start(f);
+	f->may_reset = target && f->o->wait && targets_bmc(f);
 	for (i = 0; i < f->n_pieces && r == 0; i++)
 		r = hf_flash_send_piece(f, &f->piece[i], target,
 					i + 1 < f->n_pieces || queued || f->o->wait);
@@ -499,6 +522,19 @@ static int flash(struct hf_flash *f)
 	if (r < 0)
 		return r;
 	outcome = queued ? "queued" : f->o->wait ? "flashed" : "uploaded";
+	if (f->may_reset) {
+		/* the iLO resets itself to run its new firmware: wait until it is back, logged in
+		 * again, before reading the new version */
+		if (f->o->progress)
+			f->o->progress(f->o->progress_userdata, "reset", 0, 0);
+		json_object_object_add(f->report, "BmcReset", json_object_new_boolean(1));
+		r = hf_bmc_wait_back(f->c, f->o->wait_timeout_ms > 0 ? f->o->wait_timeout_ms / 1000
+								    : 0,
+				     NULL, f->gone ? HF_BMC_WAIT_GONE : 0, f->o->progress,
+				     f->o->progress_userdata, NULL);
+		if (r < 0)
+			return r;
+	}
 	if (target && f->o->wait && f->n_targets) {
 		before = f->inventory;
 		f->inventory = NULL;
@@ -547,6 +583,7 @@ _hf_public_ int hf_firmware_flash(hf_client *c, const char *file, const hf_flash
 		free(f.token);
 	}
 	free(f.push_uri);
+	free(f.us_uri);
 	json_object_put(f.inventory);
 	json_object_put(f.report);
 	hf_fwpkg_free(f.pkg);

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -41,15 +42,21 @@ static int flash_progress_cb(void *userdata, const char *phase, double done, dou
 {
 	struct flash_progress *fp = userdata;
 
+	bool bar = strcmp(phase, "upload") == 0 || strcmp(phase, "flash") == 0;
+
 	if (strncmp(fp->phase, phase, sizeof(fp->phase)) != 0) {
 		snprintf(fp->phase, sizeof(fp->phase), "%s", phase);
 		cli_progress_end(fp->bar);
-		fp->bar = cli_progress_new(fp->cli, strcmp(phase, "upload") == 0 ? "upload" : phase,
-					   strcmp(phase, "upload") == 0 ? "B" : "%");
+		/* a bar for the bytes and the flash percent on a terminal; a line otherwise, and
+		 * for the phases without an amount */
+		fp->bar = bar ? cli_progress_new(fp->cli, phase, strcmp(phase, "upload") == 0
+								     ? "B"
+								     : "%")
+			      : NULL;
 		if (!fp->bar && !fp->cli->no_progress)
-			cli_error("%s", phase_line(phase)); /* not a terminal: one line a phase */
+			cli_error("%s", phase_line(phase));
 	}
-	if (strcmp(phase, "upload") == 0 || strcmp(phase, "flash") == 0)
+	if (bar)
 		cli_progress_update(fp->bar, done, total);
 	return cli_interrupted() ? 1 : 0;
 }
