@@ -658,8 +658,7 @@ int hf_task_wait_response(hf_client *client, const hf_response *accepted, long t
  */
 const char *hf_task_state(const hf_response *resp);
 
-/* ---- firmware ---- */
-
+/* ---- firmware (packages flashed as HPE's tools do: hostfish-firmware.h) ---- */
 /* hf_upload_options.protocol */
 enum hf_upload_protocol {
 	HF_UPLOAD_AUTO = 0, /* DMTF when the UpdateService has MultipartHttpPushUri, else HPE */
