@@ -185,6 +185,16 @@ int hf_client_request_stream(hf_client *c, const char *method, const char *path,
 			     const char *const *headers, const struct hf_body_stream *stream,
 			     hf_response **ret);
 
+/*
+ * A GET whose 2xx answer's body goes to sink as it arrives (transport.h, struct
+ * hf_body_sink; an event stream): logged in first, sent once (no retry: the caller reopens a
+ * broken stream from where it was), once more after a 401 on an expired session.  The
+ * caller called hf_client_begin().  0 with *ret (any status; a 2xx one's body is empty), or
+ * a negative errno with the error recorded (-ENOTSUP: the transport cannot stream).
+ */
+int hf_client_get_sink(hf_client *c, const char *path, const char *const *headers,
+		       const struct hf_body_sink *sink, hf_response **ret);
+
 /* session.c */
 /* Become the thread of the session operation (see struct hf_client), waiting for another's
  * until the request timeout and stopping at an interrupt (0, -ETIMEDOUT or -EINTR, with the

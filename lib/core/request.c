@@ -129,6 +129,7 @@ struct sending {
 	const void *body;
 	size_t body_len;
 	const struct hf_body_stream *stream;
+	const struct hf_body_sink *sink;
 	int flags;
 	unsigned *session_gen;
 	int attempt, redirects, interrupts_seen;
@@ -185,6 +186,7 @@ static int send_once(struct sending *s, bool *exchanged)
 		.body = s->body,
 		.body_len = s->body_len,
 		.stream = s->stream,
+		.sink = s->sink,
 		.connect_timeout_ms = c->connect_timeout_ms,
 		.timeout_ms = s->stream ? c->timeout_ms : time_left(s->deadline),
 		/* compressed answers are bounded by the same limit as decoded ones */
@@ -217,8 +219,9 @@ static int send_once(struct sending *s, bool *exchanged)
 		return -EINTR;
 	}
 	s->errbuf[0] = '\0';
-	r = hf_pool_acquire(c, &slot, s->stream ? 0 : s->deadline, s->interrupts_seen, s->errbuf,
-			    sizeof(s->errbuf));
+	/* an upload or a stream that does not end waits for a slot as long as it takes */
+	r = hf_pool_acquire(c, &slot, s->stream || s->sink ? 0 : s->deadline, s->interrupts_seen,
+			    s->errbuf, sizeof(s->errbuf));
 	if (r < 0) {
 		hf_client_set_error(c, r, hf_errno_kind(r), 0, NULL,
 				    "cannot open a connection to the BMC: %s",
@@ -360,7 +363,7 @@ static int take_answer(struct sending *s, hf_response **ret)
 static int client_send(hf_client *c, const char *method, const char *path,
 		       const struct hf_headers *extra, const void *body, size_t body_len,
 		       const struct hf_body_stream *stream, int flags, unsigned *session_gen,
-		       int64_t deadline, hf_response **ret)
+		       int64_t deadline, hf_response **ret, const struct hf_body_sink *sink)
 {
 	struct sending s = {
 		.c = c,
@@ -371,6 +374,7 @@ static int client_send(hf_client *c, const char *method, const char *path,
 		.body = body,
 		.body_len = body_len,
 		.stream = stream,
+		.sink = sink,
 		.flags = flags,
 		.session_gen = session_gen,
 		.interrupts_seen = hf_op_interrupts(c),
@@ -419,13 +423,14 @@ int hf_client_send(hf_client *c, const char *method, const char *path,
 		   unsigned *session_gen, hf_response **ret)
 {
 	return client_send(c, method, path, extra, body, body_len, NULL, flags, session_gen, 0,
-			   ret);
+			   ret, NULL);
 }
 
 int hf_client_send_until(hf_client *c, const char *method, const char *path, int flags,
 			 int64_t deadline, hf_response **ret)
 {
-	return client_send(c, method, path, NULL, NULL, 0, NULL, flags, NULL, deadline, ret);
+	return client_send(c, method, path, NULL, NULL, 0, NULL, flags, NULL, deadline, ret,
+			   NULL);
 }
 
 static int validate_request(hf_client *c, const char *method, const char *path,
@@ -627,7 +632,44 @@ int hf_client_request_stream(hf_client *c, const char *method, const char *path,
 	 * The 401 goes back to the caller, which can log in again and start over.
 	 */
 	r = client_send(c, method, p, &extra, NULL, 0, stream,
-			c->auth == HF_AUTH_NONE ? 0 : HF_SEND_AUTH, &gen, 0, &resp);
+			c->auth == HF_AUTH_NONE ? 0 : HF_SEND_AUTH, &gen, 0, &resp, NULL);
+	if (r < 0)
+		goto out;
+	*ret = resp;
+	resp = NULL;
+out:
+	hf_response_free(resp);
+	hf_headers_clear(&extra);
+	return r;
+}
+
+int hf_client_get_sink(hf_client *c, const char *path, const char *const *headers,
+		       const struct hf_body_sink *sink, hf_response **ret)
+{
+	struct hf_headers extra = { 0 };
+	_cleanup_free_ char *p = NULL;
+	hf_response *resp = NULL;
+	unsigned gen = 0;
+	int flags = c->auth == HF_AUTH_NONE ? 0 : HF_SEND_AUTH, r;
+
+	r = validate_request(c, "GET", path, headers, NULL, 0, &extra, &p);
+	if (r < 0)
+		goto out;
+	if (hf_session_auth_uses_session(c)) {
+		r = hf_session_ensure(c);
+		if (r < 0)
+			goto out;
+	}
+	/* one send: a stream that broke is the caller's to open again (it knows from where) */
+	r = client_send(c, "GET", p, &extra, NULL, 0, NULL, flags | HF_SEND_NO_RETRY, &gen, 0,
+			&resp, sink);
+	if (r == 0 && hf_response_status(resp) == 401 && hf_session_auth_uses_session(c) &&
+	    gen != 0 && hf_session_relogin(c, gen) == 0) {
+		hf_response_free(resp);
+		resp = NULL;
+		r = client_send(c, "GET", p, &extra, NULL, 0, NULL, flags | HF_SEND_NO_RETRY, &gen,
+				0, &resp, sink);
+	}
 	if (r < 0)
 		goto out;
 	*ret = resp;

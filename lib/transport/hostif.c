@@ -561,7 +561,8 @@ static int hostif_peer_cert(void *p, unsigned char **der, size_t *derlen, char *
 const struct hf_transport_ops hf_transport_hostif = {
 	.abi = HF_TRANSPORT_ABI,
 	.name = "hostif",
-	.caps = HF_TCAP_NETWORK | HF_TCAP_INBAND | HF_TCAP_AUTH_ALWAYS,
+	.caps = HF_TCAP_NETWORK | HF_TCAP_INBAND | HF_TCAP_AUTH_ALWAYS |
+		HF_TCAP_STREAM_BODY,
 	.description = "Redfish Host Interface (SMBIOS Type 42 -> NIC -> HTTPS bound to it)",
 	.probe = hostif_probe,
 	.init = hostif_init,

@@ -369,6 +369,15 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata)
 	struct xfer *x = userdata;
 	size_t len = size * nmemb;
 
+	if (x->req->sink && x->resp->status >= 200 && x->resp->status < 300) {
+		int r = x->req->sink->write(x->req->sink->userdata, data, len);
+
+		if (r < 0) {
+			x->read_error = r; /* reported as the exchange's error */
+			return 0;
+		}
+		return len;
+	}
 	if (x->resp->body.len + len > x->max_body) {
 		x->too_big = true;
 		return 0;
@@ -579,10 +588,13 @@ static int transfer_failed(CURLcode rc, const struct xfer *x, const char *curl_e
 		r = x->peer_error;
 	else
 		r = map_curl_error(rc, x);
-	if (r == -EFBIG)
-		snprintf(errbuf, errlen, "the answer exceeds the limit of %zu bytes", req->max_body);
-	else if (x->interrupted)
+	if (x->interrupted)
 		snprintf(errbuf, errlen, "interrupted");
+	else if (x->read_error && req->sink) /* the sink's own bounds, not max_body */
+		snprintf(errbuf, errlen, "the answer's reader stopped: %s",
+			 x->read_error == -ECANCELED ? "done" : strerror(-x->read_error));
+	else if (r == -EFBIG)
+		snprintf(errbuf, errlen, "the answer exceeds the limit of %zu bytes", req->max_body);
 	else if (x->read_error)
 		snprintf(errbuf, errlen, "reading the body from %s failed after %zu bytes: %s",
 			 req->stream && req->stream->label ? req->stream->label : "its source",
@@ -643,6 +655,13 @@ static int https_exchange(void *p, void *c, const struct hf_transport_request *r
 		curl_easy_setopt(h, CURLOPT_XFERINFODATA, &x);
 		curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
 	}
+	if (req->sink) {
+		/* a stream that does not end: no overall bound; keep-alive probes instead */
+		curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 0L);
+		curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+		curl_easy_setopt(h, CURLOPT_TCP_KEEPIDLE, 30L);
+		curl_easy_setopt(h, CURLOPT_TCP_KEEPINTVL, 10L);
+	}
 
 	rc = curl_easy_perform(h);
 	/* a used handle that had to connect may have sent the request twice (or found its
@@ -675,7 +694,7 @@ out:
 const struct hf_transport_ops hf_transport_https = {
 	.abi = HF_TRANSPORT_ABI,
 	.name = "https",
-	.caps = HF_TCAP_NETWORK,
+	.caps = HF_TCAP_NETWORK | HF_TCAP_STREAM_BODY,
 	.description = "HTTPS to the BMC's address (out of band)",
 	.probe = NULL,
 	.init = https_init,

@@ -127,6 +127,10 @@ int hf_transport_exchange(struct hf_transport *t, void *conn,
 			  struct hf_transport_response *resp, char *errbuf, size_t errlen)
 {
 	errbuf[0] = '\0';
+	if (req->sink && !(t->ops->caps & HF_TCAP_STREAM_BODY)) {
+		snprintf(errbuf, errlen, "the %s transport cannot stream an answer", t->ops->name);
+		return -ENOTSUP;
+	}
 	return t->ops->exchange(t->ctx, conn, req, resp, errbuf, errlen);
 }
 

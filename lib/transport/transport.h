@@ -21,6 +21,10 @@
 /* the BMC may demand credentials for every request, the service root included (the host
  * interface: HPE documents a 401 for everything there) */
 #define HF_TCAP_AUTH_ALWAYS (1u << 3)
+/* the answer's body can be delivered as it arrives (hf_transport_request.sink): https and
+ * hostif.  Not chif (one request blob, one answer blob) nor the agent (hostfishd answers
+ * whole, bounded bodies). */
+#define HF_TCAP_STREAM_BODY (1u << 4)
 
 struct hf_creds; /* lib/host/creds.h */
 
@@ -73,6 +77,19 @@ struct hf_body_stream {
 	const char *label; /* for logs: "<N bytes streamed from LABEL>" (a file name) */
 };
 
+/*
+ * An answer's body taken as it arrives (an event stream that does not end): a 2xx answer's
+ * bytes go to write() in pieces instead of into the response (whose body stays empty); any
+ * other status's body is kept as usual.  write() returns 0, or a negative errno that ends the
+ * transfer (the exchange then fails with it; -ECANCELED: the caller had enough).  The
+ * exchange has no overall timeout then: it ends when the BMC closes the stream, write()
+ * refuses, or on interrupts; TCP keep-alive probes find a BMC that vanished.
+ */
+struct hf_body_sink {
+	int (*write)(void *userdata, const char *data, size_t len);
+	void *userdata;
+};
+
 struct hf_transport_request {
 	const char *method;
 	const char *path; /* "/redfish/v1/...", checked by the client */
@@ -90,6 +107,9 @@ struct hf_transport_request {
 	/* abort (-EINTR) as soon as *interrupts differs from interrupts_seen; NULL: never */
 	const volatile int *interrupts;
 	int interrupts_seen;
+	/* the answer's body streamed to a sink (backends with HF_TCAP_STREAM_BODY; the
+	 * dispatcher answers -ENOTSUP for the others); NULL: kept in the response */
+	const struct hf_body_sink *sink;
 };
 
 struct hf_transport_response {
