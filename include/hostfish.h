@@ -190,10 +190,9 @@ int hf_options_init(hf_options *opts, unsigned int version);
  * Create a client.  Nothing is sent to the BMC yet: the connection is opened, and the session
  * created, on the first request that needs them.
  *
- * On success *ret is a new client owned by the caller (free it with hf_client_free()).
- * Returns -EINVAL for invalid options (the message is passed to opts->log_fn at
- * HF_LOG_ERROR, since there is no client yet to carry it), -ENOTSUP for a transport that is
- * not available, -ENOMEM.
+ * On success *ret is a new client owned by the caller (free it with hf_client_free()). Returns
+ * -EINVAL for invalid options (the message is passed to opts->log_fn at HF_LOG_ERROR, since there
+ * is no client yet to carry it), -ENOTSUP for a transport that is not available, -ENOMEM.
  */
 int hf_client_new(hf_client **ret, const hf_options *opts);
 
@@ -246,9 +245,8 @@ const char *hf_client_endpoint(const hf_client *client);
  * to give: -EINVAL (invalid input, nothing sent), -EACCES (authentication failed),
  * -ETIMEDOUT, -ECONNREFUSED/-ECONNRESET/-EHOSTUNREACH (connection), -EBUSY (all of the host's
  * connections to this BMC stayed in use for slot_wait_ms), -EINTR (hf_client_interrupt()),
- * -EKEYREJECTED (the BMC's
- * certificate could not be verified), -EPROTO (malformed answer), -EFBIG (answer over
- * max_response_size), -ENOTSUP (transport unavailable), -ENOMEM.
+ * -EKEYREJECTED (the BMC's certificate could not be verified), -EPROTO (malformed answer),
+ * -EFBIG (answer over max_response_size), -ENOTSUP (transport unavailable), -ENOMEM.
  */
 int hf_request(hf_client *client, const char *method, const char *path, const char *const *headers,
 	       const void *body, size_t body_len, hf_response **ret);
@@ -797,4 +795,5 @@ char *hf_mask_uri(const char *uri);
 #include "hostfish-watch.h" /* inventory, sensors, metrics */
 #include "hostfish-config.h" /* apply's checks, export, settings results, accounts */
 #include "hostfish-firmware.h" /* firmware packages flashed as HPE's tools do */
+#include "hostfish-events.h" /* the event service's server-sent event stream */
 #endif /* HOSTFISH_H */
