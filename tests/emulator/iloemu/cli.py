@@ -9,7 +9,7 @@ import sys
 import threading
 
 from .emulator import Emulator
-from . import gen7
+from . import events, gen7
 from .faults import Fault
 from .latency import Latency
 from .server import EmulatorServer, make_tls_context
@@ -190,6 +190,11 @@ def build_parser(default_mockup):
     p.add_argument("--sensor-step", type=float, default=0.0, metavar="D",
                    help="sensor readings (Thermal, Power, Sensors...) move by D on every read "
                         "of their resource, cycling through ten steps (default 0: static)")
+    # events.py
+    p.add_argument("--sse-drop-after", type=positive_int, metavar="N",
+                   help="with --generation 7: cut each event stream after N events, in the "
+                        "middle of the next one (the client must resume from the last whole "
+                        "event)")
     return p
 
 
@@ -223,6 +228,7 @@ def main(argv=None):
         app.latency = args.latency
         if args.generation == 7:
             gen7.apply(app)
+            events.apply(app, args.sse_drop_after)
         host, port = args.listen
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         server = EmulatorServer((host, port), family, app, tls)

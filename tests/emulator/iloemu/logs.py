@@ -200,6 +200,9 @@ class Logs:
         log.entries.append(e)
         if len(log.entries) > KEEP_MAX:
             del log.entries[0]
+        events = getattr(self.app, "events", None)  # events.py (--generation 7): an event each
+        if events is not None:
+            events.log_entry_added(log, e, "%s/%d/" % (log.entries_key, len(log.entries)))
         return e
 
     def append_all(self):

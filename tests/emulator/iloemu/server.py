@@ -239,7 +239,23 @@ class Handler(BaseHTTPRequestHandler):
         headers = getattr(self, "headers", None)
         return headers.get(name) if headers is not None else None
 
+    def write_stream(self, resp):
+        """An answer that goes on (events.py): headers, then the writer until it returns;
+        the connection is closed after it (no length: the end of the body is the close)."""
+        self.close_connection = True
+        lines = ["HTTP/1.1 %d %s" % (resp.status, http.HTTPStatus(resp.status).phrase),
+                 "Date: " + email.utils.formatdate(usegmt=True),
+                 "Content-Type: " + resp.content_type, "OData-Version: 4.0", "Connection: close"]
+        lines += ["%s: %s" % (name, value) for name, value in resp.headers]
+        self.wfile.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", "replace"))
+        self.wfile.flush()
+        if getattr(self, "command", None) != "HEAD":
+            resp.stream(self.wfile)
+
     def write_response(self, resp, truncate=False):
+        if getattr(resp, "stream", None) is not None:
+            self.write_stream(resp)
+            return
         payload = resp.payload()
         headers = list(resp.headers)
         names = {name.lower() for name, _ in headers}
