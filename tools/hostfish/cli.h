@@ -144,5 +144,10 @@ int cmd_crawl(struct cli *cli, int argc, char **argv);
  * JSON object) per log entry or event, the format events follow shares */
 int cmd_logs(struct cli *cli, int argc, char **argv);
 void cli_print_log_entry(const struct cli *cli, struct json_object *entry);
+/* logs follow: every SEC seconds, what is new in the log services (service NULL: all) since
+ * the kept cursors; until interrupted.  An exit code. */
+int cli_logs_follow(struct cli *cli, const char *service, long interval_s);
+/* events.c: events follow */
+int cmd_events(struct cli *cli, int argc, char **argv);
 
 #endif /* HOSTFISH_CLI_H */

@@ -125,6 +125,10 @@ static const char usage_head[] =
 	"  export [--out FILE] PATH...\n"
 	"                         the writable, non-volatile properties of the resources as an\n"
 	"                         apply FILE (BIOS: the attributes its registry lets be set)\n"
+	"  events follow [--interval SEC]\n"
+	"                         print the BMC's events as they come: its server-sent event\n"
+	"                         stream when it has one (https, hostif), else new log entries\n"
+	"                         every SEC s (default 10) as logs follow does\n"
 	"\n"
 	"Options:\n";
 
@@ -132,7 +136,7 @@ static const char usage_head[] =
 static const char usage_tail[] =
 	"  -H, --header 'N: V'    add a request header (repeatable)\n"
 	"  --json                 machine-readable output for status, sessions, login, apply,\n"
-	"                         inventory, sensors, account\n"
+	"                         inventory, sensors, account, logs, events follow\n"
 	"  -i, --include          print the status line and headers before the body\n"
 	"  -v, --verbose          log every request and response to stderr (secrets masked)\n"
 	"  --log-file FILE        log every request and response to FILE (mode 0600)\n"
@@ -212,6 +216,7 @@ static const struct {
 	{ "inventory", NULL, cmd_inventory }, { "sensors", NULL, cmd_sensors },
 	{ "metrics", NULL, cmd_metrics },
 	{ "account", NULL, cmd_account }, { "export", NULL, cmd_export },
+	{ "events", NULL, cmd_events },
 };
 
 /*
@@ -504,7 +509,7 @@ int main(int argc, char **argv)
 	    (strcmp(argv[optind + 1], "upload") == 0 || strcmp(argv[optind + 1], "flash") == 0))
 		cli.bmc.opts.direct = 1;
 	/* follow polls: no connection (nor its host-wide slot) is kept between polls */
-	if (commands[i].fn == cmd_logs && argc - optind > 1 &&
+	if ((commands[i].fn == cmd_logs || commands[i].fn == cmd_events) && argc - optind > 1 &&
 	    strcmp(argv[optind + 1], "follow") == 0)
 		cli.bmc.opts.idle_timeout_ms = FOLLOW_IDLE_MS;
 	/* commands that need no client: they describe or prepare the host */

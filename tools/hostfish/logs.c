@@ -341,10 +341,10 @@ static int follow_one(struct cli *cli, struct json_object *service)
 	return rc;
 }
 
-static int cmd_logs_follow(struct cli *cli, const struct logs_args *a)
+int cli_logs_follow(struct cli *cli, const char *service, long interval_s)
 {
 	struct json_object *services = NULL;
-	int rc = pick_services(cli, a->service, &services);
+	int rc = pick_services(cli, service, &services);
 
 	while (rc == EXIT_OK && !cli_interrupted()) {
 		size_t i, n = json_object_array_length(services);
@@ -352,7 +352,7 @@ static int cmd_logs_follow(struct cli *cli, const struct logs_args *a)
 		for (i = 0; i < n && rc == EXIT_OK && !cli_interrupted(); i++)
 			rc = follow_one(cli, json_object_array_get_idx(services, i));
 		if (rc == EXIT_OK)
-			follow_sleep(a->interval_s * 1000);
+			follow_sleep(interval_s * 1000);
 	}
 	json_object_put(services);
 	return rc;
@@ -409,7 +409,7 @@ int cmd_logs(struct cli *cli, int argc, char **argv)
 	if (strcmp(verb, "list") == 0)
 		return cmd_logs_list(cli, &a);
 	if (strcmp(verb, "follow") == 0)
-		return cmd_logs_follow(cli, &a);
+		return cli_logs_follow(cli, a.service, a.interval_s);
 	if (strcmp(verb, "clear") == 0 || strcmp(verb, "repair") == 0 || strcmp(verb, "note") == 0)
 		return act(cli, verb, &a, argc ? argv[0] : NULL);
 	fputs(logs_usage, stderr);
