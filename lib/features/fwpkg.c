@@ -65,6 +65,7 @@ static int read_payload(struct hf_fwpkg *p, char *err, size_t errlen)
 	struct json_tokener *tok = NULL;
 	char *text = NULL;
 	zip_int64_t n;
+	size_t end;
 	int r = -EINVAL;
 
 	zip_stat_init(&st);
@@ -90,8 +91,19 @@ static int read_payload(struct hf_fwpkg *p, char *err, size_t errlen)
 	p->payload = tok ? json_tokener_parse_ex(tok, text, (int)n) : NULL;
 	if (!p->payload || json_tokener_get_error(tok) != json_tokener_success ||
 	    !json_object_is_type(p->payload, json_type_object)) {
-		r = fail(err, errlen, "payload.json is not a JSON object: %s",
-			 tok ? json_tokener_error_desc(json_tokener_get_error(tok)) : "no memory");
+		enum json_tokener_error e = tok ? json_tokener_get_error(tok) : json_tokener_success;
+
+		r = fail(err, errlen, "payload.json is not a JSON object%s%s",
+			 e == json_tokener_success ? "" : ": ",
+			 e == json_tokener_continue ? "it ends early"
+			 : e == json_tokener_success ? ""
+						     : json_tokener_error_desc(e));
+		goto out;
+	}
+	end = json_tokener_get_parse_end(tok);
+	end += strspn(text + end, " \t\r\n");
+	if (end != (size_t)n) {
+		r = fail(err, errlen, "payload.json has more after the JSON object");
 		goto out;
 	}
 	r = 0;
@@ -129,6 +141,20 @@ static char *find_compsig(struct zip *z, const char *file)
 	return best;
 }
 
+/* a FileName as HPE's packages have them: no path, no quote or backslash (it goes into the
+ * upload's form and the task queue), no control character (it is shown) */
+static bool valid_file_name(const char *s)
+{
+	const unsigned char *p;
+
+	if (!s || !*s || strpbrk(s, "/\\\"") || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+		return false;
+	for (p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return false;
+	return true;
+}
+
 static char classify_image(const struct hf_fwpkg_image *im)
 {
 	if (im->direct)
@@ -145,7 +171,7 @@ static int read_image(struct hf_fwpkg *p, struct json_object *jim, char *err, si
 	if (p->n_img == HF_FWPKG_MAX_IMAGES)
 		return fail(err, errlen, "payload.json lists over %d images", HF_FWPKG_MAX_IMAGES);
 	im->file = json_object_get_string(get(jim, "FileName", json_type_string));
-	if (!im->file || !*im->file || strchr(im->file, '/') || strpbrk(im->file, "\r\n"))
+	if (!valid_file_name(im->file))
 		return fail(err, errlen, "payload.json: an image without a valid FileName");
 	v = get_ci(jim, "DirectFlashOk", json_type_boolean);
 	if (!v)
