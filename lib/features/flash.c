@@ -476,6 +476,10 @@ static int prepare(struct hf_flash *f)
 {
 	int r;
 
+	/* before anything is read or sent: the upload could not go through hostfishd anyway */
+	if (f->c->transport.ops->caps & HF_TCAP_AGENT)
+		return usage(f, -EINVAL, "hostfishd does not relay streamed uploads: connect "
+					 "directly (hf_options.direct, hostfish --direct)");
 	if (f->o->compsig) {
 		uint64_t size;
 
