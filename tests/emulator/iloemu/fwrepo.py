@@ -304,7 +304,9 @@ class FwRepo:
                         self.app.tree._new_etag(member)
                         if norm_key(member["@odata.id"]) == ILO_FIRMWARE:
                             mgr = self.app.tree.get_data(MANAGER)
-                            mgr["FirmwareVersion"] = "iLO 5 v" + str(version)
+                            # "iLO 5 v2.72", "iLO 7 v1.12": the generation stays
+                            gen = (mgr.get("FirmwareVersion") or "iLO 5 v").rsplit(" v", 1)[0]
+                            mgr["FirmwareVersion"] = gen + " v" + str(version)
                             self.app.tree._new_etag(mgr)
 
         for member in self._members(INVENTORY):
