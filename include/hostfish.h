@@ -224,8 +224,6 @@ const char *hf_client_transport(const hf_client *client);
 /* The BMC's identity for caches and host-wide limits, e.g. "https://10.0.0.5:443", borrowed. */
 const char *hf_client_endpoint(const hf_client *client);
 
-/* Extra request headers: an array of "Name: value" strings ended by NULL. */
-
 /*
  * Send one request and wait for its response.
  *
@@ -796,4 +794,5 @@ char *hf_mask_uri(const char *uri);
 #include "hostfish-config.h" /* apply's checks, export, settings results, accounts */
 #include "hostfish-firmware.h" /* firmware packages flashed as HPE's tools do */
 #include "hostfish-events.h" /* the event service's server-sent event stream */
+#include "hostfish-fwmgmt.h" /* the iLO repository, the update task queue */
 #endif /* HOSTFISH_H */

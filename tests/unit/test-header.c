@@ -2,11 +2,13 @@
 /*
  * test-header.c - include/hostfish.h compiles alone as C89 (-std=c89 -pedantic -Werror), and
  * HF_OPTIONS_INIT initialises every field without warnings; the area headers (hostfish-bmc.h,
- * hostfish-firmware.h) included first work alone too, and HF_FLASH_OPTIONS_INIT is complete.
+ * hostfish-firmware.h, hostfish-fwmgmt.h) included first work alone too, and
+ * HF_FLASH_OPTIONS_INIT is complete.
  * Prints TAP.
  */
 #include <hostfish-bmc.h>
 #include <hostfish-firmware.h>
+#include <hostfish-fwmgmt.h>
 #include <hostfish.h>
 
 #include <stdio.h>

@@ -140,6 +140,10 @@ class FwRepo:
         self.flashed = []
         self.ilo = app.errors.registries.version_prefix("iLO", "iLO.2.14") \
             if hasattr(app.errors.registries, "version_prefix") else "iLO.2.14"
+        # fwmgmt.py: more users of a component (install sets), and the maintenance window a
+        # queue item names (its Id or Name -> the window, or None)
+        self.in_use = []
+        self.window_of = lambda ref: None
         update.fwrepo = self
         app.state.extras["fwrepo"] = self.snapshot
 
@@ -170,7 +174,9 @@ class FwRepo:
             "files": [n for n in names if not n.startswith(".")],
             "temp_files": [n for n in names if n.startswith(".")],
             "queue": [{k: it.get(k) for k in ("Name", "State", "Filename", "UpdatableBy",
-                                              "TPMOverride", "Targets", "Command")}
+                                              "TPMOverride", "Targets", "Command",
+                                              "MaintenanceWindow", "StartAfter", "Expire",
+                                              "WaitTimeSeconds")}
                       for it in self._members(QUEUE)],
             "posts": self.posts,
             "flashed": list(self.flashed),
@@ -364,15 +370,18 @@ class FwRepo:
             self.run_queue(lambda it: "Bmc" in it.get("UpdatableBy", []))
         return self.app.service.success(201, [("Location", data["@odata.id"])])
 
+    def used(self, filename):
+        """Whether a queue item or an install set (fwmgmt.py) names the component."""
+        return any(it.get("Filename") == filename for it in self._members(QUEUE)) or \
+            any(hook(filename) for hook in self.in_use)
+
     def _delete_item(self, key, req):
         item = self.app.tree.get_data(key)
         if not isinstance(item, dict):
             raise ApiError(404, "ResourceMissingAtURI", [req.path])
-        if item.get("Filename") and not any(
-                it is not item and it.get("Filename") == item["Filename"]
-                for it in self._members(QUEUE)):
-            self._lock(item["Filename"], False)
         self.app.tree.delete_member(key, QUEUE)
+        if item.get("Filename") and not self.used(item["Filename"]):
+            self._lock(item["Filename"], False)
         return self.app.service.success()
 
     def _delete_component(self, key, req):
@@ -381,14 +390,17 @@ class FwRepo:
             raise ApiError(404, "ResourceMissingAtURI", [req.path])
         if comp.get("Locked"):
             raise ApiError(400, "ResourceInUse")
+        self.remove_component(comp)
+        return self.app.service.success()
+
+    def remove_component(self, comp):
         name = comp.get("Filename") or ""
         try:
             os.unlink(os.path.join(self.directory, name))
         except (FileNotFoundError, IsADirectoryError):
             pass
         self.files.pop(name, None)
-        self.app.tree.delete_member(key, REPO)
-        return self.app.service.success()
+        self.app.tree.delete_member(norm_key(comp["@odata.id"]), REPO)
 
     # ---- the queue -----------------------------------------------------------------------
     def post(self):
@@ -403,14 +415,30 @@ class FwRepo:
                 break   # blocks every item after it
             if state != "Pending" or not eligible(item):
                 continue
+            if not self._started(item):
+                break   # the queue runs in order: nothing after it runs before it
             item["State"] = self._run(item)
             item["Modified"] = _now()
             self.app.tree._new_etag(item)
             if item["State"] in ("Exception", "Expired"):
                 break
 
+    def _limits(self, item):
+        """(StartAfter, Expire) of an item: its own, else its maintenance window's."""
+        window = self.window_of(item["MaintenanceWindow"]) \
+            if item.get("MaintenanceWindow") else None
+        window = window or {}
+        return (item.get("StartAfter") or window.get("StartAfter"),
+                item.get("Expire") or window.get("Expire"))
+
+    def _started(self, item):
+        start, expire = self._limits(item)
+        now = _now()
+        return not (isinstance(start, str) and start > now) or \
+            (isinstance(expire, str) and expire < now)
+
     def _run(self, item):
-        expire = item.get("Expire")
+        expire = self._limits(item)[1]
         if isinstance(expire, str) and expire and expire < _now():
             return "Expired"
         if item.get("Command") != "ApplyUpdate":

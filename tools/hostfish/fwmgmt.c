@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * fwmgmt.c - "hostfish firmware repo|queue": an HPE iLO's component repository and update
+ * task queue, through hostfish-fwmgmt.h.  Text or --json output; the exit codes of hostfish(1).
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "cli.h"
+
+static const char repo_usage[] = "usage: hostfish firmware repo list | repo delete NAME";
+static const char queue_usage[] =
+	"usage: hostfish firmware queue list | queue clean | queue add [--tpm-override] "
+	"ITEM...  (ITEM: FILENAME, wait=SECONDS or reboot)";
+static const char *str(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	if (o && json_object_object_get_ex(o, key, &v) && !json_object_is_type(v, json_type_null))
+		return json_object_get_string(v);
+	return NULL;
+}
+
+static int usage(const char *text)
+{
+	cli_error("%s", text);
+	return EXIT_USAGE;
+}
+
+/* print an object's JSON, or a line "VERB NAME" */
+static int done(const struct cli *cli, struct json_object *j, const char *line)
+{
+	if (cli->json)
+		cli_print_json(j);
+	else if (line)
+		printf("%s\n", line);
+	json_object_put(j);
+	return EXIT_OK;
+}
+
+static struct json_object *pair(const char *k1, const char *v1, const char *k2,
+				struct json_object *v2)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, k1, json_object_new_string(v1));
+	if (k2)
+		json_object_object_add(o, k2, v2);
+	return o;
+}
+
+/* ---- repo ---- */
+
+static int repo(struct cli *cli, int argc, char **argv)
+{
+	struct json_object *list = NULL;
+	char line[512];
+	size_t i;
+	int r;
+
+	if (argc == 2 && strcmp(argv[1], "list") == 0) {
+		r = hf_firmware_repo_list(cli->client, &list);
+		if (r < 0)
+			return cli_report_error(cli, r, "firmware repo list");
+		if (cli->json)
+			return done(cli, list, NULL);
+		printf("%-8s %-48s %-16s %-6s %10s %s\n", "ID", "FILENAME", "VERSION", "LOCKED",
+		       "SIZE", "UPDATABLE BY");
+		for (i = 0; i < json_object_array_length(list); i++) {
+			struct json_object *c = json_object_array_get_idx(list, i), *by;
+			const char *locked = str(c, "Locked");
+
+			printf("%-8s %-48s %-16s %-6s %10s", str(c, "Id") ?: "-",
+			       str(c, "Filename") ?: "-", str(c, "Version") ?: "-",
+			       locked && strcmp(locked, "true") == 0 ? "yes" : "no",
+			       str(c, "SizeBytes") ?: "-");
+			if (json_object_object_get_ex(c, "UpdatableBy", &by))
+				for (size_t j = 0; j < json_object_array_length(by); j++)
+					printf("%s%s", j ? "," : " ",
+					       json_object_get_string(json_object_array_get_idx(by, j)));
+			putchar('\n');
+		}
+		return done(cli, list, NULL);
+	}
+	if (argc == 3 && strcmp(argv[1], "delete") == 0) {
+		r = hf_firmware_repo_delete(cli->client, argv[2]);
+		if (r < 0)
+			return cli_report_error(cli, r, "firmware repo delete");
+		snprintf(line, sizeof(line), "deleted %s", argv[2]);
+		return done(cli, pair("Deleted", argv[2], NULL, NULL), line);
+	}
+	return usage(repo_usage);
+}
+
+/* ---- queue ---- */
+
+static void print_items(struct json_object *items)
+{
+	size_t i;
+
+	printf("%-32s %-10s %-12s %s\n", "NAME", "STATE", "COMMAND", "FILE / SECONDS");
+	for (i = 0; i < json_object_array_length(items); i++) {
+		struct json_object *it = json_object_array_get_idx(items, i);
+
+		printf("%-32s %-10s %-12s %s\n", str(it, "Name") ?: "-", str(it, "State") ?: "-",
+		       str(it, "Command") ?: "-",
+		       str(it, "Filename") ?: str(it, "WaitTimeSeconds") ?: "");
+	}
+}
+
+static int queue_list(struct cli *cli)
+{
+	struct json_object *q = NULL, *items, *blocking, *blocked;
+	size_t i;
+	int r = hf_firmware_queue_list(cli->client, &q);
+
+	if (r < 0)
+		return cli_report_error(cli, r, "firmware queue list");
+	if (cli->json)
+		return done(cli, q, NULL);
+	json_object_object_get_ex(q, "Items", &items);
+	json_object_object_get_ex(q, "Blocking", &blocking);
+	json_object_object_get_ex(q, "Blocked", &blocked);
+	print_items(items);
+	if (json_object_array_length(blocking) > 0) {
+		printf("blocked: %s is %s: HPE runs no item after it until it is removed "
+		       "(hostfish firmware queue clean)",
+		       json_object_get_string(json_object_array_get_idx(blocking, 0)),
+		       "Expired or in Exception");
+		for (i = 0; i < json_object_array_length(blocked); i++)
+			printf("%s%s", i ? ", " : "; waiting: ",
+			       json_object_get_string(json_object_array_get_idx(blocked, i)));
+		putchar('\n');
+	}
+	return done(cli, q, NULL);
+}
+
+static int queue(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "tpm-override", no_argument, NULL, 'p' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct json_object *out = NULL;
+	unsigned flags = 0;
+	size_t i;
+	int c, r;
+
+	if (argc == 2 && strcmp(argv[1], "list") == 0)
+		return queue_list(cli);
+	if (argc == 2 && strcmp(argv[1], "clean") == 0) {
+		r = hf_firmware_queue_clean(cli->client, &out);
+		if (r < 0)
+			return cli_report_error(cli, r, "firmware queue clean");
+		if (cli->json) {
+			struct json_object *o = json_object_new_object();
+
+			json_object_object_add(o, "Removed", out);
+			return done(cli, o, NULL);
+		}
+		for (i = 0; i < json_object_array_length(out); i++)
+			printf("removed %s\n", json_object_get_string(json_object_array_get_idx(out, i)));
+		return done(cli, out,
+			    r == 0 ? "nothing to remove (no Complete, Expired or Exception item)"
+				   : NULL);
+	}
+	if (argc < 2 || strcmp(argv[1], "add") != 0)
+		return usage(queue_usage);
+	optind = 0;
+	argc--, argv++;
+	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		if (c != 'p')
+			return usage(queue_usage);
+		flags |= HF_FW_TPM_OVERRIDE;
+	}
+	if (optind >= argc)
+		return usage(queue_usage);
+	r = hf_firmware_queue_add(cli->client, (const char *const *)(argv + optind), flags, &out);
+	if (r < 0)
+		return cli_report_error(cli, r, "firmware queue add");
+	if (!cli->json)
+		for (i = 0; i < json_object_array_length(out); i++)
+			printf("queued %s\n", str(json_object_array_get_idx(out, i), "Name") ?: "?");
+	return done(cli, out, NULL);
+}
+
+int cli_firmware_manage(struct cli *cli, int argc, char **argv)
+{
+	if (strcmp(argv[0], "repo") == 0)
+		return repo(cli, argc, argv);
+	return queue(cli, argc, argv);
+}
