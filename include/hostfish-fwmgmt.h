@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * hostfish-fwmgmt.h - libhostfish: an HPE iLO's firmware repository and update task queue.
- * Part of the public API: hostfish.h includes it, and it can be included alone.  The conventions of
+ * hostfish-fwmgmt.h - libhostfish: an HPE iLO's firmware repository, update task queue,
+ * install sets and maintenance windows.  Part of the public API: hostfish.h includes it, and it can be included alone.  The conventions of
  * hostfish.h apply.  C89, self-contained.
  *
  * The collections are the ones the UpdateService names in Oem.Hpe (ComponentRepository,
@@ -12,11 +12,13 @@
  * HF_ERROR_USAGE (the input is invalid); a refusal of the BMC is -EREMOTEIO with its
  * messages in hf_client_last_error().
  *
- * Items (hf_firmware_queue_add()) are given as text, one per string, as HPE's taskqueue command takes them:
+ * Items (hf_firmware_queue_add(), hf_firmware_installset_create()) are given as text, one
+ * per string, as HPE's taskqueue command takes them:
  *   "FILENAME"      Command ApplyUpdate of that repository component (letters, digits, '-',
  *                   '.', '_'), UpdatableBy as the component says
  *   "wait=SECONDS"  Command Wait, WaitTimeSeconds 1..86400, UpdatableBy [Bmc]
  *   "reboot"        Command ResetServer, UpdatableBy [RuntimeAgent]
+ * Times are "%Y-%m-%dT%H:%M:%SZ" (UTC), checked to be real dates before anything is sent.
  */
 #ifndef HOSTFISH_FWMGMT_H
 #define HOSTFISH_FWMGMT_H
@@ -55,7 +57,7 @@ int hf_firmware_queue_list(hf_client *client, struct json_object **ret);
  * in *removed (may be NULL; owned by the caller).  Returns how many were removed. */
 int hf_firmware_queue_clean(hf_client *client, struct json_object **removed);
 
-/* hf_firmware_queue_add() flags */
+/* hf_firmware_queue_add() and hf_invoke_options flags */
 #define HF_FW_TPM_OVERRIDE 1u /* TPMOverride on ApplyUpdate items */
 
 /*
@@ -69,6 +71,67 @@ int hf_firmware_queue_clean(hf_client *client, struct json_object **removed);
  */
 int hf_firmware_queue_add(hf_client *client, const char *const *items, unsigned flags,
 			  struct json_object **ret);
+
+/* ---- install sets ---- */
+
+/* The install sets (HpeComponentInstallSet: Name, Description, Sequence, IsRecovery...) in
+ * *ret (owned by the caller).  Returns 0. */
+int hf_firmware_installset_list(hf_client *client, struct json_object **ret);
+
+/*
+ * Create an install set named name (1 to 64 characters, no control character) holding the
+ * items (as for hf_firmware_queue_add(): 1 to 32, each FILENAME in the repository) in order;
+ * description may be NULL.  -EEXIST when a set of that name exists.  *ret_uri (may be NULL;
+ * owned by the caller, free()) is the new set's path.  Returns 0.
+ */
+int hf_firmware_installset_create(hf_client *client, const char *name, const char *description,
+				  const char *const *items, char **ret_uri);
+
+/* Delete the install set of that Name (or Id): 0, -ENOENT. */
+int hf_firmware_installset_delete(hf_client *client, const char *name);
+
+#define HF_INVOKE_OPTIONS_VERSION 1
+
+/* Options of hf_firmware_installset_invoke(); grows at its end only.  Strings are borrowed. */
+typedef struct hf_invoke_options {
+	unsigned int version; /* HF_INVOKE_OPTIONS_VERSION */
+	const char *window; /* a maintenance window's Id or Name, or NULL */
+	int clear_queue; /* ClearTaskQueue: the queue's items are removed first */
+	unsigned flags; /* HF_FW_TPM_OVERRIDE */
+	int recovery_set; /* UpdateRecoverySet */
+	const char *start_after; /* StartAfter, or NULL */
+	const char *expire; /* Expire, or NULL */
+} hf_invoke_options;
+
+#define HF_INVOKE_OPTIONS_INIT { HF_INVOKE_OPTIONS_VERSION, NULL, 0, 0u, 0, NULL, NULL }
+
+/*
+ * Invoke the install set of that Name (or Id): #HpeComponentInstallSet.Invoke, which has
+ * the BMC copy its Sequence into the task queue.  The window is resolved to its Id
+ * (-ENOENT when there is none); without clear_queue, an Expired or Exception item that
+ * blocks the queue refuses the call (-EBUSY).  opts may be NULL.  Returns the number of
+ * items the set holds.
+ */
+int hf_firmware_installset_invoke(hf_client *client, const char *name,
+				  const hf_invoke_options *opts);
+
+/* ---- maintenance windows ---- */
+
+/* The maintenance windows (HpeMaintenanceWindow: Id, Name, Description, StartAfter,
+ * Expire) in *ret (owned by the caller).  Returns 0. */
+int hf_firmware_window_list(hf_client *client, struct json_object **ret);
+
+/*
+ * Create a maintenance window: name (1 to 64 characters, no control character, not in use:
+ * -EEXIST), start_after (required) and expire (may be NULL; after start_after) as
+ * "%Y-%m-%dT%H:%M:%SZ", description (may be NULL, at most 64 characters).  *ret_id (may be
+ * NULL; owned by the caller, free()) is its Id.  Returns 0.
+ */
+int hf_firmware_window_create(hf_client *client, const char *name, const char *start_after,
+			      const char *expire, const char *description, char **ret_id);
+
+/* Delete the maintenance window of that Id or Name: 0, -ENOENT. */
+int hf_firmware_window_delete(hf_client *client, const char *name);
 
 #ifdef __cplusplus
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * fwmgmt-private.h - the helpers of fwmgmt.c (repository, task queue, items), for the
- * firmware management calls that build on them.
+ * fwmgmt-private.h - what fwmgmt.c (repository, task queue, items) shares with fwsets.c
+ * (install sets, maintenance windows).
  */
 #ifndef HOSTFISH_FWMGMT_PRIVATE_H
 #define HOSTFISH_FWMGMT_PRIVATE_H

@@ -289,8 +289,9 @@ int cmd_firmware(struct cli *cli, int argc, char **argv)
 		return firmware_list(cli, argc, argv);
 	if (argc >= 1 && strcmp(argv[0], "flash") == 0)
 		return cli_firmware_flash(cli, argc, argv);
-	if (argc >= 1 && (strcmp(argv[0], "repo") == 0 || strcmp(argv[0], "queue") == 0))
+	if (argc >= 1 && (strcmp(argv[0], "repo") == 0 || strcmp(argv[0], "queue") == 0 ||
+			  strcmp(argv[0], "installset") == 0 || strcmp(argv[0], "window") == 0))
 		return cli_firmware_manage(cli, argc, argv);
-	cli_error("usage: hostfish firmware upload|flash|list|repo|queue ...");
+	cli_error("usage: hostfish firmware upload|flash|list|repo|queue|installset|window ...");
 	return EXIT_USAGE;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * fwmgmt.c - "hostfish firmware repo|queue": an HPE iLO's component repository and update
- * task queue, through hostfish-fwmgmt.h.  Text or --json output; the exit codes of hostfish(1).
+ * fwmgmt.c - "hostfish firmware repo|queue|installset|window": an HPE iLO's component
+ * repository, update task queue, install sets and maintenance windows, through
+ * hostfish-fwmgmt.h.  Text or --json output; the exit codes of hostfish(1).
  */
 #include "config.h"
 
@@ -18,6 +19,13 @@ static const char repo_usage[] = "usage: hostfish firmware repo list | repo dele
 static const char queue_usage[] =
 	"usage: hostfish firmware queue list | queue clean | queue add [--tpm-override] "
 	"ITEM...  (ITEM: FILENAME, wait=SECONDS or reboot)";
+static const char set_usage[] =
+	"usage: hostfish firmware installset list | installset create [--description TEXT] NAME "
+	"ITEM... | installset invoke [--window ID] [--clear-queue] [--tpm-override] "
+	"[--recovery-set] [--start-after TIME] [--expire TIME] NAME | installset delete NAME";
+static const char window_usage[] =
+	"usage: hostfish firmware window list | window create --start-after TIME [--expire TIME] "
+	"[--description TEXT] NAME | window delete ID";
 static const char *str(struct json_object *o, const char *key)
 {
 	struct json_object *v;
@@ -190,9 +198,223 @@ static int queue(struct cli *cli, int argc, char **argv)
 	return done(cli, out, NULL);
 }
 
+/* ---- install sets ---- */
+
+static int set_list(struct cli *cli)
+{
+	struct json_object *sets = NULL, *seq;
+	size_t i, j;
+	int r = hf_firmware_installset_list(cli->client, &sets);
+
+	if (r < 0)
+		return cli_report_error(cli, r, "firmware installset list");
+	if (cli->json)
+		return done(cli, sets, NULL);
+	if (json_object_array_length(sets) == 0)
+		printf("no install sets\n");
+	for (i = 0; i < json_object_array_length(sets); i++) {
+		struct json_object *s = json_object_array_get_idx(sets, i);
+		const char *rec = str(s, "IsRecovery");
+
+		printf("%s%s\n", str(s, "Name") ?: "?",
+		       rec && strcmp(rec, "true") == 0 ? " [recovery set]" : "");
+		if (!json_object_object_get_ex(s, "Sequence", &seq))
+			continue;
+		for (j = 0; j < json_object_array_length(seq); j++) {
+			struct json_object *it = json_object_array_get_idx(seq, j);
+
+			printf("  %-32s %-12s %s\n", str(it, "Name") ?: "-",
+			       str(it, "Command") ?: "-",
+			       str(it, "Filename") ?: str(it, "WaitTimeSeconds") ?: "");
+		}
+	}
+	return done(cli, sets, NULL);
+}
+
+static int set_create(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "description", required_argument, NULL, 'd' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *desc = NULL;
+	char *uri = NULL, line[256];
+	int c, r;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		if (c != 'd')
+			return usage(set_usage);
+		desc = optarg;
+	}
+	if (argc - optind < 2)
+		return usage(set_usage);
+	r = hf_firmware_installset_create(cli->client, argv[optind], desc,
+					  (const char *const *)(argv + optind + 1), &uri);
+	if (r < 0)
+		return cli_report_error(cli, r, "firmware installset create");
+	snprintf(line, sizeof(line), "created install set %s (%d items)", argv[optind],
+		 argc - optind - 1);
+	r = done(cli, pair("Name", argv[optind], "@odata.id", json_object_new_string(uri)), line);
+	free(uri);
+	return r;
+}
+
+static int set_invoke(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "window", required_argument, NULL, 'w' },
+		{ "clear-queue", no_argument, NULL, 'c' },
+		{ "tpm-override", no_argument, NULL, 'p' },
+		{ "recovery-set", no_argument, NULL, 'r' },
+		{ "start-after", required_argument, NULL, 's' },
+		{ "expire", required_argument, NULL, 'e' },
+		{ NULL, 0, NULL, 0 },
+	};
+	hf_invoke_options o = HF_INVOKE_OPTIONS_INIT;
+	char line[256];
+	int c, r;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		switch (c) {
+		case 'w':
+			o.window = optarg;
+			break;
+		case 'c':
+			o.clear_queue = 1;
+			break;
+		case 'p':
+			o.flags |= HF_FW_TPM_OVERRIDE;
+			break;
+		case 'r':
+			o.recovery_set = 1;
+			break;
+		case 's':
+			o.start_after = optarg;
+			break;
+		case 'e':
+			o.expire = optarg;
+			break;
+		default:
+			return usage(set_usage);
+		}
+	}
+	if (argc - optind != 1)
+		return usage(set_usage);
+	r = hf_firmware_installset_invoke(cli->client, argv[optind], &o);
+	if (r < 0)
+		return cli_report_error(cli, r, "firmware installset invoke");
+	snprintf(line, sizeof(line), "invoked install set %s: its %d items are in the task queue",
+		 argv[optind], r);
+	return done(cli, pair("Name", argv[optind], "Items", json_object_new_int(r)), line);
+}
+
+static int installset(struct cli *cli, int argc, char **argv)
+{
+	char line[256];
+	int r;
+
+	if (argc == 2 && strcmp(argv[1], "list") == 0)
+		return set_list(cli);
+	if (argc >= 2 && strcmp(argv[1], "create") == 0)
+		return set_create(cli, argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "invoke") == 0)
+		return set_invoke(cli, argc - 1, argv + 1);
+	if (argc == 3 && strcmp(argv[1], "delete") == 0) {
+		r = hf_firmware_installset_delete(cli->client, argv[2]);
+		if (r < 0)
+			return cli_report_error(cli, r, "firmware installset delete");
+		snprintf(line, sizeof(line), "deleted install set %s", argv[2]);
+		return done(cli, pair("Deleted", argv[2], NULL, NULL), line);
+	}
+	return usage(set_usage);
+}
+
+/* ---- maintenance windows ---- */
+
+static int window_create(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "start-after", required_argument, NULL, 's' },
+		{ "expire", required_argument, NULL, 'e' },
+		{ "description", required_argument, NULL, 'd' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *start = NULL, *expire = NULL, *desc = NULL;
+	char *id = NULL, line[256];
+	int c, r;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			start = optarg;
+			break;
+		case 'e':
+			expire = optarg;
+			break;
+		case 'd':
+			desc = optarg;
+			break;
+		default:
+			return usage(window_usage);
+		}
+	}
+	if (argc - optind != 1 || !start)
+		return usage(window_usage);
+	r = hf_firmware_window_create(cli->client, argv[optind], start, expire, desc, &id);
+	if (r < 0)
+		return cli_report_error(cli, r, "firmware window create");
+	snprintf(line, sizeof(line), "created maintenance window %s (Id %s)", argv[optind], id);
+	r = done(cli, pair("Name", argv[optind], "Id", json_object_new_string(id)), line);
+	free(id);
+	return r;
+}
+
+static int window(struct cli *cli, int argc, char **argv)
+{
+	struct json_object *list = NULL;
+	char line[256];
+	size_t i;
+	int r;
+
+	if (argc == 2 && strcmp(argv[1], "list") == 0) {
+		r = hf_firmware_window_list(cli->client, &list);
+		if (r < 0)
+			return cli_report_error(cli, r, "firmware window list");
+		if (cli->json)
+			return done(cli, list, NULL);
+		printf("%-10s %-24s %-20s %-20s %s\n", "ID", "NAME", "START AFTER", "EXPIRE",
+		       "DESCRIPTION");
+		for (i = 0; i < json_object_array_length(list); i++) {
+			struct json_object *w = json_object_array_get_idx(list, i);
+
+			printf("%-10s %-24s %-20s %-20s %s\n", str(w, "Id") ?: "-",
+			       str(w, "Name") ?: "-", str(w, "StartAfter") ?: "-",
+			       str(w, "Expire") ?: "-", str(w, "Description") ?: "");
+		}
+		return done(cli, list, NULL);
+	}
+	if (argc >= 2 && strcmp(argv[1], "create") == 0)
+		return window_create(cli, argc - 1, argv + 1);
+	if (argc == 3 && strcmp(argv[1], "delete") == 0) {
+		r = hf_firmware_window_delete(cli->client, argv[2]);
+		if (r < 0)
+			return cli_report_error(cli, r, "firmware window delete");
+		snprintf(line, sizeof(line), "deleted maintenance window %s", argv[2]);
+		return done(cli, pair("Deleted", argv[2], NULL, NULL), line);
+	}
+	return usage(window_usage);
+}
+
 int cli_firmware_manage(struct cli *cli, int argc, char **argv)
 {
 	if (strcmp(argv[0], "repo") == 0)
 		return repo(cli, argc, argv);
-	return queue(cli, argc, argv);
+	if (strcmp(argv[0], "queue") == 0)
+		return queue(cli, argc, argv);
+	if (strcmp(argv[0], "installset") == 0)
+		return installset(cli, argc, argv);
+	return window(cli, argc, argv);
 }

@@ -25,7 +25,7 @@ import time
 from .errors import ApiError
 from .service import Response
 from .tree import compute_etag, norm_key
-from . import fwrepo
+from . import fwmgmt, fwrepo
 
 UPDATE_SERVICE = "/redfish/v1/UpdateService"
 HPE_PUSH = "/cgi-bin/uploadFile"
@@ -357,4 +357,5 @@ def install(app, tasks, args):
                  args.multipart_push)
     app.service.extensions.append(ext)
     app.fwrepo = fwrepo.install(app, ext, args)
+    fwmgmt.install(app, ext, app.fwrepo)
     return ext
