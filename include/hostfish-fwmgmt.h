@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * hostfish-fwmgmt.h - libhostfish: an HPE iLO's firmware repository, update task queue,
- * install sets and maintenance windows.  Part of the public API: hostfish.h includes it, and it can be included alone.  The conventions of
+ * install sets and maintenance windows, and pull updates (the BMC fetches the image).  Part of
+ * the public API: hostfish.h includes it, and it can be included alone.  The conventions of
  * hostfish.h apply.  C89, self-contained.
  *
  * The collections are the ones the UpdateService names in Oem.Hpe (ComponentRepository,
@@ -132,6 +133,42 @@ int hf_firmware_window_create(hf_client *client, const char *name, const char *s
 
 /* Delete the maintenance window of that Id or Name: 0, -ENOENT. */
 int hf_firmware_window_delete(hf_client *client, const char *name);
+
+/* ---- pull updates ---- */
+
+#define HF_PULL_OPTIONS_VERSION 1
+
+/* Options of hf_firmware_pull(); grows at its end only.  Strings are borrowed. */
+typedef struct hf_pull_options {
+	unsigned int version; /* HF_PULL_OPTIONS_VERSION */
+	const char *compsig_uri; /* iLO AddFromUri's CompSigURI, or NULL */
+	int repository_only; /* AddFromUri: keep the image in the repository, flash nothing */
+	int wait; /* follow the update to its end */
+	long wait_timeout_ms; /* bounds the wait (<= 0: 30 minutes; at most 24 hours) */
+	hf_progress_fn progress; /* phases "flash" (percent) and "task"; nonzero cancels the
+				    wait (the update goes on); or NULL */
+	void *progress_userdata;
+} hf_pull_options;
+
+#define HF_PULL_OPTIONS_INIT { HF_PULL_OPTIONS_VERSION, NULL, 0, 0, 0L, NULL, NULL }
+
+/*
+ * Have the BMC fetch a firmware image from uri and apply it: the DMTF
+ * UpdateService.SimpleUpdate action ({ImageURI, TransferProtocol} from the URI's scheme, one
+ * of the action's allowed values) when the UpdateService offers it, else iLO's
+ * HpeiLOUpdateServiceExt.AddFromUri ({ImageURI, UpdateTarget, UpdateRepository}).
+ * compsig_uri or repository_only need AddFromUri and choose it.  uri: http:// or https://
+ * with a host, at most 1024 characters, no user information (credentials would be logged
+ * and kept by the BMC), no space or control character; else -EINVAL and nothing is sent.
+ * While the UpdateService is busy: -EBUSY, nothing sent.
+ *
+ * Returns 0 and *report (owned by the caller): {"ImageURI", "Action" ("SimpleUpdate" or
+ * "AddFromUri"), "Outcome" ("started"; with wait: "completed")}.  With wait, the update is
+ * followed as hf_firmware_wait() does: one the BMC reports failed is -EREMOTEIO with its
+ * messages; -ETIMEDOUT, -ECANCELED, -EINTR.
+ */
+int hf_firmware_pull(hf_client *client, const char *uri, const hf_pull_options *opts,
+		     struct json_object **report);
 
 #ifdef __cplusplus
 }

@@ -794,5 +794,5 @@ char *hf_mask_uri(const char *uri);
 #include "hostfish-config.h" /* apply's checks, export, settings results, accounts */
 #include "hostfish-firmware.h" /* firmware packages flashed as HPE's tools do */
 #include "hostfish-events.h" /* the event service's server-sent event stream */
-#include "hostfish-fwmgmt.h" /* repository, task queue, install sets, windows */
+#include "hostfish-fwmgmt.h" /* repository, task queue, install sets, windows, pull */
 #endif /* HOSTFISH_H */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * fwmgmt-private.h - what fwmgmt.c (repository, task queue, items) shares with fwsets.c
- * (install sets, maintenance windows).
+ * (install sets, maintenance windows) and fwpull.c (pull updates).
  */
 #ifndef HOSTFISH_FWMGMT_PRIVATE_H
 #define HOSTFISH_FWMGMT_PRIVATE_H

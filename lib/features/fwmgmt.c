@@ -4,7 +4,7 @@
  * listcomp, deletecomp and taskqueue handle them (python-redfish-utility): a Locked component
  * is not deleted, "clean" removes only finished items, an Expired or Exception item blocks
  * every item after it, items are "FILENAME", "wait=SECONDS" or "reboot".  Also the helpers
- * fwsets.c shares.
+ * fwsets.c and fwpull.c share.
  */
 #include "config.h"
 

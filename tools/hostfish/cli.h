@@ -117,7 +117,7 @@ int cmd_task(struct cli *cli, int argc, char **argv);
 int cmd_firmware(struct cli *cli, int argc, char **argv);
 /* flash.c: "firmware flash" (argv[0] is "flash") */
 int cli_firmware_flash(struct cli *cli, int argc, char **argv);
-/* fwmgmt.c: "firmware repo|queue|installset|window" (argv[0] is the word) */
+/* fwmgmt.c: "firmware repo|queue|installset|window|pull" (argv[0] is the word) */
 int cli_firmware_manage(struct cli *cli, int argc, char **argv);
 
 /* discover.c, hostif.c: commands that need no client (they run before one is created) */

@@ -290,8 +290,10 @@ int cmd_firmware(struct cli *cli, int argc, char **argv)
 	if (argc >= 1 && strcmp(argv[0], "flash") == 0)
 		return cli_firmware_flash(cli, argc, argv);
 	if (argc >= 1 && (strcmp(argv[0], "repo") == 0 || strcmp(argv[0], "queue") == 0 ||
-			  strcmp(argv[0], "installset") == 0 || strcmp(argv[0], "window") == 0))
+			  strcmp(argv[0], "installset") == 0 || strcmp(argv[0], "window") == 0 ||
+			  strcmp(argv[0], "pull") == 0))
 		return cli_firmware_manage(cli, argc, argv);
-	cli_error("usage: hostfish firmware upload|flash|list|repo|queue|installset|window ...");
+	cli_error("usage: hostfish firmware upload|flash|list|repo|queue|installset|window|pull "
+		  "...");
 	return EXIT_USAGE;
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * fwmgmt.c - "hostfish firmware repo|queue|installset|window": an HPE iLO's component
- * repository, update task queue, install sets and maintenance windows, through
- * hostfish-fwmgmt.h.  Text or --json output; the exit codes of hostfish(1).
+ * fwmgmt.c - "hostfish firmware repo|queue|installset|window|pull": an HPE iLO's component
+ * repository, update task queue, install sets and maintenance windows, and pull updates,
+ * through hostfish-fwmgmt.h.  Text or --json output; the exit codes of hostfish(1).
  */
 #include "config.h"
 
@@ -26,6 +26,10 @@ static const char set_usage[] =
 static const char window_usage[] =
 	"usage: hostfish firmware window list | window create --start-after TIME [--expire TIME] "
 	"[--description TEXT] NAME | window delete ID";
+static const char pull_usage[] =
+	"usage: hostfish firmware pull [--compsig-uri URI] [--repository-only] [--wait] "
+	"[--wait-timeout SEC] URI";
+
 static const char *str(struct json_object *o, const char *key)
 {
 	struct json_object *v;
@@ -408,6 +412,67 @@ static int window(struct cli *cli, int argc, char **argv)
 	return usage(window_usage);
 }
 
+/* ---- pull ---- */
+
+static int pull(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "compsig-uri", required_argument, NULL, 'c' },
+		{ "repository-only", no_argument, NULL, 'r' },
+		{ "wait", no_argument, NULL, 'w' },
+		{ "wait-timeout", required_argument, NULL, 'T' },
+		{ NULL, 0, NULL, 0 },
+	};
+	hf_pull_options o = HF_PULL_OPTIONS_INIT;
+	struct cli_progress *bar = NULL;
+	struct json_object *rep = NULL;
+	long timeout_s = CLI_DEFAULT_WAIT_S;
+	char *shown;
+	int c, r;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			o.compsig_uri = optarg;
+			break;
+		case 'r':
+			o.repository_only = 1;
+			break;
+		case 'w':
+			o.wait = 1;
+			break;
+		case 'T':
+			if (!cli_parse_wait_timeout(optarg, &timeout_s))
+				return EXIT_USAGE;
+			break;
+		default:
+			return usage(pull_usage);
+		}
+	}
+	if (argc - optind != 1)
+		return usage(pull_usage);
+	o.wait_timeout_ms = timeout_s * 1000;
+	if (o.wait) {
+		bar = cli_progress_new(cli, "flash", "%");
+		o.progress = cli_progress_cb;
+		o.progress_userdata = bar;
+	}
+	r = hf_firmware_pull(cli->client, argv[optind], &o, &rep);
+	cli_progress_end(bar);
+	if (r < 0)
+		return cli_report_error(cli, r, "firmware pull");
+	if (cli->json)
+		return done(cli, rep, NULL);
+	shown = hf_mask_uri(argv[optind]);
+	printf("%s %s (%s)%s\n",
+	       strcmp(str(rep, "Outcome") ?: "", "completed") == 0 ? "updated from" : "the BMC fetches",
+	       shown ? shown : "the image", str(rep, "Action") ?: "?",
+	       o.wait ? "" : ": it applies the image once fetched (--wait follows it)");
+	free(shown);
+	return done(cli, rep, NULL);
+}
+
 int cli_firmware_manage(struct cli *cli, int argc, char **argv)
 {
 	if (strcmp(argv[0], "repo") == 0)
@@ -416,5 +481,7 @@ int cli_firmware_manage(struct cli *cli, int argc, char **argv)
 		return queue(cli, argc, argv);
 	if (strcmp(argv[0], "installset") == 0)
 		return installset(cli, argc, argv);
-	return window(cli, argc, argv);
+	if (strcmp(argv[0], "window") == 0)
+		return window(cli, argc, argv);
+	return pull(cli, argc, argv);
 }

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: MIT
-"""iLO's install sets and maintenance windows, beside fwrepo.py's repository and task queue (HPE iLO REST API reference, "iLO Repository": HpeComponentInstallSet,
+"""iLO's install sets, maintenance windows and pull updates, beside fwrepo.py's repository and
+task queue (HPE iLO REST API reference, "iLO Repository": HpeComponentInstallSet,
 HpeMaintenanceWindow; the schemas in the mockup's SchemaStore; python-redfish-utility's
 installset, maintenancewindow and taskqueue commands).
 
@@ -15,20 +16,39 @@ MaintenanceWindows (HpeMaintenanceWindow): POST {Name, Description, StartAfter, 
 Queue items that name a window (MaintenanceWindow: its Id or Name) run only inside it, and
 end Expired once it is over; items with their own StartAfter/Expire likewise.
 
+Pull updates: UpdateService.SimpleUpdate {ImageURI, TransferProtocol} and
+HpeiLOUpdateServiceExt.AddFromUri {ImageURI, CompSigURI, UpdateTarget, UpdateRepository,
+TPMOverrideFlag, UpdateRecoverySet}: the iLO fetches the image over HTTP(S) and then treats it
+as an upload (fwrepo.py: flashed, kept in the repository, or both).  While it fetches,
+Oem.Hpe.State is Uploading.
+
 Invented where HPE is silent (said again where it is done):
 - names are unique among install sets and among windows (ilorest checks it client-side);
 - times are taken only in the form HPE's tools send, %Y-%m-%dT%H:%M:%SZ, and a window must
   end after it starts (400 PropertyValueFormatError / PropertyValueIncorrect);
 - a window that a queue item still waits for cannot be deleted (400 ResourceInUse);
-- the queue holds at most 64 items (iLO.2.14.UpdateTaskQueueFull beyond).
+- the queue holds at most 64 items (iLO.2.14.UpdateTaskQueueFull beyond);
+- SimpleUpdate keeps nothing in the repository (UpdateTarget only);
+- the emulator fetches only from loopback addresses (tests serve the image on 127.0.0.1),
+  without verifying an HTTPS server's certificate, and fails the update (Oem.Hpe.State
+  Error, Result iLO.2.14.ComponentUploadFailed) when the fetch does.
 
 State file: "fwmgmt": {"installsets": [{"Name", "Sequence": [Filename or Command...]}],
-"windows": [{"Id", "Name", "StartAfter", "Expire"}], "invocations": N}.
+"windows": [{"Id", "Name", "StartAfter", "Expire"}], "pulls": [{"ImageURI", "via",
+"TransferProtocol", "status", "size", "sha256", "result"}], "invocations": N}.
 """
 
 import datetime
+import hashlib
+import ipaddress
+import os
 import re
+import threading
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import ssl
 import zlib
 
 from .errors import ApiError
@@ -38,6 +58,8 @@ from . import fwrepo
 US = "/redfish/v1/UpdateService"
 SETS = US + "/InstallSets"
 WINDOWS = US + "/MaintenanceWindows"
+SIMPLE = US + "/Actions/UpdateService.SimpleUpdate"
+ADD_FROM_URI = US + "/Actions/Oem/Hpe/HpeiLOUpdateServiceExt.AddFromUri"
 DELETE_ACTIONS = {
     US + "/Actions/Oem/Hpe/HpeiLOUpdateServiceExt.DeleteInstallSets": "sets",
     US + "/Actions/Oem/Hpe/HpeiLOUpdateServiceExt.DeleteMaintenanceWindows": "windows",
@@ -51,6 +73,7 @@ MAX_QUEUE = 64
 MAX_NAME = 64
 SEQUENCE_KEYS = ("Name", "Command", "Filename", "UpdatableBy", "WaitTimeSeconds",
                  "ExecutionTimeoutMinutes")
+CHUNK = 1 << 16
 
 
 def _time(value, prop):
@@ -64,13 +87,21 @@ def _time(value, prop):
     return value
 
 
+def _loopback(host):
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
 class FwMgmt:
-    """Install sets and maintenance windows; handle() runs under the emulator lock."""
+    """Install sets, maintenance windows, pulls; handle() runs under the emulator lock."""
 
     def __init__(self, app, update, repo):
         self.app = app
         self.update = update
         self.repo = repo
+        self.pulls = []
         self.invocations = 0
         self.ilo = repo.ilo
         repo.in_use.append(self._set_uses)
@@ -93,6 +124,7 @@ class FwMgmt:
                             for s in self.repo._members(SETS)],
             "windows": [{k: w.get(k) for k in ("Id", "Name", "StartAfter", "Expire")}
                         for w in self.repo._members(WINDOWS)],
+            "pulls": list(self.pulls),
             "invocations": self.invocations,
         }
 
@@ -120,6 +152,8 @@ class FwMgmt:
             return self._create_window(req)
         if key.startswith(WINDOWS + "/") and method == "DELETE":
             return self._delete_window(key, req)
+        if key in (SIMPLE, ADD_FROM_URI) and method == "POST":
+            return self._pull(req, key == SIMPLE)
         if key in DELETE_ACTIONS and method == "POST":
             return self._delete_all(DELETE_ACTIONS[key])
         return None
@@ -305,6 +339,79 @@ class FwMgmt:
                 if not c.get("Locked"):
                     self.repo.remove_component(c)
         return self.app.service.success()
+
+    # ---- pull updates ----------------------------------------------------------------------
+    def _pull(self, req, simple):
+        body = parse_json_object(req.body)
+        uri = body.get("ImageURI")
+        if not isinstance(uri, str) or not uri:
+            raise ApiError(400, "ActionParameterMissing", ["ImageURI"])
+        parsed = urllib.parse.urlsplit(uri)
+        proto = body.get("TransferProtocol", parsed.scheme.upper())
+        if parsed.scheme not in ("http", "https") or proto != parsed.scheme.upper() or \
+                not parsed.hostname or any(ord(ch) <= 32 for ch in uri):
+            raise ApiError(400, "ActionParameterValueFormatError",
+                           [uri, "ImageURI", "UpdateService.SimpleUpdate"])
+        name = os.path.basename(parsed.path)
+        if not FILENAME_RE.match(name or "."):
+            raise ApiError(400, "ActionParameterValueFormatError",
+                           [uri, "ImageURI", "UpdateService.SimpleUpdate"])
+        if self.update.current_state() in ("Uploading", "Verifying", "Writing", "Updating"):
+            raise ApiError(400, self.ilo + ".ComponentUploadAlreadyInProgress")
+        if simple:
+            params = {"UpdateTarget": True, "UpdateRepository": False}   # invented
+        else:
+            params = {"UpdateTarget": bool(body.get("UpdateTarget", True)),
+                      "UpdateRepository": bool(body.get("UpdateRepository", False)),
+                      "TPMOverride": bool(body.get("TPMOverrideFlag", False)),
+                      "UpdateRecoverySet": bool(body.get("UpdateRecoverySet", False))}
+        record = {"ImageURI": uri, "via": "SimpleUpdate" if simple else "AddFromUri",
+                  "TransferProtocol": proto, "status": None, "size": 0, "sha256": None,
+                  "result": "Fetching", "parameters": params}
+        self.pulls.append(record)
+        self.update.fetching = True
+        self.update._publish()
+        threading.Thread(target=self._fetch, args=(record, parsed, name, params),
+                         name="pull", daemon=True).start()
+        return self.app.service.success()
+
+    def _fetch(self, record, parsed, name, params):
+        """Fetch the image (outside the lock), then hand it to fwrepo.py as an upload."""
+        sink = self.repo.new_sink()
+        part = None
+        try:
+            if not _loopback(parsed.hostname):   # invented: tests serve on loopback only
+                raise OSError("not a loopback address: %s" % parsed.hostname)
+            ctx = ssl._create_unverified_context() if parsed.scheme == "https" else None
+            with urllib.request.urlopen(record["ImageURI"], timeout=30, context=ctx) as resp, \
+                    sink("file", name) as out:
+                record["status"] = resp.status
+                h = hashlib.sha256()
+                size = 0
+                for block in iter(lambda: resp.read(CHUNK), b""):
+                    out.write(block)
+                    h.update(block)
+                    size += len(block)
+            part = {"filename": name, "size": size, "sha256": h.hexdigest(),
+                    "path": sink.paths[-1]}
+        except urllib.error.HTTPError as exc:
+            record["status"] = exc.code
+        except (OSError, ValueError):
+            pass
+        with self.app.lock:
+            self.update.fetching = False
+            if part is None or part["size"] == 0:
+                record["result"] = "Error"
+                self.update.stages = [time.monotonic(), "Error", False, None,
+                                      {"MessageId": self.ilo + ".ComponentUploadFailed"}]
+                self.update._publish()
+            else:
+                record.update(size=part["size"], sha256=part["sha256"])
+                error = self.repo.received(params, part, None)
+                record["result"] = "Refused" if error is not None else "Fetched"
+        sink.drop()
+        self.app.state.write()
+
 
 def install(app, update, repo):
     ext = FwMgmt(app, update, repo)

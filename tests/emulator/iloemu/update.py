@@ -215,6 +215,7 @@ class Update:
         self.stages = None
         self.upload_lock = threading.Lock()
         self.fwrepo = None      # fwrepo.py, when installed
+        self.fetching = False   # fwmgmt.py: an image is being fetched (pull update)
         app.state.extras["uploads"] = lambda: list(self.uploads)
         app.state.extras["update_state"] = self.current_state
         data = app.tree.get_data(UPDATE_SERVICE)
@@ -224,6 +225,8 @@ class Update:
 
     # ---- Oem.Hpe.State ---------------------------------------------------------------
     def current_state(self):
+        if self.fetching:
+            return "Uploading"
         if self.stages is None:
             return self.initial
         start, final, writes, done = self.stages[:4]
