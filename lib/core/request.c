@@ -102,6 +102,8 @@ static const char *errno_text(int code)
 		return "host unreachable";
 	case -ECONNRESET:
 		return "connection reset";
+	case -ENODEV:
+		return "no such network interface";
 	case -ETIMEDOUT:
 		return "timed out";
 	case -EINTR:
@@ -246,7 +248,7 @@ static int after_failure(struct sending *s, int r)
 {
 	hf_client *c = s->c;
 	/* nothing left the host: any method may try again */
-	bool unsent = r == -ECONNREFUSED || r == -EHOSTUNREACH;
+	bool unsent = r == -ECONNREFUSED || r == -EHOSTUNREACH || r == -ENODEV;
 	bool retryable = r != -EINTR &&
 			 (unsent || (s->idempotent && (r == -ECONNRESET || r == -EPROTO)));
 

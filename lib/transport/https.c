@@ -395,6 +395,9 @@ static int map_curl_error(CURLcode rc, const struct xfer *x)
 		return -EHOSTUNREACH;
 	case CURLE_COULDNT_CONNECT:
 		return -ECONNREFUSED;
+	case CURLE_INTERFACE_FAILED:
+		/* the NIC to bind to (the host interface's) is gone: an iLO reset removes it */
+		return -ENODEV;
 	case CURLE_OPERATION_TIMEDOUT:
 		return -ETIMEDOUT;
 	case CURLE_PEER_FAILED_VERIFICATION:

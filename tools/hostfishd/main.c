@@ -470,7 +470,11 @@ static int stop(struct agent *a, int sig_fd, int sig, pthread_t probe, bool have
 	if (have_probe)
 		pthread_join(probe, NULL);
 	logfwd_join(a);
-	ride_stop(a); /* the rider sees a->stopping after its probe */
+	/* the rider sees a->stopping after its probe; a probe that blocks (the host interface's
+	 * NIC awaited by a udev monitor, a connection that hangs) is interrupted */
+	if (__atomic_load_n(&a->bmc_state, __ATOMIC_ACQUIRE) != BMC_OK)
+		hf_client_interrupt(a->client);
+	ride_stop(a);
 	away = __atomic_load_n(&a->bmc_state, __ATOMIC_ACQUIRE) == BMC_OK ? NULL
 									  : ride_state_name(a);
 
