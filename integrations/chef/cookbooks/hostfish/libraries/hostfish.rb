@@ -77,6 +77,62 @@ module HostfishChef
     end
   end
 
+  # A local account of the BMC, as a hostfish_account resource wants it: DESIRED has 'role',
+  # 'enabled' and 'password' (nil: leave it as it is).  The password goes to hostfish on stdin
+  # (--password-file -), never its argv.
+  module Account
+    # hostfish account ensure|absent NAME: the report (dry_run: compare only, write nothing)
+    def self.run(cli, name, desired = nil, dry_run: false)
+      args = ['account', desired.nil? ? 'absent' : 'ensure', name]
+      stdin = nil
+      unless desired.nil?
+        args += ['--role', desired['role'].to_s] unless desired['role'].nil?
+        args << (desired['enabled'] ? '--enabled' : '--disabled') unless desired['enabled'].nil?
+        unless desired['password'].nil?
+          raise Error, 'an account password must be one line' if desired['password'].to_s =~ %r{[\r\n]}
+          args += ['--password-file', '-']
+          stdin = "#{desired['password']}\n"
+        end
+      end
+      args << '--dry-run' if dry_run
+      cli.run(*args, stdin: stdin)[1]
+    end
+
+    # The account as the BMC has it, in the shape of DESIRED (for load_current_value): nil when
+    # there is none; else DESIRED with each value hostfish would change replaced - the role by
+    # the account's RoleId, enabled by its opposite, the password by nil (a BMC never reads it
+    # back: hostfish found it refused).  Equal to DESIRED exactly when nothing has to change.
+    # One dry run (and one GET of the account when its role differs); no write.
+    def self.current(cli, name, desired)
+      desired = desired.transform_keys(&:to_s)
+      # a new account without a password cannot be compared: ask whether there is one at all
+      return nil if desired['password'].nil? && !exists?(cli, name)
+      report = run(cli, name, desired, dry_run: true)
+      return nil if report['action'] == 'would_create'
+      current = desired.dup
+      changes = report['changes'] || []
+      current['role'] = cli.run('get', report['uri'])[1]['RoleId'] if changes.include?('RoleId')
+      current['enabled'] = !desired['enabled'] if changes.include?('Enabled')
+      current['password'] = nil if changes.include?('Password')
+      current
+    end
+
+    # whether the BMC has the account NAME (one dry run of absent; no write)
+    def self.exists?(cli, name)
+      run(cli, name, nil, dry_run: true)['action'] == 'would_delete'
+    end
+
+    # Make the account as DESIRED: the properties hostfish set ("Password", "RoleId", ...)
+    def self.ensure(cli, name, desired)
+      run(cli, name, desired.transform_keys(&:to_s))['changes'] || []
+    end
+
+    # Delete the account: whether there was one
+    def self.remove(cli, name)
+      run(cli, name)['changed'] == true
+    end
+  end
+
   # The settings a hostfish_settings resource wants (resource paths to properties).
   module Settings
     # The state as the BMC has it now, in the shape of DESIRED: each value hostfish would

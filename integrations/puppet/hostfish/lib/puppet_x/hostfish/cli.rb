@@ -88,6 +88,26 @@ module PuppetX
         [report['changed'] == true, report]
       end
 
+      # the BMC's local account NAME as given (state: 'present' or 'absent'; role, enabled
+      # and password nil to leave them): [changed (or would change), report].  The password
+      # goes on stdin (--password-file -), never into argv.
+      def account(name, state: 'present', role: nil, enabled: nil, password: nil, dry_run: false)
+        args = ['account', state == 'absent' ? 'absent' : 'ensure', name]
+        stdin = nil
+        if state != 'absent'
+          args += ['--role', role.to_s] unless role.nil?
+          args << (enabled ? '--enabled' : '--disabled') unless enabled.nil?
+          unless password.nil?
+            raise Error, 'an account password must be one line' if password.to_s =~ %r{[\r\n]}
+            args += ['--password-file', '-']
+            stdin = "#{password}\n"
+          end
+        end
+        args << '--dry-run' if dry_run
+        _rc, report = run(*args, stdin: stdin)
+        [report['changed'] == true, report]
+      end
+
       # a resource as JSON
       def get(path)
         run('get', path)[1]
@@ -110,6 +130,15 @@ module PuppetX
           "#{r['path']}##{c['property']}: #{JSON.generate(c['old'])} -> #{JSON.generate(c['new'])}"
         end
       end
+    end
+
+    # an account report in words: "create account monitor (Password, RoleId, UserName)"
+    def self.describe_account(report)
+      verb = { 'created' => 'created', 'updated' => 'updated', 'deleted' => 'deleted',
+               'would_create' => 'create', 'would_update' => 'update', 'would_delete' => 'delete' }
+      changes = (report['changes'] || []).sort
+      "#{verb.fetch(report['action'].to_s, report['action'].to_s)} account #{report['user']}" +
+        (changes.empty? ? '' : " (#{changes.join(', ')})")
     end
 
     # the first error hostfish reports for a resource, in words
