@@ -786,10 +786,10 @@ char *hf_mask_uri(const char *uri);
 #ifdef __cplusplus
 }
 #endif
-/* The rest of the API, one header per area (each also usable alone): */
-#include "hostfish-bmc.h" /* reset of the BMC, waits across it */
+#include "hostfish-bmc.h" /* the rest, one header per area (also alone): BMC reset, waits */
 #include "hostfish-logs.h" /* log services, cursors */
 #include "hostfish-query.h" /* the service root's links, collections in few requests */
+#include "hostfish-subscriptions.h" /* push event subscriptions, journaled */
 #include "hostfish-watch.h" /* inventory, sensors, metrics */
 #include "hostfish-config.h" /* apply's checks, export, settings results, accounts */
 #include "hostfish-firmware.h" /* firmware packages flashed as HPE's tools do */

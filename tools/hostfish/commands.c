@@ -103,8 +103,8 @@ static bool claims_json_but_is_not(const hf_response *resp)
 
 static const char *method_name(const char *method)
 {
-	static const char *const names[] = { "get", "head", "delete", "post", "put", "patch" };
-	static const char *const methods[] = { "GET", "HEAD", "DELETE", "POST", "PUT", "PATCH" };
+	static const char *const names[] = {"get", "head", "delete", "post", "put", "patch"};
+	static const char *const methods[] = {"GET", "HEAD", "DELETE", "POST", "PUT", "PATCH"};
 	size_t i;
 
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -239,9 +239,9 @@ static struct json_object *json_str_or_null(const char *s)
 
 int cmd_status(struct cli *cli, int argc, char **argv)
 {
-	static const char *const mgr_props[] = { "Model", "ManagerType", "FirmwareVersion", NULL };
-	static const char *const sys_props[] = { "Manufacturer", "Model", "SerialNumber",
-						 "PowerState", "Status", NULL };
+	static const char *const mgr_props[] = {"Model", "ManagerType", "FirmwareVersion", NULL};
+	static const char *const sys_props[] = {"Manufacturer", "Model",  "SerialNumber",
+						"PowerState",	"Status", NULL};
 	hf_response *root = NULL;
 	struct json_object *mgr_j = NULL, *sys_j = NULL, *hpe_mgr, *status, *out, *m, *s;
 	const char *mtype = NULL, *mfw = NULL, *mmodel;
@@ -254,20 +254,22 @@ int cmd_status(struct cli *cli, int argc, char **argv)
 	rc = get_json(cli, "/redfish/v1/", &root);
 	if (rc)
 		return rc;
-	rc = first_member(cli, jstr(jget(hf_response_json(root), "Managers"), "@odata.id")
-				       ?: "/redfish/v1/Managers/",
+	rc = first_member(cli,
+			  jstr(jget(hf_response_json(root), "Managers"), "@odata.id")
+			      ?: "/redfish/v1/Managers/",
 			  mgr_props, &mgr_j);
 	if (rc)
 		goto out;
-	rc = first_member(cli, jstr(jget(hf_response_json(root), "Systems"), "@odata.id")
-				       ?: "/redfish/v1/Systems/",
+	rc = first_member(cli,
+			  jstr(jget(hf_response_json(root), "Systems"), "@odata.id")
+			      ?: "/redfish/v1/Systems/",
 			  sys_props, &sys_j);
 	if (rc)
 		goto out;
 
 	/* iLO names its type and firmware in the service root's Oem.Hpe.Manager[0] */
 	hpe_mgr = json_object_array_get_idx(
-		jget(jget(jget(hf_response_json(root), "Oem"), "Hpe"), "Manager"), 0);
+	    jget(jget(jget(hf_response_json(root), "Oem"), "Hpe"), "Manager"), 0);
 	mtype = jstr(hpe_mgr, "ManagerType");
 	mmodel = jstr(mgr_j, "Model");
 	if (!mtype)
@@ -286,10 +288,8 @@ int cmd_status(struct cli *cli, int argc, char **argv)
 		json_object_object_add(m, "model", json_str_or_null(mmodel));
 		json_object_object_add(s, "manufacturer",
 				       json_str_or_null(jstr(sys_j, "Manufacturer")));
-		json_object_object_add(s, "model",
-				       json_str_or_null(jstr(sys_j, "Model")));
-		json_object_object_add(s, "serial",
-				       json_str_or_null(jstr(sys_j, "SerialNumber")));
+		json_object_object_add(s, "model", json_str_or_null(jstr(sys_j, "Model")));
+		json_object_object_add(s, "serial", json_str_or_null(jstr(sys_j, "SerialNumber")));
 		json_object_object_add(s, "power_state",
 				       json_str_or_null(jstr(sys_j, "PowerState")));
 		json_object_object_add(s, "health", json_str_or_null(jstr(status, "Health")));
@@ -323,28 +323,35 @@ out:
 
 static int cmd_prune(struct cli *cli, bool all)
 {
-	unsigned deleted = 0;
+	unsigned deleted = 0, subs = 0;
 	int r = hf_client_prune_sessions(cli->client, all ? HF_PRUNE_ALL : 0, &deleted);
+	int rc = r < 0 ? cli_report_error(cli, r, "sessions prune") : EXIT_OK;
+	/* then the event subscriptions a killed hostfishd --subscribe left (none journaled: no
+	 * request) */
+	int rs = hf_client_prune_subscriptions(cli->client, &subs);
 
+	if (rs < 0 && rc == EXIT_OK)
+		rc = cli_report_error(cli, rs, "sessions prune (event subscriptions)");
 	if (cli->json) {
 		struct json_object *out = json_object_new_object();
 
 		json_object_object_add(out, "deleted", json_object_new_int64(deleted));
-		json_object_object_add(out, "ok", json_object_new_boolean(r == 0));
+		json_object_object_add(out, "subscriptions_deleted", json_object_new_int64(subs));
+		json_object_object_add(out, "ok", json_object_new_boolean(r == 0 && rs == 0));
 		cli_print_json(out);
 		json_object_put(out);
 	} else {
 		printf("deleted %u session%s\n", deleted, deleted == 1 ? "" : "s");
+		if (subs)
+			printf("deleted %u event subscription%s\n", subs, subs == 1 ? "" : "s");
 	}
-	if (r < 0)
-		return cli_report_error(cli, r, "sessions prune");
-	return EXIT_OK;
+	return rc;
 }
 
 int cmd_sessions(struct cli *cli, int argc, char **argv)
 {
 	/* what the listing prints: one request reads them all where the BMC can $expand */
-	static const char *const props[] = { "UserName", "Oem", NULL };
+	static const char *const props[] = {"UserName", "Oem", NULL};
 	struct json_object *members = NULL, *list;
 	const char *own_uri = NULL;
 	char *coll_path = NULL;

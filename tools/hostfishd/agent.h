@@ -55,6 +55,10 @@ struct agent_config {
 	long metrics_interval_ms; /* --metrics-interval: at most one BMC read per interval */
 	const char *metrics_listen; /* --metrics-listen ADDRESS:PORT, or NULL */
 	bool metrics_allow_remote; /* --metrics-allow-remote: a non-loopback address is meant */
+	bool subscribe; /* --subscribe: an event subscription, received here */
+	const char *subscribe_listen; /* --subscribe-listen ADDRESS[:PORT], or NULL */
+	const char *subscribe_events; /* --subscribe-events LIST (comma-separated), or NULL */
+	const char *runtime_dir; /* $HOSTFISH_RUNTIME_DIR, or its default */
 };
 
 /* The gate in front of hf_request() (gate.c). */
@@ -125,6 +129,7 @@ struct agent {
 
 	struct body_budget bodies;
 
+	struct subscriber *subscriber; /* subscribe.c, with --subscribe */
 	pthread_t logfwd; /* logfwd.c, with --forward-logs */
 	bool have_logfwd;
 	/* riding through the BMC's resets (ride.c): enum bmc_state, atomic */
@@ -213,6 +218,15 @@ int logfwd_start(struct agent *a);
 void logfwd_join(struct agent *a);
 /* The journal priority (LOG_*) of a BMC log entry's severity (iLO's own first). */
 int logfwd_priority(const char *oem_severity, const char *severity);
+
+/* ---- subscribe.c: --subscribe ---- */
+/* The receiving socket and its certificate, then (in a thread of its own, once the BMC
+ * answers) orphans pruned and the subscription made: 0, or -1 (logged) when the socket or
+ * the certificate cannot be made. */
+int subscribe_start(struct agent *a);
+/* After a->stopping: the thread joined, the subscription deleted on the BMC (takes the
+ * gate).  Returns 0, or the exit code of a failed DELETE (logged). */
+int subscribe_stop(struct agent *a);
 
 /* ---- gate.c ---- */
 void gate_init(struct gate *g, int max, int max_queue);

@@ -78,6 +78,15 @@ static const char usage_tail[] =
 	"                         can connect may read it, so a loopback address only\n"
 	"                         (127.0.0.1:PORT, [::1]:PORT) unless --metrics-allow-remote\n"
 	"  --metrics-allow-remote allow a --metrics-listen address that is not loopback\n"
+	"  --subscribe            for a BMC that pushes events: subscribe (EventService), receive\n"
+	"                         them over HTTPS (a certificate made at start), send each to the\n"
+	"                         journal and $HOSTFISH_RUNTIME_DIR/events.jsonl; the subscription\n"
+	"                         is deleted at stop (or, after a crash, at the next start)\n"
+	"  --subscribe-listen ADDRESS[:PORT]\n"
+	"                         where the BMC delivers (default: this host's address towards\n"
+	"                         the BMC, any port)\n"
+	"  --subscribe-events LIST  comma-separated EventTypes (iLO 5) or RegistryPrefixes (iLO\n"
+	"                         6, 7) (default: all the BMC offers)\n"
 	"  -v, --verbose          more log on stderr (-vv: every BMC exchange, secrets masked)\n"
 	"  -h, --help             show this help\n"
 	"  -V, --version          show the version\n"
@@ -124,6 +133,9 @@ enum {
 	OPT_METRICS_INTERVAL,
 	OPT_METRICS_LISTEN,
 	OPT_METRICS_ALLOW_REMOTE,
+	OPT_SUBSCRIBE,
+	OPT_SUBSCRIBE_LISTEN,
+	OPT_SUBSCRIBE_EVENTS,
 };
 
 /* the agent's own options; the BMC options come from the shared table */
@@ -143,6 +155,9 @@ static const struct option own_options[] = {
 	{ "metrics-interval", required_argument, NULL, OPT_METRICS_INTERVAL },
 	{ "metrics-listen", required_argument, NULL, OPT_METRICS_LISTEN },
 	{ "metrics-allow-remote", no_argument, NULL, OPT_METRICS_ALLOW_REMOTE },
+	{ "subscribe", no_argument, NULL, OPT_SUBSCRIBE },
+	{ "subscribe-listen", required_argument, NULL, OPT_SUBSCRIBE_LISTEN },
+	{ "subscribe-events", required_argument, NULL, OPT_SUBSCRIBE_EVENTS },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -250,6 +265,15 @@ static int parse_own_option(struct agent_config *cfg, int c, const char *arg)
 	case OPT_METRICS_ALLOW_REMOTE:
 		cfg->metrics_allow_remote = true;
 		return 0;
+	case OPT_SUBSCRIBE:
+		cfg->subscribe = true;
+		return 0;
+	case OPT_SUBSCRIBE_LISTEN:
+		cfg->subscribe_listen = arg;
+		return 0;
+	case OPT_SUBSCRIBE_EVENTS:
+		cfg->subscribe_events = arg;
+		return 0;
 	case 'v':
 		cfg->verbose++;
 		return 0;
@@ -288,6 +312,10 @@ static int parse_options(struct agent_config *cfg, struct tools_bmc *bo, int arg
 	}
 	if (forward_interval_ms)
 		cfg->forward_interval_ms = forward_interval_ms;
+	if ((cfg->subscribe_listen || cfg->subscribe_events) && !cfg->subscribe) {
+		agent_log(ALOG_ERR, "--subscribe-listen and --subscribe-events need --subscribe");
+		return -1;
+	}
 	if (optind < argc) {
 		agent_log(ALOG_ERR, "unexpected argument '%s'", argv[optind]);
 		fputs("Try 'hostfishd --help'.\n", stderr);
@@ -477,6 +505,7 @@ static int stop(struct agent *a, int sig_fd, int sig, pthread_t probe, bool have
 	ride_stop(a);
 	away = __atomic_load_n(&a->bmc_state, __ATOMIC_ACQUIRE) == BMC_OK ? NULL
 									  : ride_state_name(a);
+	rc = subscribe_stop(a); /* before the logout: it needs the session */
 
 	/* the session goes, even if a connection thread is still stuck writing to a client */
 	r = gate_acquire_now(&a->gate, now_ms() + 1000);
@@ -574,6 +603,7 @@ static int configure(struct agent *a, struct tools_bmc *bo, int argc, char **arg
 	runtime_dir = secure_getenv("HOSTFISH_RUNTIME_DIR");
 	if (!runtime_dir || !*runtime_dir)
 		runtime_dir = DEFAULT_RUNTIME_DIR;
+	a->cfg.runtime_dir = runtime_dir;
 	if (!a->cfg.socket_path) {
 		if ((size_t)snprintf(default_socket, sizeof(default_socket), "%s/%s", runtime_dir,
 				     SOCKET_NAME) >= sizeof(default_socket)) {
@@ -676,6 +706,10 @@ int main(int argc, char **argv)
 		  hf_client_endpoint(a->client), hf_client_transport(a->client),
 		  a->cfg.max_connections, a->cfg.max_queue, a->cfg.max_clients,
 		  a->cfg.cache_ttl_ms ? "on" : "off");
+	if (subscribe_start(a) < 0) {
+		rc = EXIT_TRANSPORT;
+		goto out;
+	}
 	have_probe = pthread_create(&probe, NULL, probe_thread, a) == 0;
 	if (!have_probe)
 		probe_done = 1;

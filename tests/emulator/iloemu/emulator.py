@@ -17,7 +17,7 @@ from .sessions import Sessions
 from .state import State
 from .tree import Tree, norm_key
 from .tasks import Tasks
-from . import accounts, logs, sensors, settings, update
+from . import accounts, logs, push, sensors, settings, update
 
 DEFAULT_HUGE_BODY = 16 << 20
 DEFAULT_BOMB = 64 << 20
@@ -54,6 +54,7 @@ class Emulator:
         update.install(self, tasks, args)
         self.service.extensions.append(tasks)
         logs.install(self, args)
+        push.install(self, args)
         sensors.install(self, args)
         accounts.install(self, args)
         settings.install(self)
