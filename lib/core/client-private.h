@@ -111,6 +111,13 @@ enum {
 void hf_client_set_error(hf_client *c, int code, int kind, int http_status,
 			 const hf_redfish_error *rf, const char *fmt, ...) _hf_printf_(6, 7);
 void hf_client_clear_error(hf_client *c);
+/* Input refused before anything was sent: "WHY; nothing was sent", -EINVAL (HF_ERROR_USAGE). */
+int hf_client_usage_error(hf_client *c, const char *fmt, ...) _hf_printf_(2, 3);
+/*
+ * An answer that is not a success, recorded as "WHAT PATH: STATUS REASON" with the BMC's
+ * Redfish error: 401 -EACCES (auth), 5xx -EIO (server), 403 -EPERM, 404 -ENOENT, other -EIO.
+ */
+int hf_client_http_error(hf_client *c, const hf_response *resp, const char *what);
 /*
  * The transport's own credentials (no --user), for the login about to happen, within the
  * session operation.  refused false: find them unless held (0: log in with c->username and

@@ -134,6 +134,40 @@ void hf_client_set_error(hf_client *c, int code, int kind, int http_status,
 	rec->pub.redfish = rec->rf;
 }
 
+int hf_client_usage_error(hf_client *c, const char *fmt, ...)
+{
+	struct hf_buf b = { 0 };
+	va_list ap;
+
+	va_start(ap, fmt);
+	hf_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	hf_client_set_error(c, -EINVAL, HF_ERROR_USAGE, 0, NULL, "%s; nothing was sent",
+			    b.data ? b.data : "invalid input");
+	hf_buf_free(&b);
+	return -EINVAL;
+}
+
+int hf_client_http_error(hf_client *c, const hf_response *resp, const char *what)
+{
+	int status = hf_response_status(resp), code, kind;
+
+	if (status == 401) {
+		code = -EACCES;
+		kind = HF_ERROR_AUTH;
+	} else if (status >= 500) {
+		code = -EIO;
+		kind = HF_ERROR_HTTP_SERVER;
+	} else {
+		code = status == 403 ? -EPERM : status == 404 ? -ENOENT : -EIO;
+		kind = HF_ERROR_HTTP_CLIENT;
+	}
+	hf_client_set_error(c, code, kind, status, hf_response_redfish_error(resp),
+			    "%s %s: %d %s", what, hf_response_path(resp), status,
+			    hf_response_reason(resp));
+	return code;
+}
+
 int hf_errno_kind(int code)
 {
 	switch (code) {

@@ -40,42 +40,7 @@
 
 /* ---- talking to the BMC ---- */
 
-static int usage(hf_client *c, const char *fmt, ...) _hf_printf_(2, 3);
-static int usage(hf_client *c, const char *fmt, ...)
-{
-	struct hf_buf b = { 0 };
-	va_list ap;
-
-	va_start(ap, fmt);
-	hf_buf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	hf_client_set_error(c, -EINVAL, HF_ERROR_USAGE, 0, NULL, "%s; nothing was sent",
-			    b.data ? b.data : "invalid input");
-	hf_buf_free(&b);
-	return -EINVAL;
-}
-
 /* The BMC answered with an error status: record it. */
-static int http_failed(hf_client *c, const hf_response *resp, const char *what)
-{
-	int status = hf_response_status(resp), code, kind;
-
-	if (status == 401) {
-		code = -EACCES;
-		kind = HF_ERROR_AUTH;
-	} else if (status >= 500) {
-		code = -EIO;
-		kind = HF_ERROR_HTTP_SERVER;
-	} else {
-		code = status == 403 ? -EPERM : status == 404 ? -ENOENT : -EIO;
-		kind = HF_ERROR_HTTP_CLIENT;
-	}
-	hf_client_set_error(c, code, kind, status, hf_response_redfish_error(resp),
-			    "%s %s: %d %s", what, hf_response_path(resp), status,
-			    hf_response_reason(resp));
-	return code;
-}
-
 static int protocol_error(hf_client *c, const char *fmt, ...) _hf_printf_(2, 3);
 static int protocol_error(hf_client *c, const char *fmt, ...)
 {
@@ -117,7 +82,7 @@ static int get_object(hf_client *c, const char *path, hf_response **ret)
 	if (r < 0)
 		return r;
 	if (hf_response_status(resp) < 200 || hf_response_status(resp) >= 300) {
-		r = http_failed(c, resp, "GET");
+		r = hf_client_http_error(c, resp, "GET");
 		hf_response_free(resp);
 		return r;
 	}
@@ -245,7 +210,7 @@ static int send_json(hf_client *c, const char *method, const char *path,
 	if (r < 0)
 		return r;
 	if (hf_response_status(resp) < 200 || hf_response_status(resp) >= 300) {
-		r = http_failed(c, resp, method);
+		r = hf_client_http_error(c, resp, method);
 		hf_response_free(resp);
 		return r;
 	}
@@ -282,11 +247,11 @@ _hf_public_ int hf_https_csr(hf_client *c, const hf_csr_params *p, long wait_ms,
 		return -EINVAL;
 	HF_OPERATION(c);
 	if (wait_ms < 0)
-		return usage(c, "the CSR wait must not be negative");
+		return hf_client_usage_error(c, "the CSR wait must not be negative");
 	if (wait_ms == 0)
 		wait_ms = CSR_DEFAULT_WAIT_MS;
 	if (hf_csr_params_check(p, why, sizeof(why)) < 0)
-		return usage(c, "%s", why);
+		return hf_client_usage_error(c, "%s", why);
 
 	r = security_resource(c, "HttpsCert", &res, &path);
 	if (r < 0)
@@ -387,15 +352,16 @@ static int checked_cert(hf_client *c, const char *what, const char *pem, size_t 
 
 	r = hf_cert_load_pem(pem, len, &x, why, sizeof(why));
 	if (r == -EINVAL)
-		return usage(c, "the %s %s", what, why);
+		return hf_client_usage_error(c, "the %s %s", what, why);
 	if (r < 0)
 		return r;
 	if (X509_cmp_current_time(X509_get0_notAfter(x)) < 0) {
-		r = usage(c, "the %s has expired", what);
+		r = hf_client_usage_error(c, "the %s has expired", what);
 		goto out;
 	}
 	if (want_ca && X509_check_ca(x) < 1) {
-		r = usage(c, "the %s is not a CA certificate (no basicConstraints CA:TRUE)", what);
+		r = hf_client_usage_error(
+		    c, "the %s is not a CA certificate (no basicConstraints CA:TRUE)", what);
 		goto out;
 	}
 	bio = BIO_new(BIO_s_mem());
@@ -636,8 +602,9 @@ _hf_public_ int hf_license_install(hf_client *c, const char *key)
 	HF_OPERATION(c);
 	/* the key is a secret: the message never repeats it */
 	if (hf_license_key_normalise(key, norm) < 0)
-		return usage(c, "the licence key must be 25 letters or digits in five groups of "
-				"five separated by '-' (XXXXX-XXXXX-XXXXX-XXXXX-XXXXX)");
+		return hf_client_usage_error(
+		    c, "the licence key must be 25 letters or digits in five groups of "
+		       "five separated by '-' (XXXXX-XXXXX-XXXXX-XXXXX-XXXXX)");
 	r = manager_link(c, "LicenseService", &path);
 	if (r < 0)
 		goto out;
@@ -710,9 +677,11 @@ _hf_public_ int hf_cert_user_map(hf_client *c, const char *user, const char *pem
 		return -EINVAL;
 	HF_OPERATION(c);
 	if (hf_cert_text_check(user, HF_CERT_USER_MAX) < 0)
-		return usage(c, "the user name must be 1 to %d characters without control "
-				"characters",
-			     HF_CERT_USER_MAX);
+		return hf_client_usage_error(
+		    c,
+		    "the user name must be 1 to %d characters without control "
+		    "characters",
+		    HF_CERT_USER_MAX);
 	r = checked_cert(c, "certificate", pem, len, false, &x, &clean);
 	if (r < 0)
 		return r;

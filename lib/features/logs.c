@@ -62,41 +62,6 @@ static bool valid_utf8(const unsigned char *p)
 	return true;
 }
 
-static int usage(hf_client *c, const char *fmt, ...) _hf_printf_(2, 3);
-static int usage(hf_client *c, const char *fmt, ...)
-{
-	struct hf_buf b = { 0 };
-	va_list ap;
-
-	va_start(ap, fmt);
-	hf_buf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	hf_client_set_error(c, -EINVAL, HF_ERROR_USAGE, 0, NULL, "%s; nothing was sent",
-			    b.data ? b.data : "invalid input");
-	hf_buf_free(&b);
-	return -EINVAL;
-}
-
-static int http_failed(hf_client *c, const hf_response *resp, const char *what)
-{
-	int status = hf_response_status(resp), code, kind;
-
-	if (status == 401) {
-		code = -EACCES;
-		kind = HF_ERROR_AUTH;
-	} else if (status >= 500) {
-		code = -EIO;
-		kind = HF_ERROR_HTTP_SERVER;
-	} else {
-		code = status == 403 ? -EPERM : status == 404 ? -ENOENT : -EIO;
-		kind = HF_ERROR_HTTP_CLIENT;
-	}
-	hf_client_set_error(c, code, kind, status, hf_response_redfish_error(resp),
-			    "%s %s: %d %s", what, hf_response_path(resp), status,
-			    hf_response_reason(resp));
-	return code;
-}
-
 static struct json_object *jget(struct json_object *o, const char *key)
 {
 	struct json_object *v = NULL;
@@ -128,7 +93,7 @@ static int get_object(hf_client *c, const char *path, hf_response **ret)
 	if (r < 0)
 		return r;
 	if (hf_response_status(resp) < 200 || hf_response_status(resp) >= 300) {
-		r = http_failed(c, resp, "GET");
+		r = hf_client_http_error(c, resp, "GET");
 		hf_response_free(resp);
 		return r;
 	}
@@ -350,18 +315,20 @@ _hf_public_ int hf_log_read(hf_client *c, struct json_object *service, const cha
 		return -EINVAL;
 	HF_OPERATION(c);
 	if (!name || !entries || hf_path_check(entries) < 0)
-		return usage(c, "not a log service (hf_log_services() describes them)");
+		return hf_client_usage_error(
+		    c, "not a log service (hf_log_services() describes them)");
 	if (since && (strlen(since) >= HF_LOG_CURSOR_MAX || !*since))
-		return usage(c, "invalid cursor or time '%.40s'", since);
+		return hf_client_usage_error(c, "invalid cursor or time '%.40s'", since);
 	r = read_entries(c, entries, name, &all);
 	if (r < 0)
 		return r;
 	r = hf_log_select(all, name, since, ret);
 	json_object_put(all);
 	if (r == -EINVAL)
-		return usage(c, "'%.40s' is neither a cursor of this log nor a time "
-				"(YYYY-MM-DDTHH:MM:SSZ)",
-			     since);
+		return hf_client_usage_error(c,
+					     "'%.40s' is neither a cursor of this log nor a time "
+					     "(YYYY-MM-DDTHH:MM:SSZ)",
+					     since);
 	return r;
 }
 
@@ -372,7 +339,7 @@ static int expect_2xx(hf_client *c, int r, hf_response *resp, const char *what)
 	if (r < 0)
 		return r;
 	if (hf_response_status(resp) < 200 || hf_response_status(resp) >= 300)
-		r = http_failed(c, resp, what);
+		r = hf_client_http_error(c, resp, what);
 	hf_response_free(resp);
 	return r;
 }
@@ -388,7 +355,8 @@ _hf_public_ int hf_log_clear(hf_client *c, struct json_object *service)
 		return -EINVAL;
 	HF_OPERATION(c);
 	if (!jstr(service, "name"))
-		return usage(c, "not a log service (hf_log_services() describes them)");
+		return hf_client_usage_error(
+		    c, "not a log service (hf_log_services() describes them)");
 	if (!target) {
 		hf_client_set_error(c, -ENOTSUP, HF_ERROR_HTTP_CLIENT, 0, NULL,
 				    "the log service %s offers no #LogService.ClearLog",
@@ -424,10 +392,11 @@ _hf_public_ int hf_log_repair(hf_client *c, struct json_object *service, const c
 		return -EINVAL;
 	HF_OPERATION(c);
 	if (!entries || hf_path_check(entries) < 0)
-		return usage(c, "not a log service (hf_log_services() describes them)");
+		return hf_client_usage_error(
+		    c, "not a log service (hf_log_services() describes them)");
 	if (!valid_entry_id(id))
-		return usage(c, "invalid entry id '%.40s' (letters, digits, '-', '_')",
-			     id ? id : "");
+		return hf_client_usage_error(
+		    c, "invalid entry id '%.40s' (letters, digits, '-', '_')", id ? id : "");
 	if (hf_buf_printf(&path, "%s%s%s/", entries,
 			  entries[strlen(entries) - 1] == '/' ? "" : "/", id) < 0)
 		return -ENOMEM;
@@ -449,20 +418,21 @@ static int check_note(hf_client *c, const char *text)
 	size_t chars = 0;
 
 	if (!text || !*text)
-		return usage(c, "the note is empty");
+		return hf_client_usage_error(c, "the note is empty");
 	if (!valid_utf8((const unsigned char *)text))
-		return usage(c, "the note is not valid UTF-8");
+		return hf_client_usage_error(c, "the note is not valid UTF-8");
 	for (p = (const unsigned char *)text; *p; p++) {
 		if (*p < 0x20 || *p == 0x7f)
-			return usage(c, "the note holds a control character (CR, LF, tab...)");
+			return hf_client_usage_error(
+			    c, "the note holds a control character (CR, LF, tab...)");
 		if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
-			return usage(c, "the note holds a C1 control character");
+			return hf_client_usage_error(c, "the note holds a C1 control character");
 		if ((*p & 0xc0) != 0x80)
 			chars++;
 	}
 	if (chars > LOG_NOTE_MAX)
-		return usage(c, "the note has %zu characters, more than %d", chars,
-			     LOG_NOTE_MAX);
+		return hf_client_usage_error(c, "the note has %zu characters, more than %d", chars,
+					     LOG_NOTE_MAX);
 	return 0;
 }
 
@@ -477,7 +447,8 @@ _hf_public_ int hf_log_note(hf_client *c, struct json_object *service, const cha
 		return -EINVAL;
 	HF_OPERATION(c);
 	if (!entries || hf_path_check(entries) < 0)
-		return usage(c, "not a log service (hf_log_services() describes them)");
+		return hf_client_usage_error(
+		    c, "not a log service (hf_log_services() describes them)");
 	r = check_note(c, text);
 	if (r < 0)
 		return r;
@@ -510,7 +481,7 @@ static int cursor_path(hf_client *c, const char *consumer, const char *service, 
 	int r;
 
 	if (!valid_name(consumer) || !valid_name(service))
-		return usage(c, "invalid consumer or service name for a cursor");
+		return hf_client_usage_error(c, "invalid consumer or service name for a cursor");
 	r = hf_endpoint_key(hf_client_endpoint(c), key, sizeof(key));
 	if (r < 0)
 		return r;
@@ -574,7 +545,7 @@ _hf_public_ int hf_log_cursor_store(hf_client *c, const char *consumer, const ch
 	hf_client_begin(c);
 	if (strncmp(cursor, "c1,", 3) != 0 || strlen(cursor) >= HF_LOG_CURSOR_MAX ||
 	    strpbrk(cursor, "\r\n"))
-		return usage(c, "not a cursor");
+		return hf_client_usage_error(c, "not a cursor");
 	r = cursor_path(c, consumer, service, true, path, sizeof(path));
 	if (r < 0)
 		return r;
