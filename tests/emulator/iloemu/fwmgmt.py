@@ -111,10 +111,11 @@ class FwMgmt:
 
     def _advertise(self):
         """The mockup's UpdateService already names the actions; the Invoke target of each
-        set is added as sets are made."""
-        for coll in (SETS, WINDOWS):
-            if self.app.tree.get_data(coll) is None:
-                raise ValueError("the mockup lacks %s" % coll)
+        set is added as sets are made.  A mockup without the iLO's InstallSets or
+        MaintenanceWindows (DMTF's, a test's own tree) is a BMC without them: those paths
+        are left to the tree (404), the rest (pulls, the Delete actions) still works."""
+        self.colls = {coll for coll in (SETS, WINDOWS)
+                      if self.app.tree.get_data(coll) is not None}
 
     def snapshot(self):
         return {
@@ -142,6 +143,9 @@ class FwMgmt:
     # ---- requests --------------------------------------------------------------------------
     def handle(self, service, req, key, auth):
         method = req.method
+        for coll in (SETS, WINDOWS):
+            if coll not in self.colls and (key == coll or key.startswith(coll + "/")):
+                return None
         if key == SETS and method == "POST":
             return self._create_set(req)
         if key.startswith(SETS + "/") and key.endswith(INVOKE) and method == "POST":
