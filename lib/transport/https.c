@@ -16,11 +16,13 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <malloc.h>
 #include <poll.h>
 #include <pthread.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <curl/curl.h>
@@ -111,9 +113,42 @@ static int on_prereq(void *userdata, char *primary_ip, char *local_ip, int prima
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 static CURLcode curl_init_result;
 
+/*
+ * libcurl's own memory is wiped when it frees it: a small request goes out of a buffer where
+ * libcurl joins the head (the session token, Basic credentials) and the body (passwords) for
+ * one send, freed unwiped after each request; which later allocation covers it depends on the
+ * thread's malloc arena, so without this a secret could stay in hostfishd's memory.  When the
+ * application initialised libcurl before us, its allocator stays (curl_global_init_mem() then
+ * changes nothing).
+ */
+static void wipe_free(void *p)
+{
+	if (p) {
+		explicit_bzero(p, malloc_usable_size(p));
+		free(p);
+	}
+}
+
+static void *wipe_realloc(void *p, size_t n)
+{
+	size_t old;
+	void *q;
+
+	if (!p)
+		return malloc(n);
+	q = malloc(n ? n : 1);
+	if (!q)
+		return NULL; /* p stays, as realloc() leaves it */
+	old = malloc_usable_size(p);
+	memcpy(q, p, old < n ? old : n);
+	wipe_free(p);
+	return q;
+}
+
 static void curl_init_once(void)
 {
-	curl_init_result = curl_global_init(CURL_GLOBAL_DEFAULT);
+	curl_init_result = curl_global_init_mem(CURL_GLOBAL_DEFAULT, malloc, wipe_free,
+						wipe_realloc, strdup, calloc);
 }
 
 #define GRACEFUL_CLOSE_MS 500
