@@ -14,7 +14,7 @@
 extern "C" {
 #endif
 
-#define HF_FLASH_OPTIONS_VERSION 1
+#define HF_FLASH_OPTIONS_VERSION 2 /* 1: without dry_run and if_different */
 
 /* Options of hf_firmware_flash(); grows at its end only.  Strings are borrowed for the call. */
 typedef struct hf_flash_options {
@@ -28,9 +28,15 @@ typedef struct hf_flash_options {
 	hf_progress_fn progress; /* phases "upload" (bytes of all uploads), "flash" (percent,
 				    of 100), "queue", "reset"; nonzero cancels; or NULL */
 	void *progress_userdata;
+	/* version 2: */
+	int dry_run; /* check everything, read the installed versions, send nothing: the report
+			says what a flash with the same options would do */
+	int if_different; /* send nothing when it would change nothing: every target already
+			     runs the package's version, or (type C) the same package is already
+			     waiting in the task queue */
 } hf_flash_options;
 
-#define HF_FLASH_OPTIONS_INIT { HF_FLASH_OPTIONS_VERSION, NULL, 0, 0, 0, 0, NULL, NULL }
+#define HF_FLASH_OPTIONS_INIT { HF_FLASH_OPTIONS_VERSION, NULL, 0, 0, 0, 0, NULL, NULL, 0, 0 }
 
 /*
  * Flash a firmware package the way HPE's own tools do in-band (ilorest flashfwpkg).  file is
@@ -55,15 +61,24 @@ typedef struct hf_flash_options {
  * DirectFlashOk, or an image it names; a signature or section signature is missing (-EINVAL,
  * kind HF_ERROR_USAGE); the UpdateService is busy, or for type C an Exception or Expired item
  * blocks the task queue (-EBUSY, kind HF_ERROR_HTTP_CLIENT).  Like hf_firmware_upload() it
- * logs in first and never goes through hostfishd.
+ * logs in before the first upload and never uploads through hostfishd.
  *
  * Returns 0 and a report in *report (owned by the caller): {"File", "Type" ("A".."C", "BC"),
  * "Outcome" ("flashed", "uploaded": not waited for, "queued": pending until the next server
- * boot), "Uploads": [{"Filename", "Size", "Sections", "UpdateTarget", "UpdateRepository"}],
- * "Task": {"Name", "@odata.id"} (queued), "Targets": [...], "Versions": [{"@odata.id",
- * "Name", "Old", "New"}] (flashed), "ResetRequired" (B)}.  A flash the BMC reports failed
- * (Oem.Hpe.State Error) is -EREMOTEIO with the BMC's messages, completed from its message
- * registries, in hf_client_last_error().  Other errors: -ETIMEDOUT, -ECANCELED, -EINTR, and
+ * boot; with dry_run "dry-run"; with if_different "current": every target runs the package's
+ * version, "pending": the same package already waits in the task queue), "Changed" (whether
+ * anything was sent; with dry_run, whether it would be), "Uploads": [{"Filename", "Size",
+ * "Sections", "UpdateTarget", "UpdateRepository"}] (with dry_run: planned), "Task": {"Name",
+ * "@odata.id"} (queued), "Targets": [...], "Versions": [{"@odata.id", "Name", "Old", "New"}]
+ * (flashed: before and after; with dry_run or if_different: installed and the package's
+ * Devices.Device[].Version), "Current" and "Pending" (dry_run, if_different), "ResetRequired"
+ * (B)}.  An installed version counts as the package's when it is the same string, or its
+ * first word is (iLO: "2.72 Sep 04 2022"), or one of its words is "v" and the package's
+ * version (System ROM: "A47 v2.58 (05/19/2022)").  A plain image names no version: it is
+ * never current.  dry_run, and if_different when nothing is to be sent, also work through
+ * hostfishd (they only read).  A flash the BMC reports failed (Oem.Hpe.State Error) is
+ * -EREMOTEIO with the BMC's messages, completed from its message registries, in
+ * hf_client_last_error().  Other errors: -ETIMEDOUT, -ECANCELED, -EINTR, and
  * those of hf_firmware_upload().
  */
 int hf_firmware_flash(hf_client *client, const char *file, const hf_flash_options *opts,

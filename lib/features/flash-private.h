@@ -45,6 +45,7 @@ struct hf_flash {
 	char *token; /* the session's, for HPE's form; NULL over CHIF without one */
 	uint64_t total, sent; /* upload progress over every piece and section */
 	int interrupts_seen;
+	struct json_object *queue; /* type C: the task queue's items (owned), or NULL */
 	struct json_object *report; /* being built (owned) */
 };
 
@@ -57,6 +58,13 @@ int hf_flash_send_piece(struct hf_flash *f, const struct hf_flash_piece *p, bool
  * may_reset, a BMC that stops answering (or forgets the session) after the work began is
  * over too: f->gone is set. */
 int hf_flash_wait_state(struct hf_flash *f);
+/* dry_run, if_different: the installed and package versions (and, type C, an item already
+ * queued) into the report; *changed: whether a flash would send anything.  Returns true when
+ * nothing is to be sent now (dry_run, or if_different and nothing would change), with
+ * "Outcome" then set. */
+bool hf_flash_decide(struct hf_flash *f, bool *changed);
+/* Whether an installed version is the package's (the rule in hostfish-firmware.h). */
+bool hf_flash_version_matches(const char *installed, const char *package);
 /* The path of section i's (1-based) signature next to sig_path: dir/<base>_partI.compsig. */
 char *hf_flash_part_sig(const char *sig_path, const char *name, unsigned i);
 /* The name of section i's signature in the package: <base>_partI.compsig. */

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -310,7 +311,7 @@ static int check_task_queue(struct hf_flash *f)
 			return usage(f, -EBUSY, msg);
 		}
 	}
-	json_object_put(items);
+	f->queue = items; /* for if_different: the same package may be waiting already */
 	return 0;
 }
 
@@ -472,14 +473,20 @@ static int queue_item(struct hf_flash *f, const char *filename)
 
 /* ---- the flow ---- */
 
+static int refuse_agent(struct hf_flash *f)
+{
+	return usage(f, -EINVAL, "hostfishd does not relay streamed uploads: connect directly "
+				 "(hf_options.direct, hostfish --direct)");
+}
+
+/* everything that can be checked, by reading only (also through hostfishd) */
 static int prepare(struct hf_flash *f)
 {
 	int r;
 
-	/* before anything is read or sent: the upload could not go through hostfishd anyway */
-	if (f->c->transport.ops->caps & HF_TCAP_AGENT)
-		return usage(f, -EINVAL, "hostfishd does not relay streamed uploads: connect "
-					 "directly (hf_options.direct, hostfish --direct)");
+	/* before anything is read: the upload could not go through hostfishd anyway */
+	if ((f->c->transport.ops->caps & HF_TCAP_AGENT) && !f->o->dry_run && !f->o->if_different)
+		return refuse_agent(f);
 	if (f->o->compsig) {
 		uint64_t size;
 
@@ -497,9 +504,18 @@ static int prepare(struct hf_flash *f)
 	if (r == 0)
 		r = plan_pieces(f);
 	if (r == 0)
-		r = check_locked(f);
-	if (r == 0)
-		r = hf_client_login(f->c);
+		report_start(f);
+	return r;
+}
+
+/* the session HPE's upload form needs */
+static int login(struct hf_flash *f)
+{
+	int r;
+
+	if (f->c->transport.ops->caps & HF_TCAP_AGENT)
+		return refuse_agent(f);
+	r = hf_client_login(f->c);
 	if (r == 0) {
 		r = hf_client_session_dup(f->c, &f->token, NULL);
 		r = r == -ENOENT ? 0 : r;
@@ -516,7 +532,7 @@ static int flash(struct hf_flash *f)
 	size_t i;
 	int r = 0;
 
-	report_start(f);
+	json_object_object_add(f->report, "Changed", json_object_new_boolean(1));
 	f->may_reset = target && f->o->wait && targets_bmc(f);
 	for (i = 0; i < f->n_pieces && r == 0; i++)
 		r = hf_flash_send_piece(f, &f->piece[i], target,
@@ -554,28 +570,38 @@ static int flash(struct hf_flash *f)
 _hf_public_ int hf_firmware_flash(hf_client *c, const char *file, const hf_flash_options *o,
 				  struct json_object **report)
 {
-	static const hf_flash_options defaults = HF_FLASH_OPTIONS_INIT;
+	hf_flash_options lo = HF_FLASH_OPTIONS_INIT;
 	struct hf_flash f = { .c = c };
+	bool stop = false, changed = true;
 	size_t i;
 	int r;
 
 	if (!c || !file || !report)
 		return -EINVAL;
-	if (!o)
-		o = &defaults;
 	HF_OPERATION(c);
-	if (o->version != HF_FLASH_OPTIONS_VERSION) {
+	if (o && (o->version < 1 || o->version > HF_FLASH_OPTIONS_VERSION)) {
 		hf_client_set_error(c, -EINVAL, HF_ERROR_USAGE, 0, NULL,
 				    "invalid hf_flash_options (version %u)", o->version);
 		return -EINVAL;
 	}
-	f.o = o;
+	/* a version 1 caller's struct ends before dry_run */
+	if (o)
+		memcpy(&lo, o, o->version == 1 ? offsetof(hf_flash_options, dry_run) : sizeof(lo));
+	lo.version = HF_FLASH_OPTIONS_VERSION;
+	f.o = &lo;
 	f.file = file;
 	f.interrupts_seen = __atomic_load_n(&c->interrupts, __ATOMIC_SEQ_CST);
 	f.report = json_object_new_object();
 	r = f.report ? prepare(&f) : -ENOMEM;
-	if (r == 0)
-		r = flash(&f);
+	if (r == 0 && (lo.dry_run || lo.if_different))
+		stop = hf_flash_decide(&f, &changed);
+	if (r == 0 && changed) /* what would be sent may not be replaceable */
+		r = check_locked(&f);
+	if (r == 0 && !stop) {
+		r = login(&f);
+		if (r == 0)
+			r = flash(&f);
+	}
 	if (r == 0) {
 		*report = f.report;
 		f.report = NULL;
@@ -589,6 +615,7 @@ _hf_public_ int hf_firmware_flash(hf_client *c, const char *file, const hf_flash
 	free(f.push_uri);
 	free(f.us_uri);
 	json_object_put(f.inventory);
+	json_object_put(f.queue);
 	json_object_put(f.report);
 	hf_fwpkg_free(f.pkg);
 	return r;

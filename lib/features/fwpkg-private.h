@@ -67,6 +67,10 @@ int hf_fwpkg_classify_inventory(struct hf_fwpkg *p, struct json_object *inventor
 size_t hf_fwpkg_targets(struct hf_fwpkg *p, struct json_object *inventory, const char **targets,
 			size_t max);
 
+/* The Version of the package's first device whose Target this FirmwareInventory member's
+ * Oem.Hpe.Targets holds (borrowed from the payload), or NULL. */
+const char *hf_fwpkg_device_version(struct hf_fwpkg *p, struct json_object *member);
+
 /* Reading one entry of the archive, as hf_multipart stream segments do. */
 struct hf_zip_reader {
 	struct zip_file *f;

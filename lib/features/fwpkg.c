@@ -386,6 +386,25 @@ size_t hf_fwpkg_targets(struct hf_fwpkg *p, struct json_object *inventory, const
 	return n;
 }
 
+const char *hf_fwpkg_device_version(struct hf_fwpkg *p, struct json_object *member)
+{
+	struct json_object *devs = get(get(p->payload, "Devices", json_type_object), "Device",
+				       json_type_array);
+	struct json_object *t = get(get(get(member, "Oem", json_type_object), "Hpe",
+					json_type_object),
+				    "Targets", json_type_array);
+	size_t i;
+
+	for (i = 0; t && devs && i < json_object_array_length(devs); i++) {
+		struct json_object *d = json_object_array_get_idx(devs, i);
+		const char *target = json_object_get_string(get(d, "Target", json_type_string));
+
+		if (target && has(t, target))
+			return json_object_get_string(get(d, "Version", json_type_string));
+	}
+	return NULL;
+}
+
 int hf_fwpkg_entry_open(struct hf_fwpkg *p, const char *name, struct zip_file **ret)
 {
 	*ret = zip_fopen(p->zip, name, 0);

@@ -19,6 +19,7 @@
 #include <cmocka.h>
 #include <zip.h>
 
+#include "flash-private.h"
 #include "fwpkg-private.h"
 
 static char dir[] = "/tmp/hostfish-test-fwpkg.XXXXXX";
@@ -319,6 +320,41 @@ static void test_inventory(void **state)
 	hf_fwpkg_free(p);
 }
 
+/* --if-different's rule: the package's version against what FirmwareInventory says */
+static void test_versions(void **state)
+{
+	const char *two = "{\"UpdatableBy\": [\"Bmc\"], \"Devices\": {\"Device\": ["
+			  "{\"Target\": \"t-1\", \"Version\": \"2.72\", \"FirmwareImages\": "
+			  "[{\"FileName\": \"image.bin\", \"DirectFlashOk\": true}]}, "
+			  "{\"Target\": \"t-2\", \"Version\": \"1.5\", \"FirmwareImages\": "
+			  "[{\"FileName\": \"image.bin\", \"DirectFlashOk\": true}]}]}}";
+	struct json_object *m;
+	struct hf_fwpkg *p = NULL;
+
+	(void)state;
+	assert_true(hf_flash_version_matches("2.72", "2.72"));
+	assert_true(hf_flash_version_matches("2.72 Sep 04 2022", "2.72"));
+	assert_true(hf_flash_version_matches("A47 v2.58 (05/19/2022)", "2.58"));
+	assert_true(hf_flash_version_matches("U46 V1.10 (2023)", "1.10"));
+	assert_false(hf_flash_version_matches("2.70 May 16 2022", "2.72"));
+	assert_false(hf_flash_version_matches("2.72.1", "2.72"));
+	assert_false(hf_flash_version_matches("A47 v2.58 (05/19/2022)", "2.5"));
+	assert_false(hf_flash_version_matches("16 May 2.72", "16 May"));
+	assert_false(hf_flash_version_matches("May 16 2022", "16")); /* not the first word */
+	assert_false(hf_flash_version_matches(NULL, "2.72"));
+	assert_false(hf_flash_version_matches("2.72", NULL));
+	assert_false(hf_flash_version_matches("", ""));
+	assert_int_equal(hf_fwpkg_open(mkpkg(two, image), &p, err, sizeof(err)), 0);
+	m = json_tokener_parse("{\"Oem\": {\"Hpe\": {\"Targets\": [\"t-9\", \"t-2\"]}}}");
+	assert_string_equal(hf_fwpkg_device_version(p, m), "1.5");
+	json_object_put(m);
+	m = json_tokener_parse("{\"Oem\": {\"Hpe\": {\"Targets\": [\"t-9\"]}}}");
+	assert_null(hf_fwpkg_device_version(p, m));
+	json_object_put(m);
+	assert_null(hf_fwpkg_device_version(p, NULL));
+	hf_fwpkg_free(p);
+}
+
 static void test_sections(void **state)
 {
 	static const struct entry e[] = { { "image.bin", "0123456789" }, { NULL, NULL } };
@@ -371,6 +407,7 @@ int main(void)
 		cmocka_unit_test(test_types),	 cmocka_unit_test(test_hpe_loop),
 		cmocka_unit_test(test_refused),	 cmocka_unit_test(test_compsig),
 		cmocka_unit_test(test_inventory), cmocka_unit_test(test_sections),
+		cmocka_unit_test(test_versions),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -17,7 +17,7 @@
 
 static const char flash_usage[] =
 	"usage: hostfish firmware flash [--compsig FILE] [--recovery-set] [--tpm-override] "
-	"[--wait] [--wait-timeout SEC] FILE";
+	"[--wait] [--wait-timeout SEC] [--dry-run] [--if-different] FILE";
 
 struct flash_progress {
 	const struct cli *cli;
@@ -70,13 +70,61 @@ static const char *str(struct json_object *o, const char *key)
 	return NULL;
 }
 
+static void print_versions(struct json_object *rep)
+{
+	struct json_object *v;
+	size_t i;
+
+	if (!json_object_object_get_ex(rep, "Versions", &v))
+		return;
+	for (i = 0; i < json_object_array_length(v); i++) {
+		struct json_object *e = json_object_array_get_idx(v, i);
+
+		printf("%s %s: %s -> %s", i ? "," : ":", str(e, "@odata.id") ?: "?",
+		       str(e, "Old") ?: "?", str(e, "New") ?: "?");
+	}
+}
+
+static bool flag(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) && json_object_get_boolean(v);
+}
+
+/* --dry-run, or --if-different with nothing to do */
+static bool print_decision(struct json_object *rep, const char *outcome, const char *file,
+			   const char *type)
+{
+	if (strcmp(outcome, "current") == 0 || strcmp(outcome, "pending") == 0) {
+		printf("%s (type %s): nothing sent, %s", file, type,
+		       outcome[0] == 'c' ? "every target runs its version"
+					 : "the same package already waits in the task queue");
+		print_versions(rep);
+		putchar('\n');
+		return true;
+	}
+	if (strcmp(outcome, "dry-run") != 0)
+		return false;
+	printf("dry run, nothing sent: %s (type %s) ", file, type);
+	if (!flag(rep, "Changed"))
+		printf("needs nothing (%s)", flag(rep, "Current") ? "current" : "already queued");
+	else
+		printf("would be %s", strchr(type, 'C') ? "queued for the next server boot"
+							: "flashed");
+	print_versions(rep);
+	putchar('\n');
+	return true;
+}
+
 static void print_outcome(struct json_object *rep)
 {
 	const char *outcome = str(rep, "Outcome") ?: "?", *type = str(rep, "Type") ?: "?";
 	const char *file = str(rep, "File") ?: "";
-	struct json_object *v, *task;
-	size_t i;
+	struct json_object *task;
 
+	if (print_decision(rep, outcome, file, type))
+		return;
 	if (strcmp(outcome, "queued") == 0) {
 		json_object_object_get_ex(rep, "Task", &task);
 		printf("queued %s (type %s) as task %s: pending: applied at the next server boot\n",
@@ -89,13 +137,7 @@ static void print_outcome(struct json_object *rep)
 		return;
 	}
 	printf("flashed %s (type %s)", file, type);
-	if (json_object_object_get_ex(rep, "Versions", &v))
-		for (i = 0; i < json_object_array_length(v); i++) {
-			struct json_object *e = json_object_array_get_idx(v, i);
-
-			printf("%s %s: %s -> %s", i ? "," : ":", str(e, "@odata.id") ?: "?",
-			       str(e, "Old") ?: "?", str(e, "New") ?: "?");
-		}
+	print_versions(rep);
 	if (strcmp(type, "B") == 0)
 		printf("; pending reboot: a server reset makes it take effect");
 	putchar('\n');
@@ -109,6 +151,8 @@ int cli_firmware_flash(struct cli *cli, int argc, char **argv)
 		{ "tpm-override", no_argument, NULL, 'p' },
 		{ "wait", no_argument, NULL, 'w' },
 		{ "wait-timeout", required_argument, NULL, 'T' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "if-different", no_argument, NULL, 'i' },
 		{ NULL, 0, NULL, 0 },
 	};
 	hf_flash_options fo = HF_FLASH_OPTIONS_INIT;
@@ -131,6 +175,12 @@ int cli_firmware_flash(struct cli *cli, int argc, char **argv)
 			break;
 		case 'w':
 			fo.wait = 1;
+			break;
+		case 'n':
+			fo.dry_run = 1;
+			break;
+		case 'i':
+			fo.if_different = 1;
 			break;
 		case 'T':
 			if (!cli_parse_wait_timeout(optarg, &timeout_s))
