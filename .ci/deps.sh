@@ -39,6 +39,8 @@ packages=(
 	ilorest python3-ilorest
 	# tests/integration/inventory.test, metrics.test: promtool check metrics on the output
 	prometheus
+	# tests/integration/round-trips.test: counts the fsync calls of a journal on tmpfs
+	strace
 )
 [ "${HOSTFISH_DEPS_EXTRA:-}" ] && read -r -a extra <<<"$HOSTFISH_DEPS_EXTRA" && packages+=("${extra[@]}")
 
