@@ -137,3 +137,14 @@ def apply_diff(report):
             before.append('%s = %s\n' % (where, json.dumps(change.get('old'), sort_keys=True)))
             after.append('%s = %s\n' % (where, json.dumps(change.get('new'), sort_keys=True)))
     return dict(before=''.join(before), after=''.join(after))
+
+
+def firmware_diff(report):
+    """Ansible's diff of a firmware flash report: one line per target, "NAME (ID): VERSION",
+    the installed version before, the package's (after a flash, the new) version after."""
+    before, after = [], []
+    for v in report.get('Versions', []):
+        where = '%s (%s)' % (v.get('Name', ''), v.get('@odata.id', ''))
+        before.append('%s: %s\n' % (where, v.get('Old')))
+        after.append('%s: %s\n' % (where, v.get('New')))
+    return dict(before=''.join(before), after=''.join(after))
