@@ -133,6 +133,60 @@ module HostfishChef
     end
   end
 
+  # An HPE firmware package (.fwpkg, or a plain .bin/.hpb image) a hostfish_firmware resource
+  # wants installed: OPTIONS has 'compsig', 'tpm_override', 'recovery_set', 'wait_timeout'.
+  # hostfish's JSON decides (Changed, Outcome); a refusal (exit 1, 2), a failed flash (3) or
+  # a timeout (6) raises Error with the exit code.
+  module Firmware
+    # hostfish firmware flash --if-different PACKAGE: the report (dry_run: --dry-run, nothing
+    # sent; else --wait)
+    def self.run(cli, package, options = {}, dry_run: false)
+      opts = (options || {}).transform_keys(&:to_s)
+      raise Error, "#{package}: the package must be an absolute path" unless package.to_s.start_with?('/')
+      raise Error, "#{package}: a control character in the path" if package.to_s =~ %r{[\x00-\x1f\x7f]}
+      args = ['firmware', 'flash', '--if-different']
+      args << (dry_run ? '--dry-run' : '--wait')
+      args += ['--wait-timeout', Integer(opts['wait_timeout']).to_s] unless dry_run || opts['wait_timeout'].nil?
+      args += ['--compsig', opts['compsig'].to_s] unless opts['compsig'].nil?
+      args << '--tpm-override' if opts['tpm_override']
+      args << '--recovery-set' if opts['recovery_set']
+      cli.run(*args, package.to_s)[1]
+    end
+
+    # The package as the BMC has it (for load_current_value): {'installed' => true when a
+    # flash would send nothing (every target runs the package's version, or a type C
+    # package already waits in the task queue), 'versions' => [[name, installed, package's]],
+    # 'report' => hostfish's}.  One dry run; nothing is sent.
+    def self.current(cli, package, options = {})
+      report = run(cli, package, options, dry_run: true)
+      { 'installed' => report['Changed'] == false, 'versions' => versions(report), 'report' => report }
+    end
+
+    # Flash the package when it differs: hostfish's report (Outcome "flashed", "uploaded",
+    # "queued"; or "current"/"pending" and Changed false when nothing was sent)
+    def self.flash(cli, package, options = {})
+      run(cli, package, options)
+    end
+
+    def self.versions(report)
+      (report['Versions'] || []).map { |v| [printable(v['Name'] || v['@odata.id']), printable(v['Old']), printable(v['New'])] }
+    end
+
+    # "flashed /x.fwpkg (type A, iLO 5 2.70 -> 2.72)"; VERB instead of the outcome
+    def self.describe(report, verb = nil)
+      what = ["type #{printable(report['Type'])}", *versions(report).map { |n, o, w| "#{n} #{o || '?'} -> #{w || '?'}" }]
+      task = report.dig('Task', 'Name')
+      "#{verb || printable(report['Outcome'])} #{printable(report['File'])} (#{what.join(', ')})" +
+        (task ? " (task #{printable(task)})" : '')
+    end
+
+    # a BMC's string for a message: control characters as \xNN, never raw
+    def self.printable(text)
+      return nil if text.nil?
+      text.to_s.gsub(%r{[\x00-\x1f\x7f]}) { |c| format('\\x%02x', c.ord) }
+    end
+  end
+
   # The settings a hostfish_settings resource wants (resource paths to properties).
   module Settings
     # The state as the BMC has it now, in the shape of DESIRED: each value hostfish would

@@ -108,6 +108,20 @@ module PuppetX
         [report['changed'] == true, report]
       end
 
+      # hostfish firmware flash --if-different PACKAGE, an absolute path (dry_run: --dry-run, nothing sent; else
+      # --wait): the report.  Its Changed says whether anything was (or would be) sent; a
+      # package hostfish refuses or a flash the BMC fails raises Error with the exit code.
+      def firmware_flash(package, dry_run: false, compsig: nil, tpm_override: false, recovery_set: false,
+                         wait_timeout: nil)
+        args = ['firmware', 'flash', '--if-different']
+        args << (dry_run ? '--dry-run' : '--wait')
+        args += ['--wait-timeout', Integer(wait_timeout).to_s] unless dry_run || wait_timeout.nil?
+        args += ['--compsig', compsig.to_s] unless compsig.nil?
+        args << '--tpm-override' if tpm_override
+        args << '--recovery-set' if recovery_set
+        run(*args, package.to_s)[1]
+      end
+
       # a resource as JSON
       def get(path)
         run('get', path)[1]
@@ -139,6 +153,23 @@ module PuppetX
       changes = (report['changes'] || []).sort
       "#{verb.fetch(report['action'].to_s, report['action'].to_s)} account #{report['user']}" +
         (changes.empty? ? '' : " (#{changes.join(', ')})")
+    end
+
+    # a BMC's string for a message: control characters shown as \xNN, never raw
+    def self.printable(text)
+      text.to_s.gsub(%r{[\x00-\x1f\x7f]}) { |c| format('\\x%02x', c.ord) }
+    end
+
+    # a firmware report in words: "flash /x.fwpkg (type A: iLO 5 2.70 May 16 2022 -> 2.72)",
+    # "flashed ...", "queued ... (task NAME)"; VERB for a comparison ("flash": would flash)
+    def self.describe_firmware(report, verb = nil)
+      verb ||= report['Outcome'].to_s
+      versions = (report['Versions'] || []).map do |v|
+        "#{printable(v['Name'] || v['@odata.id'])} #{printable(v['Old'] || '?')} -> #{printable(v['New'] || '?')}"
+      end
+      what = ["type #{printable(report['Type'])}", *versions].join(', ')
+      task = report.dig('Task', 'Name')
+      "#{verb} #{printable(report['File'])} (#{what})#{task ? " (task #{printable(task)})" : ''}"
     end
 
     # the first error hostfish reports for a resource, in words
