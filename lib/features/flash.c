@@ -349,7 +349,8 @@ static int check_locked(struct hf_flash *f)
 
 /* ---- the report ---- */
 
-static const char *version_of(struct json_object *inventory, const char *id)
+/* a string of the inventory member with this @odata.id */
+static const char *field_of(struct json_object *inventory, const char *id, const char *key)
 {
 	size_t i;
 
@@ -358,7 +359,7 @@ static const char *version_of(struct json_object *inventory, const char *id)
 		const char *mid = hf_fw_str(m, "@odata.id");
 
 		if (mid && strcmp(mid, id) == 0)
-			return hf_fw_str(m, "Version");
+			return hf_fw_str(m, key);
 	}
 	return NULL;
 }
@@ -390,10 +391,12 @@ static void report_versions(struct hf_flash *f, struct json_object *before)
 
 	for (i = 0; arr && i < f->n_targets; i++) {
 		struct json_object *v = json_object_new_object();
-		const char *old = version_of(before, f->targets[i]);
-		const char *new = version_of(f->inventory, f->targets[i]);
+		const char *old = field_of(before, f->targets[i], "Version");
+		const char *new = field_of(f->inventory, f->targets[i], "Version");
+		const char *name = field_of(f->inventory, f->targets[i], "Name");
 
 		json_object_object_add(v, "@odata.id", json_object_new_string(f->targets[i]));
+		json_object_object_add(v, "Name", name ? json_object_new_string(name) : NULL);
 		json_object_object_add(v, "Old", old ? json_object_new_string(old) : NULL);
 		json_object_object_add(v, "New", new ? json_object_new_string(new) : NULL);
 		json_object_array_add(arr, v);
