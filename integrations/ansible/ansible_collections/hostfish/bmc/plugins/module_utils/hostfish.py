@@ -144,7 +144,10 @@ def firmware_diff(report):
     the installed version before, the package's (after a flash, the new) version after."""
     before, after = [], []
     for v in report.get('Versions', []):
-        where = '%s (%s)' % (v.get('Name', ''), v.get('@odata.id', ''))
+        # a report after a flash names each target by its @odata.id only
+        where = v.get('@odata.id', '')
+        if v.get('Name'):
+            where = '%s (%s)' % (v['Name'], where)
         before.append('%s: %s\n' % (where, v.get('Old')))
         after.append('%s: %s\n' % (where, v.get('New')))
     return dict(before=''.join(before), after=''.join(after))

@@ -122,3 +122,10 @@ def test_a_wait_timeout_must_be_positive(monkeypatch):
     calls, res = run_module(monkeypatch, {'path': '/srv/ilo.fwpkg', 'wait_timeout': 0},
                             (0, report('flashed', True), ''))
     assert res['failed'] is True and not calls
+
+
+def test_the_diff_of_a_flash_without_names(monkeypatch):
+    flashed = json.dumps({'Type': 'A', 'Outcome': 'flashed', 'Changed': True,
+                          'Versions': [{'@odata.id': INV1, 'Old': '2.70 May 16 2022', 'New': '2.72'}]})
+    _calls, res = run_module(monkeypatch, {'path': '/srv/ilo.fwpkg', '_ansible_diff': True}, (0, flashed, ''))
+    assert res['diff'] == {'before': '%s: 2.70 May 16 2022\n' % INV1, 'after': '%s: 2.72\n' % INV1}
