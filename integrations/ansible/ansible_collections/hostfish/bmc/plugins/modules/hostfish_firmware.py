@@ -23,7 +23,9 @@ description:
   - In check mode hostfish only reads (C(--dry-run --if-different)) and sends nothing;
     C(changed) says whether a flash would send anything.
   - C(changed) and C(failed) come from hostfish's JSON report and exit code, never from its
-    text.
+    text. A failed task reports C(changed) false - hostfish gives no report on a failure, also
+    not when the package was uploaded before the BMC failed the flash (rc 3) or the wait timed
+    out (rc 6).
   - The flash itself goes to the BMC directly, never through hostfishd, which does not relay
     uploads. With the default C(transport) hostfish does that by itself where hostfishd runs,
     with C(user) and C(password_file) (or C(password)), or over CHIF without them (iLO in
@@ -182,7 +184,8 @@ def main():
     try:
         report = hf.run(flash_args(p, module.check_mode))[1]
     except HostfishError as e:
-        # a failure after the upload (the flash failed on the BMC, a timeout) sent something
+        # hostfish prints its report only on success; were one printed on a failure after the
+        # upload (the flash failed on the BMC, a timeout), its Changed would say so
         sent = isinstance(e.result, dict) and bool(e.result.get('Changed'))
         hf.fail(e, changed=sent, firmware=e.result if isinstance(e.result, dict) else {})
     if not isinstance(report, dict) or 'Outcome' not in report:
