@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * hostfish-firmware.h - libhostfish: firmware packages flashed the way HPE's own tools do
- * (hf_firmware_upload() and hf_firmware_wait() are in hostfish.h).  Part of the public API:
+ * hostfish-firmware.h - libhostfish: firmware files uploaded, and packages flashed the way
+ * HPE's own tools do.  Part of the public API:
  * hostfish.h includes it, and it can be included alone.  The conventions of hostfish.h apply.
  * C89, self-contained.
  */
@@ -13,6 +13,71 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* ---- one firmware file, uploaded ---- */
+
+/* hf_upload_options.protocol */
+enum hf_upload_protocol {
+	HF_UPLOAD_AUTO = 0, /* DMTF when the UpdateService has MultipartHttpPushUri, else HPE */
+	HF_UPLOAD_HPE = 1, /* HPE's form to HttpPushUri (Oem.Hpe.PushUpdateUri) */
+	HF_UPLOAD_DMTF = 2 /* DSP0266 multipart HTTP push update to MultipartHttpPushUri */
+};
+
+#define HF_UPLOAD_OPTIONS_VERSION 1
+
+/* Options of hf_firmware_upload(); grows at its end only.  Strings are borrowed for the call. */
+typedef struct hf_upload_options {
+	unsigned int version; /* HF_UPLOAD_OPTIONS_VERSION */
+	const char *compsig; /* HPE: the component's signature file (.compsig), or NULL */
+	const char *const *targets; /* DMTF: NULL-terminated URIs for UpdateParameters.Targets */
+	int protocol; /* enum hf_upload_protocol */
+	hf_progress_fn progress; /* phase "upload", bytes sent of the body's total; or NULL */
+	void *progress_userdata;
+} hf_upload_options;
+
+#define HF_UPLOAD_OPTIONS_INIT { HF_UPLOAD_OPTIONS_VERSION, NULL, NULL, HF_UPLOAD_AUTO, NULL, NULL }
+
+/*
+ * Upload a firmware file (and its signature) to the BMC's UpdateService, streamed from disk:
+ * memory use does not depend on the file's size.  The files must be readable, non-empty
+ * regular files (checked before anything is sent: -EINVAL, error kind HF_ERROR_USAGE).  The
+ * UpdateService is read first: while it reports work in progress (iLO Oem.Hpe.State
+ * Uploading, Verifying, Writing or Updating; DMTF Status.State Updating) nothing is sent and
+ * the call fails with -EBUSY (kind HF_ERROR_HTTP_CLIENT).
+ *
+ * The body is multipart/form-data with a 128-bit random boundary (not checked against the
+ * file, which is never read twice), sent with Content-Length.  HPE's form carries the
+ * session's token ("sessionKey" field and cookie): the client logs in first (over CHIF
+ * without credentials there is no session and none is sent).  The request is sent once:
+ * never retried, and not replayed after a 401 (the caller may start over).  Through
+ * hostfishd the client has no session: hostfishd streams the body to the BMC's push URI and
+ * puts its own session into HPE's form; one upload at a time there (503 meanwhile).  The https
+ * transport bounds it by progress: it fails when nothing moved for timeout_ms.  opts may be
+ * NULL (defaults).
+ *
+ * Returns 0 and the BMC's answer in *ret (owned by the caller), whatever its HTTP status:
+ * iLO answers 200 and works on (hf_firmware_wait() follows), a DMTF service 202 with a task.
+ * Errors: -EINVAL, -EBUSY, -ENOTSUP (no push URI for the protocol, targets without
+ * MultipartHttpPushUri, a signature file with it), -EREMOTEIO (the UpdateService could not be
+ * read), -ECANCELED (progress), the errors of hf_request(), -EIO (the file could not be read
+ * to the end).
+ */
+int hf_firmware_upload(hf_client *client, const char *file, const hf_upload_options *opts,
+		       hf_response **ret);
+
+/*
+ * Wait until the BMC has processed an upload (the response of hf_firmware_upload(),
+ * borrowed): a 202 is followed as hf_task_wait_response() does; a 200 from iLO by polling the
+ * UpdateService's Oem.Hpe.State once a second until Complete or Error (or Idle again after
+ * the work, or three times Idle in a row).  timeout_ms and progress as for hf_task_wait().
+ * Returns 0 and the final answer (the task's, or the UpdateService) in *final (owned by the
+ * caller; hf_task_state() says how it ended), -EINVAL when the upload failed, -ETIMEDOUT,
+ * -ECANCELED, -EINTR, or a request error.
+ */
+int hf_firmware_wait(hf_client *client, const hf_response *upload, long timeout_ms,
+		     hf_progress_fn progress, void *userdata, hf_response **final);
+
+/* ---- packages flashed as HPE's tools do ---- */
 
 #define HF_FLASH_OPTIONS_VERSION 2 /* 1: without dry_run and if_different */
 
@@ -61,7 +126,8 @@ typedef struct hf_flash_options {
  * DirectFlashOk, or an image it names; a signature or section signature is missing (-EINVAL,
  * kind HF_ERROR_USAGE); the UpdateService is busy, or for type C an Exception or Expired item
  * blocks the task queue (-EBUSY, kind HF_ERROR_HTTP_CLIENT).  Like hf_firmware_upload() it
- * logs in before the first upload and never uploads through hostfishd.
+ * logs in before the first upload; through hostfishd it does not (hostfishd streams each
+ * upload with its own session).
  *
  * Returns 0 and a report in *report (owned by the caller): {"File", "Type" ("A".."C", "BC"),
  * "Outcome" ("flashed", "uploaded": not waited for, "queued": pending until the next server

@@ -255,6 +255,19 @@ int hf_request_json(hf_client *client, const char *method, const char *path,
 		    const char *const *headers, struct json_object *body, hf_response **ret);
 
 /*
+ * hf_request() with a body read piece by piece as it is sent, never held whole (an upload
+ * relayed from elsewhere).  read() fills up to len bytes of buf and stores how many in *got;
+ * it returns 0 (*got 0 only after length bytes) or a negative errno, which aborts the request
+ * and is returned.  Framed by Content-Length: length.  Sent at most once: never resent, and
+ * not replayed after a 401 (the body cannot be rewound): a 401 is the caller's to handle.
+ * Returns as hf_request().
+ */
+typedef int (*hf_read_fn)(void *userdata, void *buf, size_t len, size_t *got);
+int hf_request_stream(hf_client *client, const char *method, const char *path,
+		      const char *const *headers, size_t length, hf_read_fn read, void *userdata,
+		      hf_response **ret);
+
+/*
  * Create the session now, if the auth mode uses one and there is none yet.  Returns 0, or
  * -EACCES (rejected: see hf_client_last_error()), -EUSERS (the BMC's session limit is reached),
  * or a transport error.
@@ -654,67 +667,6 @@ int hf_task_wait_response(hf_client *client, const hf_response *accepted, long t
  */
 const char *hf_task_state(const hf_response *resp);
 
-/* ---- firmware (packages flashed as HPE's tools do: hostfish-firmware.h) ---- */
-/* hf_upload_options.protocol */
-enum hf_upload_protocol {
-	HF_UPLOAD_AUTO = 0, /* DMTF when the UpdateService has MultipartHttpPushUri, else HPE */
-	HF_UPLOAD_HPE = 1, /* HPE's form to HttpPushUri (Oem.Hpe.PushUpdateUri) */
-	HF_UPLOAD_DMTF = 2 /* DSP0266 multipart HTTP push update to MultipartHttpPushUri */
-};
-
-#define HF_UPLOAD_OPTIONS_VERSION 1
-
-/* Options of hf_firmware_upload(); grows at its end only.  Strings are borrowed for the call. */
-typedef struct hf_upload_options {
-	unsigned int version; /* HF_UPLOAD_OPTIONS_VERSION */
-	const char *compsig; /* HPE: the component's signature file (.compsig), or NULL */
-	const char *const *targets; /* DMTF: NULL-terminated URIs for UpdateParameters.Targets */
-	int protocol; /* enum hf_upload_protocol */
-	hf_progress_fn progress; /* phase "upload", bytes sent of the body's total; or NULL */
-	void *progress_userdata;
-} hf_upload_options;
-
-#define HF_UPLOAD_OPTIONS_INIT { HF_UPLOAD_OPTIONS_VERSION, NULL, NULL, HF_UPLOAD_AUTO, NULL, NULL }
-
-/*
- * Upload a firmware file (and its signature) to the BMC's UpdateService, streamed from disk:
- * memory use does not depend on the file's size.  The files must be readable, non-empty
- * regular files (checked before anything is sent: -EINVAL, error kind HF_ERROR_USAGE).  The
- * UpdateService is read first: while it reports work in progress (iLO Oem.Hpe.State
- * Uploading, Verifying, Writing or Updating; DMTF Status.State Updating) nothing is sent and
- * the call fails with -EBUSY (kind HF_ERROR_HTTP_CLIENT).
- *
- * The body is multipart/form-data with a 128-bit random boundary (not checked against the
- * file, which is never read twice), sent with Content-Length.  HPE's form carries the
- * session's token ("sessionKey" field and cookie): the client logs in first (over CHIF
- * without credentials there is no session and none is sent).  The request is sent once:
- * never retried, and not replayed after a 401 (the caller may start over).  It cannot go
- * through hostfishd (hf_options.direct = 1 is needed when the agent runs).  The https
- * transport bounds it by progress: it fails when nothing moved for timeout_ms.  opts may be
- * NULL (defaults).
- *
- * Returns 0 and the BMC's answer in *ret (owned by the caller), whatever its HTTP status:
- * iLO answers 200 and works on (hf_firmware_wait() follows), a DMTF service 202 with a task.
- * Errors: -EINVAL, -EBUSY, -ENOTSUP (no push URI for the protocol, targets without
- * MultipartHttpPushUri, a signature file with it), -EREMOTEIO (the UpdateService could not be
- * read), -ECANCELED (progress), the errors of hf_request(), -EIO (the file could not be read
- * to the end).
- */
-int hf_firmware_upload(hf_client *client, const char *file, const hf_upload_options *opts,
-		       hf_response **ret);
-
-/*
- * Wait until the BMC has processed an upload (the response of hf_firmware_upload(),
- * borrowed): a 202 is followed as hf_task_wait_response() does; a 200 from iLO by polling the
- * UpdateService's Oem.Hpe.State once a second until Complete or Error (or Idle again after
- * the work, or three times Idle in a row).  timeout_ms and progress as for hf_task_wait().
- * Returns 0 and the final answer (the task's, or the UpdateService) in *final (owned by the
- * caller; hf_task_state() says how it ended), -EINVAL when the upload failed, -ETIMEDOUT,
- * -ECANCELED, -EINTR, or a request error.
- */
-int hf_firmware_wait(hf_client *client, const hf_response *upload, long timeout_ms,
-		     hf_progress_fn progress, void *userdata, hf_response **final);
-
 /* ---- crawl ---- */
 
 /* hf_crawl() flags */
@@ -792,7 +744,7 @@ char *hf_mask_uri(const char *uri);
 #include "hostfish-subscriptions.h" /* push event subscriptions, journaled */
 #include "hostfish-watch.h" /* inventory, sensors, metrics */
 #include "hostfish-config.h" /* apply's checks, export, settings results, accounts */
-#include "hostfish-firmware.h" /* firmware packages flashed as HPE's tools do */
+#include "hostfish-firmware.h" /* firmware uploads; packages flashed as HPE's tools do */
 #include "hostfish-events.h" /* the event service's server-sent event stream */
 #include "hostfish-fwmgmt.h" /* repository, task queue, install sets, windows, pull */
 #endif /* HOSTFISH_H */

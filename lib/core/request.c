@@ -645,6 +645,20 @@ out:
 	return r;
 }
 
+_hf_public_ int hf_request_stream(hf_client *c, const char *method, const char *path,
+				  const char *const *headers, size_t length, hf_read_fn read,
+				  void *userdata, hf_response **ret)
+{
+	struct hf_body_stream stream = {
+		.read = read, .userdata = userdata, .length = length, .label = "the caller"
+	};
+
+	if (!c || !ret)
+		return -EINVAL;
+	hf_client_begin(c);
+	return hf_client_request_stream(c, method, path, headers, &stream, ret);
+}
+
 int hf_client_get_sink(hf_client *c, const char *path, const char *const *headers,
 		       const struct hf_body_sink *sink, hf_response **ret)
 {

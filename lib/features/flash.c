@@ -476,20 +476,11 @@ static int queue_item(struct hf_flash *f, const char *filename)
 
 /* ---- the flow ---- */
 
-static int refuse_agent(struct hf_flash *f)
-{
-	return usage(f, -EINVAL, "hostfishd does not relay streamed uploads: connect directly "
-				 "(hf_options.direct, hostfish --direct)");
-}
-
 /* everything that can be checked, by reading only (also through hostfishd) */
 static int prepare(struct hf_flash *f)
 {
 	int r;
 
-	/* before anything is read: the upload could not go through hostfishd anyway */
-	if ((f->c->transport.ops->caps & HF_TCAP_AGENT) && !f->o->dry_run && !f->o->if_different)
-		return refuse_agent(f);
 	if (f->o->compsig) {
 		uint64_t size;
 
@@ -511,13 +502,13 @@ static int prepare(struct hf_flash *f)
 	return r;
 }
 
-/* the session HPE's upload form needs */
+/* the session HPE's upload form needs (none through hostfishd: it puts its own in) */
 static int login(struct hf_flash *f)
 {
 	int r;
 
 	if (f->c->transport.ops->caps & HF_TCAP_AGENT)
-		return refuse_agent(f);
+		return 0;
 	r = hf_client_login(f->c);
 	if (r == 0) {
 		r = hf_client_session_dup(f->c, &f->token, NULL);

@@ -356,12 +356,8 @@ static void agent_conn_close(void *p, void *conn)
 static int agent_exchange(void *p, void *conn, const struct hf_transport_request *req,
 			  struct hf_transport_response *resp, char *errbuf, size_t errlen)
 {
-	if (req->stream) {
-		/* hostfishd reads each body whole, bounded: uploads go to the BMC directly */
-		snprintf(errbuf, errlen, "hostfishd does not relay streamed uploads: connect "
-					 "directly (hf_options.direct, hostfish --direct)");
-		return -ENOTSUP;
-	}
+	/* a streamed body (a firmware upload) goes as it is read: hostfishd relays uploads to
+	 * the BMC's push URIs as streams, its own session put into HPE's form (upload.c) */
 	return hf_transport_https.exchange(((struct agent_ctx *)p)->https, conn, req, resp, errbuf,
 					   errlen);
 }

@@ -77,12 +77,12 @@ static const char usage_head[] =
 	"                  FILE   upload a firmware file to the UpdateService, streamed from\n"
 	"                         disk (HPE's form, or DMTF multipart push); refused while the\n"
 	"                         BMC is busy updating (exit 2); --wait follows the update to\n"
-	"                         its end; always direct (never through hostfishd)\n"
+	"                         its end; through hostfishd where it runs (streamed)\n"
 	"  firmware flash [--compsig FILE] [--recovery-set] [--tpm-override] [--wait]\n"
 	"                 [--wait-timeout SEC] FILE\n"
 	"                         flash an HPE .fwpkg as HPE's tools do: types A/B flashed at\n"
 	"                         once, C queued for the next server boot, D refused (exit 2);\n"
-	"                         a bad package: exit 1, nothing uploaded; always direct\n"
+	"                         a bad package: exit 1, nothing uploaded\n"
 	"  firmware list          the firmware inventory (with --json: as JSON)\n"
 	"  firmware repo list | repo delete NAME\n"
 	"                         the iLO's component repository; a Locked component (held by\n"
@@ -524,10 +524,6 @@ int main(int argc, char **argv)
 	if (commands[i].fn == cmd_login || commands[i].fn == cmd_logout ||
 	    (commands[i].fn == cmd_sessions && argc - optind > 1 &&
 	     strcmp(argv[optind + 1], "prune") == 0))
-		cli.bmc.opts.direct = 1;
-	/* uploads are streamed: hostfishd reads bodies whole (and bounds them) */
-	if (commands[i].fn == cmd_firmware && argc - optind > 1 &&
-	    (strcmp(argv[optind + 1], "upload") == 0 || strcmp(argv[optind + 1], "flash") == 0))
 		cli.bmc.opts.direct = 1;
 	/* follow polls: no connection (nor its host-wide slot) is kept between polls */
 	if ((commands[i].fn == cmd_logs || commands[i].fn == cmd_events) && argc - optind > 1 &&

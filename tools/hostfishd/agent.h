@@ -128,6 +128,7 @@ struct agent {
 	} *per_uid; /* max_clients entries */
 
 	struct body_budget bodies;
+	int uploading; /* atomic: an upload is being relayed (upload.c) */
 
 	struct subscriber *subscriber; /* subscribe.c, with --subscribe */
 	pthread_t logfwd; /* logfwd.c, with --forward-logs */
@@ -264,6 +265,7 @@ struct http_request {
 	bool bad_expect;
 	char *body; /* owned, content_length bytes (+ NUL) once read; wiped at free */
 	size_t body_buffered; /* body bytes that were in the connection buffer */
+	size_t body_read; /* bytes of the body streamed so far (http_stream_body) */
 };
 
 struct conn {
@@ -286,6 +288,13 @@ struct conn {
 int http_read_head(struct conn *c, struct http_request *req);
 /* Read the body into req->body.  0, or HTTP_CLOSED / 408. */
 int http_read_body(struct conn *c, struct http_request *req, int64_t deadline);
+/*
+ * The body streamed instead of read whole (a relayed upload: upload.c): its next bytes, at
+ * most len, into buf (those that came with the head first) and their number in *got, 0 only
+ * once the whole body was given.  0, or HTTP_CLOSED / 408 (nothing arrived before deadline).
+ */
+int http_stream_body(struct conn *c, struct http_request *req, char *buf, size_t len,
+		     int64_t deadline, size_t *got);
 /* Read and drop the body (answers made without it).  0, or HTTP_CLOSED / 408. */
 int http_discard_body(struct conn *c, struct http_request *req, int64_t deadline);
 /* Wipe and free req->body (NULL: nothing). */
@@ -374,6 +383,23 @@ void flight_snapshot(struct agent *a, struct flight_stats *st);
 /* ---- forward.c ---- */
 void forward_request(struct conn *c, struct http_request *req);
 bool forward_path_ok(const char *target);
+/* The request's headers as they go to the BMC (hop-by-hop ones and credentials dropped),
+ * NULL-terminated, in one allocation with *block (free both); NULL without memory. */
+const char **forward_headers(const struct http_request *req, char **block);
+/* hf_request()'s answer (r == 0: resp) or failure r as it goes to the client: NULL without
+ * memory.  Marks the BMC as answering or as gone (ride.c). */
+struct answer *forward_answer(struct conn *c, int r, hf_response *resp);
+/* Send an answer; how: NULL (this request's own), "(shared)" or "(cached)"; age >= 0: an
+ * Age header. */
+void answer_send(struct conn *c, const struct http_request *req, const struct answer *ans,
+		 const char *how, int age);
+
+/* ---- upload.c: firmware uploads relayed as streams ---- */
+/* A POST with a multipart/form-data body (a firmware upload, maybe larger than --max-body). */
+bool upload_candidate(const struct http_request *req);
+/* Relay it to the BMC's HttpPushUri or MultipartHttpPushUri without buffering it; anything
+ * else goes to forward_request() (or is refused when it is larger than --max-body). */
+void upload_relay(struct conn *c, struct http_request *req);
 
 /* ---- ride.c: through the BMC's resets ---- */
 /* The state's name for the status ("ok", "resetting", "reconnecting"). */

@@ -107,8 +107,7 @@ bool forward_path_ok(const char *target)
 	return true;
 }
 
-/* "Name: value" strings for hf_request(), NULL-terminated; one allocation (free *block). */
-static const char **request_headers(const struct http_request *req, char **block)
+const char **forward_headers(const struct http_request *req, char **block)
 {
 	const char *connection = http_header(req, "Connection");
 	const char **list;
@@ -301,9 +300,7 @@ static void send_library_error(struct conn *c, const struct http_request *req,
 	}
 }
 
-/* Send an answer; how: NULL (this request's own), "(shared)" or "(cached)"; age >= 0: an
- * Age header (seconds in the cache). */
-static void answer_send(struct conn *c, const struct http_request *req,
+void answer_send(struct conn *c, const struct http_request *req,
 			const struct answer *ans, const char *how, int age)
 {
 	char what[32], *head = ans->head, *with_age = NULL;
@@ -427,6 +424,16 @@ static struct answer *ask_bmc(struct conn *c, struct http_request *req, const ch
 	if (headers)
 		metrics_observe(a, start_us);
 	uncharge_body(c, req); /* the answer does not need it */
+	ans = forward_answer(c, r, resp);
+	hf_response_free(resp);
+	return ans;
+}
+
+struct answer *forward_answer(struct conn *c, int r, hf_response *resp)
+{
+	struct agent *a = c->agent;
+	struct answer *ans;
+
 	if (r == 0)
 		ride_answered(a);
 	ans = r < 0 ? answer_from_error(a->client, r) : answer_from_response(c, resp);
@@ -434,7 +441,6 @@ static struct answer *ask_bmc(struct conn *c, struct http_request *req, const ch
 		metrics_login_failed(a);
 	if (ans && r < 0)
 		ans->bmc_away = ride_failed(a, r); /* the BMC is gone: ride through (ride.c) */
-	hf_response_free(resp);
 	return ans;
 }
 
@@ -532,7 +538,7 @@ void forward_request(struct conn *c, struct http_request *req)
 
 	if (ride_refuse(c, req))
 		return; /* the BMC is away: 503 at once */
-	headers = request_headers(req, &block);
+	headers = forward_headers(req, &block);
 	if (read && !req->content_length && headers) {
 		forward_read(c, req, headers);
 	} else {

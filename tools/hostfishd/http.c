@@ -347,6 +347,44 @@ static int read_body(struct conn *c, struct http_request *req, char *dst, int64_
 	return r;
 }
 
+int http_stream_body(struct conn *c, struct http_request *req, char *buf, size_t len,
+		     int64_t deadline, size_t *got)
+{
+	size_t want = req->content_length - req->body_read, have = c->len - req->head_len;
+	ssize_t n;
+	int r;
+
+	*got = 0;
+	if (have > req->content_length)
+		have = req->content_length; /* the rest is the next request's */
+	req->body_buffered = have;
+	if (len > want)
+		len = want;
+	if (len == 0)
+		return 0;
+	if (req->body_read < have) {
+		size_t k = have - req->body_read < len ? have - req->body_read : len;
+
+		memcpy(buf, c->buf + req->head_len + req->body_read, k);
+		req->body_read += k;
+		*got = k;
+		return 0;
+	}
+	for (;;) {
+		r = wait_io(c, POLLIN, deadline, false);
+		if (r <= 0)
+			return r == 0 ? 408 : HTTP_CLOSED;
+		n = recv(c->fd, buf, len, 0);
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			continue;
+		if (n <= 0)
+			return HTTP_CLOSED;
+		req->body_read += (size_t)n;
+		*got = (size_t)n;
+		return 0;
+	}
+}
+
 int http_read_body(struct conn *c, struct http_request *req, int64_t deadline)
 {
 	int r;

@@ -178,7 +178,7 @@ static void handle_request(struct conn *c, struct http_request *req)
 				"only \"Expect: 100-continue\" is supported");
 		return;
 	}
-	if (req->content_length > a->cfg.max_body) {
+	if (req->content_length > a->cfg.max_body && !upload_candidate(req)) {
 		c->close = true;
 		http_send_error(c, 413, "GeneralError", NULL, false,
 				"the request body (%zu bytes) is larger than %zu bytes",
@@ -222,6 +222,19 @@ static void handle_request(struct conn *c, struct http_request *req)
 					"%s is read-only", STATUS_PATH);
 		else
 			status_respond(c, req);
+		return;
+	}
+	if (upload_candidate(req)) {
+		/* a firmware upload: streamed, not read whole (upload.c) */
+		if (c->role != ROLE_RW) {
+			drop_body(c, req);
+			http_send_error(c, 403, "InsufficientPrivilege", NULL, false,
+					"uid %u has read-only access (group %s): uploads are not "
+					"allowed",
+					(unsigned)c->uid, a->cfg.ro_group);
+			return;
+		}
+		upload_relay(c, req);
 		return;
 	}
 	if (!forward_path_ok(req->target)) {

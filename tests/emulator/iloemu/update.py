@@ -14,7 +14,9 @@ Targets) and UpdateFile; it answers 202 with a task monitor (tasks.py), whose ta
 Completed, or Exception with a message under --update-fail.
 
 The file part is hashed (SHA-256) and counted while it streams, never held whole; each upload
-is recorded in the state file as uploads: [{"name", "size", "sha256", "fields", "via"}].
+is recorded in the state file as uploads: [{"name", "size", "sha256", "fields", "session",
+"via"}] ("session": the Id of the session that authenticated it; null over CHIF's own
+authorisation).
 """
 
 import hashlib
@@ -290,22 +292,24 @@ class Update:
         if self.current_state() in BUSY:
             raise ApiError(409, "ResourceInUse")
         resp = Response(200)
-        token = None if getattr(req, "local_admin", False) else auth.session.token
+        session = None if getattr(req, "local_admin", False) else auth.session
+        token = session.token if session is not None else None
+        sid = session.id if session is not None else None
         resp.consume = lambda body: self.consume(body, boundary, token, key == DMTF_PUSH,
-                                                 req)
+                                                 req, sid)
         return resp
 
-    def consume(self, body, boundary, token, dmtf, req):
+    def consume(self, body, boundary, token, dmtf, req, sid=None):
         """Read the whole body (outside the emulator lock), then answer; the files it left
         on disk and did not keep (fwrepo.py) are removed, whatever the outcome."""
         sink = self.fwrepo.new_sink() if self.fwrepo is not None and not dmtf else None
         try:
-            return self._consume(body, boundary, token, dmtf, req, sink)
+            return self._consume(body, boundary, token, dmtf, req, sink, sid)
         finally:
             if sink is not None:
                 sink.drop()
 
-    def _consume(self, body, boundary, token, dmtf, req, sink):
+    def _consume(self, body, boundary, token, dmtf, req, sink, sid):
         app = self.app
         if not self.upload_lock.acquire(blocking=False):
             body.drain()
@@ -336,6 +340,7 @@ class Update:
             self.uploads.append({"name": part["filename"], "size": part["size"],
                                  "sha256": part["sha256"], "via": "dmtf" if dmtf else "hpe",
                                  "fields": sorted(list(fields) + list(files)),
+                                 "session": sid,
                                  "parameters": params,
                                  "compsig": files.get("compsig")})
             if dmtf:

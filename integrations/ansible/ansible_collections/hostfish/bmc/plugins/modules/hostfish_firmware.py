@@ -26,11 +26,10 @@ description:
     text. A failed task reports C(changed) false - hostfish gives no report on a failure, also
     not when the package was uploaded before the BMC failed the flash (rc 3) or the wait timed
     out (rc 6).
-  - The flash itself goes to the BMC directly, never through hostfishd, which does not relay
-    uploads. With the default C(transport) hostfish does that by itself where hostfishd runs,
-    with C(user) and C(password_file) (or C(password)), or over CHIF without them (iLO in
-    the Production security state). With C(transport=agent) only check mode and runs that find
-    the firmware current work; a run that would flash fails with rc 1, nothing sent.
+  - Where hostfishd runs, the flash goes through it as every request does with the default
+    C(transport), and hostfishd streams the upload to the BMC with its own session, so no
+    credentials are needed. Elsewhere give C(user) and C(password_file) (or C(password)),
+    or none over CHIF (iLO in the Production security state).
 author: hostfish developers
 options:
   path:
@@ -88,7 +87,7 @@ EXAMPLES = r'''
   hostfish.bmc.hostfish_firmware:
     path: /srv/firmware/ilo5_272.fwpkg
 
-- name: A System ROM package, applied at the next boot; the flash goes direct with this account
+- name: A System ROM package, applied at the next boot, with this account (no hostfishd here)
   hostfish.bmc.hostfish_firmware:
     path: /srv/firmware/U32_2.76.fwpkg
     tpm_override: true
