@@ -250,6 +250,10 @@ static struct answer *stream_upload(struct conn *c, struct http_request *req, bo
 	if (cookie)
 		explicit_bzero(cookie, strlen(cookie));
 	free(cookie);
+	if (rl->prefix)
+		explicit_bzero(rl->prefix, rl->prefix_len); /* the session's key */
+	free(rl->prefix);
+	rl->prefix = NULL;
 	free(boundary);
 	return ans;
 }
