@@ -12,8 +12,8 @@
 # `hostfish firmware flash --if-different --wait`.  Why-run mode reports the flash with the
 # versions and sends nothing.  A package hostfish refuses (type D, a busy UpdateService, a
 # blocked task queue), a flash the BMC fails or a timeout fails the resource.  Without
-# url/user/password_file hostfish finds the BMC itself (the upload never goes through
-# hostfishd).  installed is what load_current_value reports; leave it true (false: nothing
+# url/user/password_file hostfish finds the BMC itself, through hostfishd where it runs (it
+# streams the upload with its own session).  installed is what load_current_value reports; leave it true (false: nothing
 # is done).
 unified_mode true
 provides :hostfish_firmware
@@ -27,7 +27,7 @@ property :recovery_set, [true, false], default: false, desired_state: false
 property :wait_timeout, Integer, desired_state: false
 property :hostfish, String, desired_state: false
 property :url, String, desired_state: false
-property :transport, String, equal_to: %w(auto https hostif chif), desired_state: false
+property :transport, String, equal_to: %w(auto agent https hostif chif), desired_state: false
 property :user, String, desired_state: false
 property :password_file, String, desired_state: false
 property :cacert, String, desired_state: false

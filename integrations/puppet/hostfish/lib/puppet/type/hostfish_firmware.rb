@@ -18,8 +18,8 @@ blocked task queue) or a flash the BMC fails makes the resource fail.
       status => current,
     }
 
-Without url/user/password_file hostfish finds the BMC itself (the Redfish host interface or
-CHIF on iLO 5/6; the upload never goes through hostfishd).
+Without url/user/password_file hostfish finds the BMC itself: hostfishd where it runs (which
+streams the upload with its own session), else the Redfish host interface or CHIF on iLO 5/6.
 EOS
   features: ['custom_insync', 'simple_get_filter'],
   attributes: {
@@ -66,8 +66,8 @@ EOS
       behaviour: :parameter,
     },
     transport: {
-      type: 'Optional[Enum[auto, https, hostif, chif]]',
-      desc: 'The way to the BMC (--transport; the upload never goes through hostfishd).',
+      type: 'Optional[Enum[auto, agent, https, hostif, chif]]',
+      desc: 'The way to the BMC (--transport).',
       behaviour: :parameter,
     },
     user: {

@@ -36,9 +36,13 @@ describe 'the hostfish_firmware type' do
     }.to raise_error(Puppet::ResourceError, %r{status})
   end
 
-  it 'refuses the agent transport (uploads never go through hostfishd)' do
+  it 'takes the agent transport (hostfishd streams the upload)' do
+    expect(type.new(package: '/srv/fw/a.fwpkg', transport: 'agent')[:transport]).to eq('agent')
+  end
+
+  it 'refuses an unknown transport' do
     expect {
-      type.new(package: '/srv/fw/a.fwpkg', transport: 'agent')
+      type.new(package: '/srv/fw/a.fwpkg', transport: 'ipmi')
     }.to raise_error(Puppet::ResourceError, %r{transport})
   end
 
