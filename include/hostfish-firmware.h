@@ -145,7 +145,10 @@ typedef struct hf_flash_options {
  * hostfishd (they only read).  A flash the BMC reports failed (Oem.Hpe.State Error) is
  * -EREMOTEIO with the BMC's messages, completed from its message registries, in
  * hf_client_last_error().  Other errors: -ETIMEDOUT, -ECANCELED, -EINTR, and
- * those of hf_firmware_upload().
+ * those of hf_firmware_upload().  Type C whose queue item is certainly not made (its POST never
+ * left, or the BMC refused it): the component just uploaded is deleted from the repository
+ * again (also after an interrupt), unless the repository held one of that name before; when
+ * the POST went out unanswered it stays (the item may exist).  The message says which.
  */
 int hf_firmware_flash(hf_client *client, const char *file, const hf_flash_options *opts,
 		      struct json_object **report);

@@ -168,6 +168,11 @@ static inline void hf_op_leavep(hf_client **c)
 		(hf_client_begin(c), hf_op_enter(c), (c))
 void hf_errors_free(hf_client *c);
 int hf_op_interrupts(hf_client *c);
+/* The cleanup of an interrupted operation (a few bounded requests that undo what it left
+ * half done): interrupts until now no longer stop requests; returns the snapshot to give back
+ * to hf_op_restore() afterwards. */
+int hf_op_rebase(hf_client *c);
+void hf_op_restore(hf_client *c, int seen);
 int hf_errno_kind(int code);
 /*
  * Send one request with retries and redirects but no login logic.  extra: headers that win

@@ -100,6 +100,26 @@ void hf_op_leave(hf_client *c)
 		rec->op_depth--;
 }
 
+int hf_op_rebase(hf_client *c)
+{
+	struct hf_err_rec *rec = err_rec(c);
+	int old;
+
+	if (!rec)
+		return 0;
+	old = rec->op_interrupts;
+	rec->op_interrupts = __atomic_load_n(&c->interrupts, __ATOMIC_SEQ_CST);
+	return old;
+}
+
+void hf_op_restore(hf_client *c, int seen)
+{
+	struct hf_err_rec *rec = err_rec(c);
+
+	if (rec)
+		rec->op_interrupts = seen;
+}
+
 int hf_op_interrupts(hf_client *c)
 {
 	struct hf_err_rec *rec = pthread_getspecific(c->err_key);

@@ -46,6 +46,8 @@ struct hf_flash {
 	uint64_t total, sent; /* upload progress over every piece and section */
 	int interrupts_seen;
 	struct json_object *queue; /* type C: the task queue's items (owned), or NULL */
+	bool repo_had; /* type C: the repository held a component of its name before */
+	int queue_sent; /* type C: what became of the queue item's POST (flash.c) */
 	struct json_object *report; /* being built (owned) */
 };
 

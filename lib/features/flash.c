@@ -330,6 +330,8 @@ static int check_locked(struct hf_flash *f)
 		struct json_object *c = json_object_array_get_idx(comps, i), *locked;
 		const char *name = hf_fw_str(c, "Filename");
 
+		if (name && f->n_pieces && strcmp(name, f->piece[0].name) == 0)
+			f->repo_had = true;
 		if (!name || !json_object_object_get_ex(c, "Locked", &locked) ||
 		    !json_object_get_boolean(locked))
 			continue;
@@ -421,6 +423,14 @@ static void report_start(struct hf_flash *f)
 
 /* ---- type C: the task queue item ---- */
 
+enum {
+	QUEUE_NOT_YET = 0, /* the POST was not reached */
+	QUEUE_UNSENT, /* it certainly did not reach the BMC */
+	QUEUE_REFUSED, /* the BMC answered it with an error: no item */
+	QUEUE_UNKNOWN, /* it went out, and no answer came (interrupt, time-out) */
+	QUEUE_MADE,
+};
+
 static int queue_item(struct hf_flash *f, const char *filename)
 {
 	struct json_object *body = json_object_new_object(), *t, *task;
@@ -452,18 +462,22 @@ static int queue_item(struct hf_flash *f, const char *filename)
 		f->o->progress(f->o->progress_userdata, "queue", 0, 0);
 	r = hf_request_json(f->c, "POST", UPDATE_TASK_QUEUE, NULL, body, &resp);
 	json_object_put(body);
-	if (r < 0)
+	if (r < 0) {
+		f->queue_sent = hf_client_last_unsent(f->c) ? QUEUE_UNSENT : QUEUE_UNKNOWN;
 		return r;
+	}
 	status = hf_response_status(resp);
 	if (status < 200 || status >= 300) {
+		f->queue_sent = QUEUE_REFUSED;
 		hf_client_set_error(f->c, -EREMOTEIO,
 				    status >= 500 ? HF_ERROR_HTTP_SERVER : HF_ERROR_HTTP_CLIENT,
 				    status, hf_response_redfish_error(resp),
-				    "POST %s: %d %s (%s is in the repository, not queued)",
-				    UPDATE_TASK_QUEUE, status, hf_response_reason(resp), filename);
+				    "POST %s: %d %s (%s not queued)", UPDATE_TASK_QUEUE, status,
+				    hf_response_reason(resp), filename);
 		hf_response_free(resp);
 		return -EREMOTEIO;
 	}
+	f->queue_sent = QUEUE_MADE;
 	task = json_object_new_object();
 	json_object_object_add(task, "Name", json_object_new_string(name));
 	if (hf_response_header(resp, "Location"))
@@ -472,6 +486,73 @@ static int queue_item(struct hf_flash *f, const char *filename)
 	json_object_object_add(f->report, "Task", task);
 	hf_response_free(resp);
 	return 0;
+}
+
+/* DELETE the repository's component of this name: 0, or a negative errno. */
+static int delete_component(struct hf_flash *f, const char *name)
+{
+	struct json_object *comps = NULL;
+	hf_response *resp = NULL;
+	const char *id = NULL;
+	size_t i;
+	int r = read_members(f, "/redfish/v1/UpdateService/ComponentRepository/", &comps);
+
+	for (i = 0; r == 0 && !id && i < json_object_array_length(comps); i++) {
+		struct json_object *c = json_object_array_get_idx(comps, i);
+		const char *fn = hf_fw_str(c, "Filename");
+
+		if (fn && strcmp(fn, name) == 0)
+			id = hf_fw_str(c, "@odata.id");
+	}
+	if (r == 0)
+		r = id && hf_path_check(id) == 0 ? hf_request(f->c, "DELETE", id, NULL, NULL, 0, &resp)
+						 : -ENOENT;
+	if (r == 0 && (hf_response_status(resp) < 200 || hf_response_status(resp) >= 300))
+		r = -EREMOTEIO;
+	hf_response_free(resp);
+	json_object_put(comps);
+	return r;
+}
+
+/*
+ * Type C whose queue item is certainly not made (its POST never left, or the BMC refused it):
+ * the component just uploaded would stay in the repository, queued by nobody, so it goes
+ * again, unless the repository held one of that name before.  When the POST went out and no
+ * answer came (interrupted, timed out) the component stays: the item may exist, and would
+ * fail without it.  This is the failed command's cleanup: done also after an interrupt (a few
+ * requests, each bounded by the client's timeout).  The failure's message says what became of
+ * the component; its code and kind stay.
+ */
+static void unqueued_cleanup(struct hf_flash *f)
+{
+	const hf_error *e = hf_client_last_error(f->c);
+	int code = e->code, kind = e->kind, status = e->http_status, seen, r;
+	hf_redfish_error *rf = hf_rferror_ref((hf_redfish_error *)e->redfish);
+	char *msg = strdup(e->message), note[400];
+	const char *name = f->piece[0].name;
+
+	if (f->queue_sent == QUEUE_UNKNOWN) {
+		snprintf(note, sizeof(note),
+			 "%s stays in the repository: the queue item may have been made "
+			 "(hostfish firmware queue list)",
+			 name);
+	} else if (f->repo_had) {
+		snprintf(note, sizeof(note), "%s stays in the repository, which held it before",
+			 name);
+	} else {
+		seen = hf_op_rebase(f->c);
+		r = delete_component(f, name);
+		hf_op_restore(f->c, seen);
+		snprintf(note, sizeof(note),
+			 r == 0 ? "%s was removed from the repository again"
+				: "%s stays in the repository: removing it failed (hostfish firmware "
+				  "repo delete)",
+			 name);
+	}
+	hf_log_info(&f->c->log, "%s", note);
+	hf_client_set_error(f->c, code, kind, status, rf, "%s; %s", msg ? msg : "", note);
+	hf_rferror_unref(rf);
+	free(msg);
 }
 
 /* ---- the flow ---- */
@@ -595,6 +676,8 @@ _hf_public_ int hf_firmware_flash(hf_client *c, const char *file, const hf_flash
 		r = login(&f);
 		if (r == 0)
 			r = flash(&f);
+		if (r < 0 && f.queue_sent != QUEUE_NOT_YET && f.queue_sent != QUEUE_MADE)
+			unqueued_cleanup(&f);
 	}
 	if (r == 0) {
 		*report = f.report;
