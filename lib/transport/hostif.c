@@ -405,8 +405,9 @@ static void hostif_conn_close(void *p, void *conn)
 /*
  * After a reset the vNIC goes away and comes back (iLO's cdc_eem): wait for it with the udev
  * monitor (netwatch.c), matched by the record's device identity, and give it back the address
- * "hostif up" configured.  Connections are bound to the NIC's name: one that comes back
- * under another name is not followed (a new client finds it).
+ * "hostif up" configured (it is known by its MAC).  Connections are bound to the NIC's name:
+ * one that comes back under another name (a udev rule, a new USB path) is followed, new
+ * connections bound to that name.
  */
 static int hostif_wait_path(void *p, int64_t deadline, const volatile int *interrupts,
 			    int interrupts_seen, char *errbuf, size_t errlen)
@@ -420,12 +421,24 @@ static int hostif_wait_path(void *p, int64_t deadline, const volatile int *inter
 			     errbuf, errlen);
 	if (r < 0)
 		return r;
+	pthread_mutex_lock(&ctx->lock);
 	if (strcmp(nic.name, ctx->ifname) != 0) {
-		snprintf(errbuf, errlen, "the host interface's NIC came back as %s, not %s: this "
-					 "client stays bound to %s",
-			 nic.name, ctx->ifname, ctx->ifname);
+		char bind[IF_NAMESIZE + 4];
+
+		snprintf(bind, sizeof(bind), "if!%s", nic.name);
+		r = hf_https_rebind(ctx->https, bind);
+		if (r == 0) {
+			hf_log_info(ctx->log, "host interface: the NIC came back as %s (was %s): "
+					      "following it",
+				    nic.name, ctx->ifname);
+			snprintf(ctx->ifname, sizeof(ctx->ifname), "%s", nic.name);
+		}
+	}
+	pthread_mutex_unlock(&ctx->lock);
+	if (r < 0) {
+		snprintf(errbuf, errlen, "out of memory");
 		hf_netif_clear(&nic);
-		return -ENODEV;
+		return r;
 	}
 	r = hf_hostif_reapply(&nic, ctx->log, why, sizeof(why));
 	if (r < 0)

@@ -21,7 +21,8 @@ struct https_ctx {
 	char *client_key;
 	char *client_key_passphrase;
 	char *proxy;
-	char *interface;
+	char *interface; /* under if_lock: hf_https_rebind() replaces it */
+	pthread_mutex_t if_lock;
 	char *unix_socket;
 	int (*unix_peer_check)(void *userdata, int fd, char *why, size_t whylen);
 	void *unix_peer_check_userdata;

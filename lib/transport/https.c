@@ -244,8 +244,24 @@ static void https_fini(void *p)
 	hf_free_secret(ctx->client_key_passphrase);
 	hf_free_secret(ctx->proxy); /* may carry proxy credentials */
 	free(ctx->interface);
+	pthread_mutex_destroy(&ctx->if_lock);
 	free(ctx->unix_socket);
 	free(ctx);
+}
+
+int hf_https_rebind(void *p, const char *interface)
+{
+	struct https_ctx *ctx = p;
+	char *copy = hf_strdup(interface), *old;
+
+	if (interface && !copy)
+		return -ENOMEM;
+	pthread_mutex_lock(&ctx->if_lock);
+	old = ctx->interface;
+	ctx->interface = copy;
+	pthread_mutex_unlock(&ctx->if_lock);
+	free(old);
+	return 0;
 }
 
 static int https_init(const struct hf_transport_config *cfg, void **ret, char *errbuf,
@@ -285,6 +301,7 @@ static int https_init(const struct hf_transport_config *cfg, void **ret, char *e
 		return -ENOMEM;
 	}
 	pthread_mutex_init(&ctx->peer_lock, NULL);
+	pthread_mutex_init(&ctx->if_lock, NULL);
 	ctx->base = hf_url_origin(&url);
 	hf_url_clear(&url);
 	ctx->ca_file = hf_strdup(cfg->ca_file);
@@ -530,8 +547,10 @@ static int set_connection_options(struct https_ctx *ctx, struct https_conn *conn
 	/* "" disables the http_proxy/https_proxy environment: a BMC is reached directly
 	 * unless the caller names a proxy */
 	curl_easy_setopt(h, CURLOPT_PROXY, ctx->proxy ? ctx->proxy : "");
-	if (ctx->interface)
+	pthread_mutex_lock(&ctx->if_lock);
+	if (ctx->interface) /* libcurl keeps a copy */
 		curl_easy_setopt(h, CURLOPT_INTERFACE, ctx->interface);
+	pthread_mutex_unlock(&ctx->if_lock);
 	if (ctx->unix_socket)
 		curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, ctx->unix_socket);
 #if LIBCURL_VERSION_NUM >= 0x075000

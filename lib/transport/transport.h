@@ -197,6 +197,10 @@ struct hf_transport {
 extern const struct hf_transport_ops *const hf_transports[];
 
 extern const struct hf_transport_ops hf_transport_https;
+/* https.c: bind the context's new connections to this interface (CURLOPT_INTERFACE syntax,
+ * "if!NAME"; NULL: none) from now on: the host interface's NIC came back under another name.
+ * Thread-safe.  0 or -ENOMEM. */
+int hf_https_rebind(void *ctx, const char *interface);
 extern const struct hf_transport_ops hf_transport_agent;
 extern const struct hf_transport_ops hf_transport_hostif;
 extern const struct hf_transport_ops hf_transport_chif;
