@@ -9,8 +9,12 @@
 # within 2 MiB of that of the smallest.  The emulator (Python) hashes what it receives with
 # SHA-256: it, not hostfish, bounds the throughput on loopback.
 #
+# VIA=agent: the uploads go through hostfishd (a fresh one per size, without credentials for
+# hostfish), which streams them to the emulator; its peak RSS is reported too, with the same
+# target (issue 15: the relay holds no upload whole).
+#
 # Usage: tests/bench/upload-bench.sh [BUILDDIR]      (default: the current directory)
-#   SIZES="20 200" (MB), ROUNDS=3
+#   SIZES="20 200" (MB), ROUNDS=3, VIA=direct|agent
 # Output: a Markdown section ("## Upload") on stdout, diagnostics on stderr; exits 0 even when
 # the target is missed ("target met: no").
 set -euo pipefail
@@ -20,7 +24,9 @@ src=$(cd "$here/../.." && pwd)
 build=$(cd "${1:-.}" && pwd)
 SIZES=${SIZES:-20 200}
 ROUNDS=${ROUNDS:-3}
+VIA=${VIA:-direct}
 HOSTFISH=$build/hostfish
+HOSTFISHD=$build/hostfishd
 [ -x "$HOSTFISH" ] || { echo "upload-bench: build hostfish first ($HOSTFISH)" >&2; exit 1; }
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/hostfish-upload-bench.XXXXXX")
@@ -28,7 +34,9 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/hostfish-upload-bench.XXXXXX")
 mkdir -m 700 "$T/state"
 export HOSTFISH_STATE_DIR=$T/state
 EMU_PID=
+AG_PID=
 cleanup() {
+	[ -n "$AG_PID" ] && kill -TERM "$AG_PID" 2>/dev/null && wait "$AG_PID" 2>/dev/null
 	[ -n "$EMU_PID" ] && kill -TERM "$EMU_PID" 2>/dev/null && wait "$EMU_PID" 2>/dev/null
 	rm -rf -- "$T"
 }
@@ -75,6 +83,28 @@ sys.exit(1)
 PYEOF
 }
 
+# agent_start / agent_stop: a fresh hostfishd (VIA=agent); agent_stop prints its VmHWM (KiB)
+agent_start() {
+	mkdir -p -m 700 "$T/run"
+	"$HOSTFISHD" --socket "$T/run/hostfishd.sock" --url "$URL" --cacert "$T/ca.pem" \
+		--user admin --log-file "$T/agent.log" >"$T/agent.out" 2>&1 </dev/null &
+	AG_PID=$!
+	for _ in $(seq 300); do
+		curl -sf --max-time 5 --unix-socket "$T/run/hostfishd.sock" -o /dev/null \
+			http://localhost/hostfishd/status 2>/dev/null && return 0
+		sleep 0.05
+	done
+	echo "upload-bench: hostfishd did not start" >&2
+	cat "$T/agent.out" >&2
+	exit 1
+}
+agent_stop() {
+	awk '/^VmHWM/ { print $2 }' "/proc/$AG_PID/status"
+	kill -TERM "$AG_PID"
+	wait "$AG_PID" || true
+	AG_PID=
+}
+
 # one_upload FILE: prints "SECONDS MAXRSS_KB" (exit status of hostfish in $?)
 one_upload() {
 	python3 - "$@" <<'PYEOF'
@@ -87,15 +117,18 @@ sys.exit(rc)
 PYEOF
 }
 
-declare -A rate rss ok
+declare -A rate rss ok agrss
+auth=(--user admin)
+[ "$VIA" = agent ] && auth=() # hostfishd holds the session
 for mb in $SIZES; do
+	[ "$VIA" = agent ] && agent_start
 	f=$T/fw-$mb.bin
 	head -c $((mb * 1000 * 1000)) /dev/urandom >"$f"
 	sha=$(sha256sum "$f" | cut -d' ' -f1)
 	best=0 maxrss=0 good=yes
 	for r in $(seq "$ROUNDS"); do
 		idle || echo "upload-bench: the emulator stayed busy" >&2
-		if ! out=$(one_upload "$HOSTFISH" --url "$URL" --cacert "$T/ca.pem" --user admin \
+		if ! out=$(one_upload "$HOSTFISH" --url "$URL" --cacert "$T/ca.pem" ${auth[@]+"${auth[@]}"} \
 			--no-progress --timeout 60 firmware upload "$f"); then
 			echo "upload-bench: the upload of $mb MB failed (round $r)" >&2
 			good=no
@@ -112,6 +145,11 @@ for mb in $SIZES; do
 	rate[$mb]=$best
 	rss[$mb]=$maxrss
 	ok[$mb]=$good
+	if [ "$VIA" = agent ]; then
+		grep -q "relaying an upload of" "$T/agent.log" || { echo "upload-bench: hostfishd relayed nothing" >&2; ok[$mb]=no; }
+		agrss[$mb]=$(agent_stop)
+		echo "upload-bench: $mb MB: hostfishd's peak RSS ${agrss[$mb]} KiB" >&2
+	fi
 	rm -f -- "$f"
 done
 
@@ -120,6 +158,29 @@ last=${SIZES##* }
 diff=$((${rss[$last]} - ${rss[$first]}))
 met=no
 [ "${diff#-}" -le 2048 ] && [ "${ok[$first]}" = yes ] && [ "${ok[$last]}" = yes ] && met=yes
+if [ "$VIA" = agent ]; then
+	agdiff=$((${agrss[$last]} - ${agrss[$first]}))
+	[ "${agdiff#-}" -le 2048 ] || met=no
+	echo "## Upload through hostfishd"
+	echo
+	echo "\`hostfish firmware upload\` through hostfishd, which streams it to the emulator (HTTPS on"
+	echo "loopback) with its own session; a fresh hostfishd per size; best of $ROUNDS rounds for"
+	echo "throughput (whole command), highest peak RSS (VmHWM) of hostfish and of hostfishd."
+	echo "Host: $(nproc) CPUs, $(uname -sr)."
+	echo
+	echo "| file size | throughput | peak RSS of hostfish | peak RSS of hostfishd | intact (SHA-256) |"
+	echo "|---|---|---|---|---|"
+	for mb in $SIZES; do
+		echo "| $mb MB | ${rate[$mb]} MB/s | $(python3 -c "print('%.1f' % (${rss[$mb]} / 1024))") MiB | $(python3 -c "print('%.1f' % (${agrss[$mb]} / 1024))") MiB | ${ok[$mb]} |"
+	done
+	echo
+	echo "Target: peak RSS of both independent of the file size (${last} MB within 2 MiB of" \
+		"${first} MB: hostfish $(python3 -c "print('%.2f' % ($diff / 1024))") MiB, hostfishd" \
+		"$(python3 -c "print('%.2f' % ($agdiff / 1024))") MiB)."
+	echo
+	echo "target met: $met"
+	exit 0
+fi
 
 echo "## Upload"
 echo
