@@ -129,6 +129,8 @@ struct agent {
 
 	struct body_budget bodies;
 	int uploading; /* atomic: an upload is being relayed (upload.c) */
+	unsigned long uploads_relayed, uploads_aborted; /* atomic: answered by the BMC; left by
+							   their client */
 
 	struct subscriber *subscriber; /* subscribe.c, with --subscribe */
 	pthread_t logfwd; /* logfwd.c, with --forward-logs */

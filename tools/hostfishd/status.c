@@ -89,6 +89,12 @@ void status_respond(struct conn *c, const struct http_request *req)
 	json_object_object_add(root, "bmc", json_object_new_string(hf_client_endpoint(a->client)));
 	json_object_object_add(root, "bmc_state", json_object_new_string(ride_state_name(a)));
 	json_object_object_add(root, "bmc_outages", counter(&a->bmc_outages));
+	o = json_object_new_object();
+	json_object_object_add(o, "active", json_object_new_boolean(
+						    __atomic_load_n(&a->uploading, __ATOMIC_RELAXED)));
+	json_object_object_add(o, "relayed", counter(&a->uploads_relayed));
+	json_object_object_add(o, "aborted", counter(&a->uploads_aborted));
+	json_object_object_add(root, "uploads", o);
 	json_object_object_add(root, "transport",
 			       json_object_new_string(hf_client_transport(a->client)));
 	json_object_object_add(root, "version", json_object_new_string(PACKAGE_VERSION));

@@ -310,6 +310,10 @@ static void relay_on_gate(struct conn *c, struct http_request *req, bool *consum
 	ans = stream_upload(c, req, hpe_form, &rl);
 	flight_write_end(a, UPDATE_SERVICE);
 	gate_release(&a->gate, a->client);
+	if (rl.client_r)
+		__atomic_add_fetch(&a->uploads_aborted, 1, __ATOMIC_RELAXED);
+	else if (ans && ans->r == 0)
+		__atomic_add_fetch(&a->uploads_relayed, 1, __ATOMIC_RELAXED);
 	if (rl.client_r) {
 		agent_log(ALOG_WARN, "uid %u pid %d: upload to %.200s aborted after %zu of %zu "
 				     "bytes: %s",
