@@ -149,6 +149,9 @@ typedef struct hf_flash_options {
  * left, or the BMC refused it): the component just uploaded is deleted from the repository
  * again (also after an interrupt), unless the repository held one of that name before; when
  * the POST went out unanswered it stays (the item may exist).  The message says which.
+ * A failure after the BMC took an upload (the flash failed on the BMC, a time-out, an
+ * interrupt) still sets *report, "Outcome" "failed" and "Changed" true, with the uploads that
+ * completed: the caller frees it; on any other failure *report is NULL.
  */
 int hf_firmware_flash(hf_client *client, const char *file, const hf_flash_options *opts,
 		      struct json_object **report);

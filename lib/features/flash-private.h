@@ -44,6 +44,7 @@ struct hf_flash {
 	size_t n_pieces;
 	char *token; /* the session's, for HPE's form; NULL over CHIF without one */
 	uint64_t total, sent; /* upload progress over every piece and section */
+	unsigned accepted; /* sections the BMC answered with 2xx: something was stored */
 	int interrupts_seen;
 	struct json_object *queue; /* type C: the task queue's items (owned), or NULL */
 	bool repo_had; /* type C: the repository held a component of its name before */

@@ -303,6 +303,8 @@ int hf_flash_send_piece(struct hf_flash *f, const struct hf_flash_piece *p, bool
 				       : left;
 
 		r = send_section(f, p, target, i, fd, zf, len);
+		if (r == 0)
+			f->accepted++;
 		left -= len;
 		if (r == 0 && (i + 1 < p->sections || wait_last))
 			r = hf_flash_wait_state(f);

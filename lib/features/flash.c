@@ -651,6 +651,8 @@ _hf_public_ int hf_firmware_flash(hf_client *c, const char *file, const hf_flash
 	size_t i;
 	int r;
 
+	if (report)
+		*report = NULL;
 	if (!c || !file || !report)
 		return -EINVAL;
 	HF_OPERATION(c);
@@ -679,7 +681,10 @@ _hf_public_ int hf_firmware_flash(hf_client *c, const char *file, const hf_flash
 		if (r < 0 && f.queue_sent != QUEUE_NOT_YET && f.queue_sent != QUEUE_MADE)
 			unqueued_cleanup(&f);
 	}
-	if (r == 0) {
+	if (r == 0 || (f.accepted && f.report)) {
+		/* a failure after the BMC took an upload: what was sent, for the caller to tell */
+		if (r < 0)
+			json_object_object_add(f.report, "Outcome", json_object_new_string("failed"));
 		*report = f.report;
 		f.report = NULL;
 	}

@@ -200,8 +200,13 @@ int cli_firmware_flash(struct cli *cli, int argc, char **argv)
 	fo.progress_userdata = &fp;
 	r = hf_firmware_flash(cli->client, argv[optind], &fo, &report);
 	cli_progress_end(fp.bar);
-	if (r < 0)
+	if (r < 0) {
+		/* something was uploaded before the failure: --json says so (Changed) */
+		if (report && cli->json)
+			cli_print_json(report);
+		json_object_put(report);
 		return cli_report_error(cli, r, "firmware flash");
+	}
 	if (cli->json)
 		cli_print_json(report);
 	else

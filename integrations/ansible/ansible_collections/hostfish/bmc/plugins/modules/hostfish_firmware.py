@@ -23,9 +23,8 @@ description:
   - In check mode hostfish only reads (C(--dry-run --if-different)) and sends nothing;
     C(changed) says whether a flash would send anything.
   - C(changed) and C(failed) come from hostfish's JSON report and exit code, never from its
-    text. A failed task reports C(changed) false - hostfish gives no report on a failure, also
-    not when the package was uploaded before the BMC failed the flash (rc 3) or the wait timed
-    out (rc 6).
+    text. A failed task reports C(changed) true when the BMC took the package before the
+    failure (the flash failed on the BMC, rc 3, or the wait timed out, rc 6), else false.
   - Where hostfishd runs, the flash goes through it as every request does with the default
     C(transport), and hostfishd streams the upload to the BMC with its own session, so no
     credentials are needed. Elsewhere give C(user) and C(password_file) (or C(password)),
@@ -183,8 +182,8 @@ def main():
     try:
         report = hf.run(flash_args(p, module.check_mode))[1]
     except HostfishError as e:
-        # hostfish prints its report only on success; were one printed on a failure after the
-        # upload (the flash failed on the BMC, a timeout), its Changed would say so
+        # on a failure after the BMC took the upload (the flash failed on the BMC, a
+        # timeout) hostfish still prints its report, Outcome failed, Changed true
         sent = isinstance(e.result, dict) and bool(e.result.get('Changed'))
         hf.fail(e, changed=sent, firmware=e.result if isinstance(e.result, dict) else {})
     if not isinstance(report, dict) or 'Outcome' not in report:
