@@ -8,42 +8,14 @@ __metaclass__ = type
 
 import json
 
-import pytest
-
-from ansible.module_utils import basic
-from ansible.module_utils.common.text.converters import to_bytes
 from ansible_collections.hostfish.bmc.plugins.modules import hostfish_firmware
+from ansible_collections.hostfish.bmc.tests.unit.plugins.modules.utils import run_module as run
 
 INV1 = '/redfish/v1/UpdateService/FirmwareInventory/1/'
 
 
-class Exit(Exception):
-    pass
-
-
 def run_module(monkeypatch, args, answer):
-    calls = []
-    results = {}
-
-    def run_command(_self, argv, **kw):
-        calls.append((argv, kw))
-        return answer
-
-    def exit_json(_self, **kw):
-        results.update(kw, failed=False)
-        raise Exit()
-
-    def fail_json(_self, **kw):
-        results.update(kw, failed=True)
-        raise Exit()
-
-    monkeypatch.setattr(basic, '_ANSIBLE_ARGS', to_bytes(json.dumps({'ANSIBLE_MODULE_ARGS': args})))
-    monkeypatch.setattr(basic.AnsibleModule, 'run_command', run_command)
-    monkeypatch.setattr(basic.AnsibleModule, 'exit_json', exit_json)
-    monkeypatch.setattr(basic.AnsibleModule, 'fail_json', fail_json)
-    with pytest.raises(Exit):
-        hostfish_firmware.main()
-    return calls, results
+    return run(monkeypatch, hostfish_firmware, args, answer)
 
 
 def report(outcome, changed, old='2.70 May 16 2022', new='2.72'):

@@ -7,15 +7,8 @@ __metaclass__ = type
 
 import json
 
-import pytest
-
-from ansible.module_utils import basic
-from ansible.module_utils.common.text.converters import to_bytes
 from ansible_collections.hostfish.bmc.plugins.modules import hostfish_logs
-
-
-class Exit(Exception):
-    pass
+from ansible_collections.hostfish.bmc.tests.unit.plugins.modules.utils import run_module as run
 
 
 LIST = json.dumps({'logs': [{'service': 'IML', 'cursor': 'c1,5,t', 'entries': [
@@ -23,29 +16,8 @@ LIST = json.dumps({'logs': [{'service': 'IML', 'cursor': 'c1,5,t', 'entries': [
 
 
 def run_module(monkeypatch, args, answers):
-    calls = []
-    results = {}
-    answers = list(answers)
-
-    def run_command(_self, argv, **_kw):
-        calls.append(argv)
-        return answers.pop(0)
-
-    def exit_json(_self, **kw):
-        results.update(kw, failed=False)
-        raise Exit()
-
-    def fail_json(_self, **kw):
-        results.update(kw, failed=True)
-        raise Exit()
-
-    monkeypatch.setattr(basic, '_ANSIBLE_ARGS', to_bytes(json.dumps({'ANSIBLE_MODULE_ARGS': args})))
-    monkeypatch.setattr(basic.AnsibleModule, 'run_command', run_command)
-    monkeypatch.setattr(basic.AnsibleModule, 'exit_json', exit_json)
-    monkeypatch.setattr(basic.AnsibleModule, 'fail_json', fail_json)
-    with pytest.raises(Exit):
-        hostfish_logs.main()
-    return calls, results
+    calls, results = run(monkeypatch, hostfish_logs, args, answers)
+    return [argv for argv, _kw in calls], results
 
 
 def test_reading_is_not_a_change(monkeypatch):
