@@ -69,10 +69,12 @@ static char *boundary_of(const char *ct)
 }
 
 /* Answers made before any of the body was read: read and drop it (a local socket: quick),
- * so that the client sees the answer rather than a reset; close when that fails. */
+ * so that the client sees the answer rather than a reset; close when that fails, or when the
+ * client waits for "100 Continue" (it has sent nothing yet). */
 static void discard(struct conn *c, struct http_request *req)
 {
-	if (http_discard_body(c, req, now_ms() + c->agent->cfg.client_timeout_ms) != 0)
+	if (req->expect_continue ||
+	    http_discard_body(c, req, now_ms() + c->agent->cfg.client_timeout_ms) != 0)
 		c->close = true;
 }
 
@@ -231,6 +233,12 @@ static struct answer *stream_upload(struct conn *c, struct http_request *req, bo
 	if (r == 0) {
 		headers = upload_headers(req, cookie, &block);
 		r = headers ? 0 : -ENOMEM;
+	}
+	/* a client that waits for "100 Continue" (curl -F does) gets it now, not after its own
+	 * time-out */
+	if (r == 0 && req->expect_continue && http_send_continue(c) < 0) {
+		rl->client_r = HTTP_CLOSED;
+		r = -EPIPE;
 	}
 	if (r == 0) {
 		agent_log(ALOG_INFO, "uid %u pid %d: relaying an upload of %zu bytes to %.200s%s",
