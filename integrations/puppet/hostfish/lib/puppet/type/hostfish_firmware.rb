@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: MIT
 require 'puppet/resource_api'
+require_relative '../../puppet_x/hostfish/connection'
 
 Puppet::ResourceApi.register_type(
   name: 'hostfish_firmware',
@@ -55,35 +56,7 @@ EOS
       desc: 'Seconds to wait for the flash (and the iLO back after its own) (--wait-timeout; default 30 minutes).',
       behaviour: :parameter,
     },
-    hostfish: {
-      type: 'Optional[String]',
-      desc: 'The hostfish program (default: hostfish in the PATH).',
-      behaviour: :parameter,
-    },
-    url: {
-      type: 'Optional[String]',
-      desc: 'A BMC reached over the network (--url); leave it out on the server itself.',
-      behaviour: :parameter,
-    },
-    transport: {
-      type: 'Optional[Enum[auto, agent, https, hostif, chif]]',
-      desc: 'The way to the BMC (--transport).',
-      behaviour: :parameter,
-    },
-    user: {
-      type: 'Optional[String]',
-      desc: 'The BMC account to log in as (--user).',
-      behaviour: :parameter,
-    },
-    password_file: {
-      type: 'Optional[String]',
-      desc: 'A file whose first line is the password of user (--password-file).',
-      behaviour: :parameter,
-    },
-    cacert: {
-      type: 'Optional[String]',
-      desc: "CA certificate that signed the BMC's certificate (--cacert); TLS is always verified.",
-      behaviour: :parameter,
-    },
-  },
+  }.merge(PuppetX::Hostfish.connection_attributes(
+    'The BMC account to log in as (--user).',
+  )),
 )

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: MIT
 require 'puppet/resource_api'
+require_relative '../../puppet_x/hostfish/connection'
 
 Puppet::ResourceApi.register_type(
   name: 'hostfish_setting',
@@ -30,35 +31,7 @@ EOS
       type: 'Hash[String, Any]',
       desc: 'The properties the resource should have (nested hashes are compared member by member, arrays as wholes).',
     },
-    hostfish: {
-      type: 'Optional[String]',
-      desc: 'The hostfish program (default: hostfish in the PATH).',
-      behaviour: :parameter,
-    },
-    url: {
-      type: 'Optional[String]',
-      desc: 'A BMC reached over the network (--url); leave it out on the server itself.',
-      behaviour: :parameter,
-    },
-    transport: {
-      type: 'Optional[Enum[auto, agent, https, hostif, chif]]',
-      desc: 'The way to the BMC (--transport).',
-      behaviour: :parameter,
-    },
-    user: {
-      type: 'Optional[String]',
-      desc: 'BMC account (--user); not needed through hostfishd or where the host provides credentials.',
-      behaviour: :parameter,
-    },
-    password_file: {
-      type: 'Optional[String]',
-      desc: 'A file whose first line is the password of user (--password-file); the password never goes on a command line.',
-      behaviour: :parameter,
-    },
-    cacert: {
-      type: 'Optional[String]',
-      desc: "CA certificate that signed the BMC's certificate (--cacert); TLS is always verified.",
-      behaviour: :parameter,
-    },
-  },
+  }.merge(PuppetX::Hostfish.connection_attributes(
+    'BMC account (--user); not needed through hostfishd or where the host provides credentials.',
+  )),
 )
