@@ -488,32 +488,6 @@ static int queue_item(struct hf_flash *f, const char *filename)
 	return 0;
 }
 
-/* DELETE the repository's component of this name: 0, or a negative errno. */
-static int delete_component(struct hf_flash *f, const char *name)
-{
-	struct json_object *comps = NULL;
-	hf_response *resp = NULL;
-	const char *id = NULL;
-	size_t i;
-	int r = read_members(f, "/redfish/v1/UpdateService/ComponentRepository/", &comps);
-
-	for (i = 0; r == 0 && !id && i < json_object_array_length(comps); i++) {
-		struct json_object *c = json_object_array_get_idx(comps, i);
-		const char *fn = hf_fw_str(c, "Filename");
-
-		if (fn && strcmp(fn, name) == 0)
-			id = hf_fw_str(c, "@odata.id");
-	}
-	if (r == 0)
-		r = id && hf_path_check(id) == 0 ? hf_request(f->c, "DELETE", id, NULL, NULL, 0, &resp)
-						 : -ENOENT;
-	if (r == 0 && (hf_response_status(resp) < 200 || hf_response_status(resp) >= 300))
-		r = -EREMOTEIO;
-	hf_response_free(resp);
-	json_object_put(comps);
-	return r;
-}
-
 /*
  * Type C whose queue item is certainly not made (its POST never left, or the BMC refused it):
  * the component just uploaded would stay in the repository, queued by nobody, so it goes
@@ -541,7 +515,7 @@ static void unqueued_cleanup(struct hf_flash *f)
 			 name);
 	} else {
 		seen = hf_op_rebase(f->c);
-		r = delete_component(f, name);
+		r = hf_firmware_repo_delete(f->c, name); /* fwmgmt.c: finds it by Filename */
 		hf_op_restore(f->c, seen);
 		snprintf(note, sizeof(note),
 			 r == 0 ? "%s was removed from the repository again"
